@@ -1,0 +1,19 @@
+package dev.genq.api.error;
+
+import dev.genq.error.GenqException;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+
+@Produces
+@Singleton
+class GenqExceptionHandler implements ExceptionHandler<GenqException, HttpResponse<ErrorBody>> {
+    @Override
+    public HttpResponse<ErrorBody> handle(HttpRequest request, GenqException exception) {
+        return HttpResponse.<ErrorBody>status(HttpStatus.valueOf(exception.code().httpStatus()))
+            .body(ErrorBody.of(exception.code(), exception.getMessage()));
+    }
+}

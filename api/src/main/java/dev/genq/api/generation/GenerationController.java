@@ -1,0 +1,69 @@
+package dev.genq.api.generation;
+
+import dev.genq.api.auth.Caller;
+import dev.genq.error.ErrorCode;
+import dev.genq.error.GenqException;
+import dev.genq.generation.GenerationView;
+import dev.genq.generation.Generations;
+import dev.genq.generation.HistoryCursor;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+import java.util.UUID;
+
+@Controller("/v1/generations")
+@Requires(env = "api")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class GenerationController {
+    private static final int MAX_PAGE = 100;
+    private final Generations generations;
+    private final GenerationResponses responses;
+
+    GenerationController(Generations generations, GenerationResponses responses) {
+        this.generations = generations;
+        this.responses = responses;
+    }
+
+    /** Prices, reserves the coins and queues the generation: 202, or 402 insufficient_funds with nothing written. */
+    @Post
+    HttpResponse<GenerationResponse> submit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body SubmitRequest body) {
+        if (body.model() == null || body.model().isBlank()) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
+        }
+        GenerationView view = generations.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId());
+        return HttpResponse.accepted().body(responses.of(view));
+    }
+
+    @Get("/{id}")
+    GenerationResponse get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
+        return responses.of(generations.view(id, caller.accountId()));
+    }
+
+    @Get
+    GenerationPage list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Nullable @QueryValue String cursor,
+                        @Nullable @QueryValue Integer limit) {
+        int size = limit == null ? 20 : limit;
+        if (size < 1 || size > MAX_PAGE) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and " + MAX_PAGE);
+        }
+        List<GenerationView> page = generations.history(caller.accountId(), HistoryCursor.decode(cursor), size);
+        String next = page.size() < size ? null : HistoryCursor.after(page.getLast()).encode();
+        return new GenerationPage(page.stream().map(responses::of).toList(), next);
+    }
+
+    /** Cancels a QUEUED generation and refunds it; otherwise 409 invalid_state. */
+    @Post("/{id}/cancel")
+    GenerationResponse cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
+        return responses.of(generations.cancel(id, caller.accountId()));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.genq.api.quote;
+
+import dev.genq.api.auth.Caller;
+import dev.genq.catalog.Quote;
+import dev.genq.catalog.Quotes;
+import dev.genq.error.ErrorCode;
+import dev.genq.error.GenqException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+@Controller("/v1/quotes")
+@Requires(env = "api")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class QuoteController {
+    private final Quotes quotes;
+    private final JsonMapper json;
+
+    QuoteController(Quotes quotes, JsonMapper json) {
+        this.quotes = quotes;
+        this.json = json;
+    }
+
+    @Serdeable
+    record QuoteRequest(@io.micronaut.core.annotation.Nullable String model, @io.micronaut.core.annotation.Nullable Map<String, Object> inputs) {
+    }
+
+    @Serdeable
+    record QuoteResponse(UUID id, String model, Map<String, Object> inputs, int units, long priceCoins, Instant expiresAt) {
+    }
+
+    @Post
+    @SuppressWarnings("unchecked")
+    HttpResponse<QuoteResponse> quote(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body QuoteRequest body) throws IOException {
+        if (body.model() == null || body.model().isBlank()) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
+        }
+        Quote quote = quotes.give(caller.accountId(), body.model(), body.inputs());
+        return HttpResponse.created(new QuoteResponse(quote.id(), quote.model(), json.readValue(quote.inputs(), Map.class),
+            quote.units(), quote.priceCoins(), quote.expiresAt()));
+    }
+}

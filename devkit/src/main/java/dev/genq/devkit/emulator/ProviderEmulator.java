@@ -1,0 +1,219 @@
+package dev.genq.devkit.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * genq's generic async provider protocol:
+ * <pre>
+ * POST /v1/tasks            {"model","input":{...},"units":n} + Idempotency-Key  → 201 {"id","status"}
+ * GET  /v1/tasks/{id}       → {"id","status":queued|running|succeeded|failed,"progress","outputs":[{"url","content_type"}],"error"}
+ * GET  /v1/files/{id}/{i}   → the output's bytes
+ * </pre>
+ * Errors are {"error":{"code","message"}}. A submit with a known Idempotency-Key returns the task
+ * already made for it instead of starting another, as real vendors do.
+ */
+public final class ProviderEmulator implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final String apiKey;
+    private final Map<String, Behaviour> modelBehaviour = new ConcurrentHashMap<>();
+    private volatile Behaviour defaults;
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private final Map<String, Task> tasksByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> submitsByKey = new ConcurrentHashMap<>();
+
+    private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs) {
+    }
+
+    public ProviderEmulator(int port, String apiKey, long defaultLatencyMs) throws IOException {
+        this.apiKey = apiKey;
+        this.defaults = Behaviour.defaults(defaultLatencyMs);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/tasks", this::tasks);
+        server.createContext("/v1/files/", this::file);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** Sets how tasks of {@code model} behave unless their prompt says otherwise. */
+    public void behave(String model, Behaviour behaviour) {
+        modelBehaviour.put(model, behaviour);
+    }
+
+    public void defaultLatencyMs(long latencyMs) {
+        defaults = Behaviour.defaults(latencyMs);
+    }
+
+    /** How many submits arrived with this idempotency key, failed ones included. */
+    public int submits(String idempotencyKey) {
+        AtomicInteger n = submitsByKey.get(idempotencyKey);
+        return n == null ? 0 : n.get();
+    }
+
+    /** How many distinct tasks were started for this idempotency key (a vendor bills each one). */
+    public int tasksStarted(String idempotencyKey) {
+        return tasksByKey.containsKey(idempotencyKey) ? 1 : 0;
+    }
+
+    /** The bytes output {@code index} of a task serves; deterministic, so tests can compare. */
+    public static byte[] outputBytes(String taskId, int index, int size) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(taskId.hashCode() * 31L + index).nextBytes(bytes);
+        return bytes;
+    }
+
+    private void tasks(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (apiKey != null && !("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                error(exchange, 401, "unauthorized", "missing or wrong API key");
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            if (exchange.getRequestMethod().equals("POST") && path.equals("/v1/tasks")) {
+                submit(exchange);
+            } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/v1/tasks/")) {
+                Task task = tasks.get(path.substring("/v1/tasks/".length()));
+                if (task == null) {
+                    error(exchange, 404, "not_found", "no such task");
+                } else {
+                    send(exchange, 200, status(task));
+                }
+            } else {
+                error(exchange, 405, "method_not_allowed", "not supported");
+            }
+        }
+    }
+
+    private void submit(HttpExchange exchange) throws IOException {
+        JsonNode body;
+        try {
+            body = JSON.readTree(exchange.getRequestBody());
+        } catch (IOException e) {
+            error(exchange, 400, "invalid_json", "body is not JSON");
+            return;
+        }
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        if (key == null) {
+            key = UUID.randomUUID().toString();
+        }
+        int attempt = submitsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        String model = body.path("model").asText();
+        Behaviour behaviour = modelBehaviour.getOrDefault(model, defaults).withPrompt(body.path("input").path("prompt").asText(null));
+        if (attempt <= behaviour.throttles()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            error(exchange, 429, "rate_limited", "slow down");
+            return;
+        }
+        if (attempt <= behaviour.throttles() + behaviour.transientFailures()) {
+            error(exchange, 503, "unavailable", "temporarily overloaded");
+            return;
+        }
+        if (behaviour.reject()) {
+            error(exchange, 400, "content_policy", "the prompt was rejected by the content policy");
+            return;
+        }
+        int units = Math.max(1, body.path("units").asInt(1));
+        Task task = tasksByKey.computeIfAbsent(key,
+            k -> new Task("task_" + UUID.randomUUID().toString().replace("-", ""), model, units, behaviour, System.currentTimeMillis()));
+        tasks.put(task.id(), task);
+        send(exchange, attempt == 1 ? 201 : 200, status(task));
+    }
+
+    private ObjectNode status(Task task) {
+        long elapsed = System.currentTimeMillis() - task.createdAtMs();
+        long latency = task.behaviour().latencyMs();
+        ObjectNode node = JSON.createObjectNode().put("id", task.id());
+        if (elapsed < latency) {
+            node.put("status", elapsed < latency / 10 ? "queued" : "running");
+            node.put("progress", (int) (100 * elapsed / Math.max(1, latency)));
+            return node;
+        }
+        if (task.behaviour().fail()) {
+            node.put("status", "failed");
+            node.putObject("error").put("code", "content_policy").put("message", "the output was blocked by the content policy");
+            return node;
+        }
+        node.put("status", "succeeded").put("progress", 100);
+        ArrayNode outputs = node.putArray("outputs");
+        int delivered = task.behaviour().deliver() >= 0 ? Math.min(task.behaviour().deliver(), task.units()) : task.units();
+        if (task.model().contains("text")) {
+            delivered = 1;
+        }
+        for (int i = 0; i < delivered; i++) {
+            outputs.addObject().put("url", baseUrl() + "/v1/files/" + task.id() + "/" + i).put("content_type", contentType(task.model()));
+        }
+        return node;
+    }
+
+    private void file(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            List<String> parts = List.of(exchange.getRequestURI().getPath().substring("/v1/files/".length()).split("/"));
+            Task task = parts.size() == 2 ? tasks.get(parts.get(0)) : null;
+            if (task == null) {
+                error(exchange, 404, "not_found", "no such file");
+                return;
+            }
+            byte[] bytes = outputBytes(task.id(), Integer.parseInt(parts.get(1)), task.behaviour().outputBytes());
+            exchange.getResponseHeaders().set("Content-Type", contentType(task.model()));
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static String contentType(String model) {
+        if (model.contains("video")) {
+            return "video/mp4";
+        }
+        if (model.contains("voice") || model.contains("audio")) {
+            return "audio/mpeg";
+        }
+        return model.contains("text") ? "text/plain" : "image/png";
+    }
+
+    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("code", code).put("message", message);
+        send(exchange, status, body);
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.genq.local;
+
+import dev.genq.account.AccountService;
+import dev.genq.devkit.emulator.ProviderEmulator;
+import dev.genq.devkit.services.Embedded;
+import dev.genq.devkit.services.Shutdown;
+import dev.genq.server.Application;
+import io.micronaut.context.ApplicationContext;
+import java.nio.file.Path;
+
+/**
+ * {@code ./genq run}: everything on embedded servers, data under {@code .genq/} (or GENQ_DATA_DIR)
+ * so a restart keeps accounts, coins and outputs. Ports: API 8080, dashboard 8000, and for the
+ * embedded servers PostgreSQL 15432, Redis 16379, S3 19000, provider emulator 19100.
+ */
+public final class LocalGenq {
+    static final String DEMO_KEY = "gq_demo_local_key";
+    static final String ADMIN_KEY = "gq_admin_local_key";
+    static final String DASHBOARD_PASSWORD = "genq";
+
+    private LocalGenq() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(System.getenv().getOrDefault("GENQ_DATA_DIR", ".genq")).toAbsolutePath();
+        int port = Integer.parseInt(System.getenv().getOrDefault("GENQ_PORT", "8080"));
+        ProviderEmulator emulator = new ProviderEmulator(19100, "emulator-key", 3000);
+        Shutdown.register(emulator);
+        Wiring wiring = new Wiring(
+            Embedded.postgres(data.resolve("postgres"), 15432),
+            Embedded.redis(16379),
+            Embedded.s3(data.resolve("s3"), 19000),
+            emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, port, 8000, DASHBOARD_PASSWORD);
+        ApplicationContext context = Application.startManaged(Application.ALL_ROLES, wiring.properties());
+        Shutdown.register(context); // registered last, so it stops first: before the servers it uses
+        seedDemoAccount(context.getBean(AccountService.class));
+        System.out.printf("""
+
+            genq is running (all-in-one; data in %s)
+              API base URL   http://127.0.0.1:%d
+              demo API key   %s   (1000 coins on first start)
+              admin API key  %s
+              dashboard      http://127.0.0.1:8000   (user admin, password %s)
+              metrics        http://127.0.0.1:%d/prometheus
+            Stop with Ctrl-C.
+            %n""", data, port, DEMO_KEY, ADMIN_KEY, DASHBOARD_PASSWORD, port);
+    }
+
+    private static void seedDemoAccount(AccountService accounts) {
+        if (accounts.authenticate(DEMO_KEY).isEmpty()) {
+            accounts.open("demo", 1000, DEMO_KEY);
+        }
+    }
+}

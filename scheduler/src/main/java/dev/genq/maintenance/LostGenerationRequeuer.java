@@ -1,0 +1,43 @@
+package dev.genq.maintenance;
+
+import dev.genq.generation.Generations;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.jobrunr.jobs.lambdas.JobRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API enqueues after its transaction commits; if the process dies in between, the generation
+ * is paid for and QUEUED with no job. This puts such generations back in the queue.
+ */
+@Singleton
+public class LostGenerationRequeuer implements JobRequestHandler<RequeueLostGenerations> {
+    private static final Logger LOG = LoggerFactory.getLogger(LostGenerationRequeuer.class);
+    private final Generations generations;
+    private final MaintenanceConfig config;
+    private final Clock clock;
+
+    public LostGenerationRequeuer(Generations generations, MaintenanceConfig config, Clock clock) {
+        this.generations = generations;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(RequeueLostGenerations request) {
+        runOnce();
+    }
+
+    /** Re-enqueues one batch; returns how many generations got their job back. */
+    public int runOnce() {
+        List<UUID> lost = generations.queuedWithoutJob(clock.instant().minus(config.getGrace()), config.getBatchSize());
+        int requeued = (int) lost.stream().filter(generations::enqueue).count();
+        if (requeued > 0) {
+            LOG.warn("re-enqueued {} generation(s) whose job was lost", requeued);
+        }
+        return requeued;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.genq.server;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Starts genq with the roles in GENQ_ROLES (comma-separated; default all three, the all-in-one mode). */
+public final class Application {
+    public static final Set<String> ALL_ROLES = Set.of("api", "worker", "scheduler");
+
+    private Application() {
+    }
+
+    public static void main(String[] args) {
+        start(roles(System.getenv("GENQ_ROLES")), Map.of(), args);
+    }
+
+    /** Starts the context and its HTTP server; every role serves /health and /prometheus. */
+    public static ApplicationContext start(Set<String> roles, Map<String, Object> properties, String... args) {
+        return Micronaut.build(args)
+            .mainClass(Application.class)
+            .environments(roles.toArray(String[]::new))
+            .properties(properties)
+            .start();
+    }
+
+    /**
+     * Starts like {@link #start} but leaves stopping to the caller (no JVM shutdown hook of its
+     * own), for hosts that must stop genq before the embedded servers it runs on.
+     */
+    public static ApplicationContext startManaged(Set<String> roles, Map<String, Object> properties) {
+        ApplicationContext context = ApplicationContext.builder(Application.class)
+            .environments(roles.toArray(String[]::new))
+            .properties(properties)
+            .start();
+        context.getBean(EmbeddedServer.class).start();
+        return context;
+    }
+
+    static Set<String> roles(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return ALL_ROLES;
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        for (String role : spec.split(",")) {
+            String r = role.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!ALL_ROLES.contains(r)) {
+                throw new IllegalArgumentException("unknown role '" + r + "' in GENQ_ROLES; known: api, worker, scheduler");
+            }
+            roles.add(r);
+        }
+        return roles;
+    }
+
+}

@@ -1,0 +1,17 @@
+package dev.genq.account;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface ApiKeyRepository extends GenericRepository<ApiKey, UUID> {
+
+    ApiKey save(ApiKey key);
+
+    @Query("SELECT account_id FROM api_key WHERE key_hash = :keyHash AND revoked_at IS NULL")
+    Optional<UUID> findActiveAccountId(String keyHash);
+}

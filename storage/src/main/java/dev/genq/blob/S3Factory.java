@@ -1,0 +1,59 @@
+package dev.genq.blob;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+@Factory
+class S3Factory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    S3Client s3(S3Config config) {
+        var builder = S3Client.builder()
+            .region(Region.of(config.getRegion()))
+            .credentialsProvider(credentials(config))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.isPathStyle()).build());
+        if (isSet(config.getEndpoint())) {
+            builder.endpointOverride(URI.create(config.getEndpoint()));
+        }
+        return builder.build();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    S3Presigner presigner(S3Config config) {
+        String endpoint = isSet(config.getPublicEndpoint()) ? config.getPublicEndpoint() : config.getEndpoint();
+        var builder = S3Presigner.builder()
+            .region(Region.of(config.getRegion()))
+            .credentialsProvider(credentials(config))
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.isPathStyle()).build());
+        if (isSet(endpoint)) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(S3Config config) {
+        if (isSet(config.getAccessKey()) && isSet(config.getSecretKey())) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.getAccessKey(), config.getSecretKey()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    /** Environment placeholders resolve to "" when unset; both mean "not configured". */
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+}

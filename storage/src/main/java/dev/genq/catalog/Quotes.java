@@ -1,0 +1,74 @@
+package dev.genq.catalog;
+
+import dev.genq.error.ErrorCode;
+import dev.genq.error.GenqException;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** Gives quotes and redeems them: a submit that names a quote pays exactly the quoted price. */
+@Singleton
+public class Quotes {
+    private final Catalog catalog;
+    private final QuoteRepository quotes;
+    private final CatalogConfig config;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    public Quotes(Catalog catalog, QuoteRepository quotes, CatalogConfig config, JsonMapper json, Clock clock) {
+        this.catalog = catalog;
+        this.quotes = quotes;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Quote give(UUID accountId, String modelId, Map<String, Object> inputs) {
+        Priced priced = catalog.price(modelId, inputs);
+        Instant expiresAt = clock.instant().plus(config.getQuoteTtl());
+        return quotes.save(new Quote(UUID.randomUUID(), accountId, priced.model().id(), toJson(priced.inputs()),
+            priced.units(), priced.priceCoins(), expiresAt, null));
+    }
+
+    /**
+     * Prices a submit. With a quote id, the quote must be this account's, unexpired, and for the same
+     * model and inputs; its price then overrides the catalog's.
+     */
+    public Priced priceForSubmit(UUID accountId, String modelId, Map<String, Object> inputs, UUID quoteId) {
+        Priced priced = catalog.price(modelId, inputs);
+        if (quoteId == null) {
+            return priced;
+        }
+        Quote quote = quotes.findById(quoteId).filter(q -> q.accountId().equals(accountId))
+            .orElseThrow(() -> GenqException.notFound("quote " + quoteId));
+        if (!clock.instant().isBefore(quote.expiresAt())) {
+            throw new GenqException(ErrorCode.QUOTE_EXPIRED, "quote " + quoteId + " expired at " + quote.expiresAt() + "; ask for a new one");
+        }
+        if (!quote.model().equals(priced.model().id()) || !sameInputs(quote.inputs(), priced)) {
+            throw new GenqException(ErrorCode.QUOTE_MISMATCH, "quote " + quoteId + " was given for other model or inputs");
+        }
+        return new Priced(priced.model(), priced.inputs(), quote.units(), quote.priceCoins());
+    }
+
+    private boolean sameInputs(String quotedJson, Priced priced) {
+        try {
+            Map<?, ?> quoted = json.readValue(quotedJson, Map.class);
+            return json.writeValueAsString(new java.util.TreeMap<>(quoted)).equals(toJson(priced.inputs()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

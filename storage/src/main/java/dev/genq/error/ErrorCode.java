@@ -1,0 +1,33 @@
+package dev.genq.error;
+
+/** Every error a genq client can see; {@link #wire()} is the stable machine-readable code. */
+public enum ErrorCode {
+    INVALID_REQUEST(400),
+    INVALID_INPUT(400),
+    UNKNOWN_MODEL(400),
+    UNAUTHORIZED(401),
+    INSUFFICIENT_FUNDS(402),
+    FORBIDDEN(403),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    INVALID_STATE(409),
+    QUOTE_EXPIRED(409),
+    QUOTE_MISMATCH(409),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    INTERNAL(500),
+    UNAVAILABLE(503);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

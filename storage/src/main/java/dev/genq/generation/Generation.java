@@ -1,0 +1,68 @@
+package dev.genq.generation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.sql.ColumnTransformer;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One paid generation. Its id is also its reservation's transfer id and its JobRunr job id, so the
+ * three can never drift apart. JSON columns ({@code inputs}, {@code outputs}) are kept as text.
+ */
+@MappedEntity("generation")
+public record Generation(@Id UUID id,
+                         UUID accountId,
+                         String model,
+                         @ColumnTransformer(write = "?::jsonb") String inputs,
+                         int units,
+                         long priceCoins,
+                         @Nullable UUID quoteId,
+                         GenerationStatus status,
+                         int progress,
+                         int attempts,
+                         @Nullable String providerTaskId,
+                         @ColumnTransformer(write = "?::jsonb") String outputs,
+                         @Nullable String errorCode,
+                         @Nullable String errorMessage,
+                         Instant createdAt,
+                         @Nullable Instant startedAt,
+                         @Nullable Instant finishedAt,
+                         Instant updatedAt) {
+
+    public static Generation queued(UUID id, UUID accountId, String model, String inputsJson, int units,
+                                    long priceCoins, @Nullable UUID quoteId, Instant now) {
+        return new Generation(id, accountId, model, inputsJson, units, priceCoins, quoteId, GenerationStatus.QUEUED,
+            0, 0, null, "[]", null, null, now, null, null, now);
+    }
+
+    /** The row after a state change; throws if the state machine forbids it. */
+    Generation moveTo(GenerationStatus next, Instant now) {
+        if (!status.canMoveTo(next)) {
+            throw new IllegalTransitionException(status, next);
+        }
+        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, next,
+            next == GenerationStatus.SUCCEEDED ? 100 : progress,
+            next == GenerationStatus.RUNNING ? attempts + 1 : attempts,
+            providerTaskId, outputs, errorCode, errorMessage, createdAt,
+            next == GenerationStatus.RUNNING ? now : startedAt,
+            next.isTerminal() ? now : finishedAt,
+            now);
+    }
+
+    Generation withOutputs(String outputsJson) {
+        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, status, progress, attempts,
+            providerTaskId, outputsJson, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt);
+    }
+
+    Generation withError(String code, String message) {
+        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, status, progress, attempts,
+            providerTaskId, outputs, code, message, createdAt, startedAt, finishedAt, updatedAt);
+    }
+
+    Generation withAnotherAttempt(Instant now) {
+        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, status, progress, attempts + 1,
+            providerTaskId, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now);
+    }
+}

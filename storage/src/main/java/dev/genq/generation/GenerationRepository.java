@@ -1,0 +1,54 @@
+package dev.genq.generation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+interface GenerationRepository extends GenericRepository<Generation, UUID> {
+
+    Generation save(Generation generation);
+
+    Optional<Generation> findById(UUID id);
+
+    /**
+     * Writes every mutable column of {@code next}, only if the row still has the status and attempt
+     * count it was read with. Returns 1 when written, 0 when another writer got there first.
+     */
+    @Query("""
+        UPDATE generation SET status = :status, progress = :progress, attempts = :attempts,
+            provider_task_id = :providerTaskId, outputs = :outputs::jsonb, error_code = :errorCode,
+            error_message = :errorMessage, started_at = :startedAt, finished_at = :finishedAt, updated_at = :updatedAt
+        WHERE id = :id AND status = :expectedStatus AND attempts = :expectedAttempts""")
+    int compareAndSet(UUID id, GenerationStatus expectedStatus, int expectedAttempts, GenerationStatus status,
+                      int progress, int attempts, @Nullable String providerTaskId, String outputs,
+                      @Nullable String errorCode, @Nullable String errorMessage, @Nullable Instant startedAt,
+                      @Nullable Instant finishedAt, Instant updatedAt);
+
+    default boolean compareAndSet(Generation current, Generation next) {
+        return compareAndSet(next.id(), current.status(), current.attempts(), next.status(), next.progress(),
+            next.attempts(), next.providerTaskId(), next.outputs(), next.errorCode(), next.errorMessage(),
+            next.startedAt(), next.finishedAt(), next.updatedAt()) == 1;
+    }
+
+    /** One page of an account's history, newest first, strictly after the (createdAt, id) cursor. */
+    @Query("""
+        SELECT * FROM generation
+        WHERE account_id = :accountId AND (created_at, id) < (:createdAt, :id)
+        ORDER BY created_at DESC, id DESC LIMIT :limit""")
+    List<Generation> findPage(UUID accountId, Instant createdAt, UUID id, int limit);
+
+    /** QUEUED generations older than {@code before} that have no JobRunr job: their enqueue was lost. */
+    @Query("""
+        SELECT g.id FROM generation g
+        WHERE g.status = 'QUEUED' AND g.created_at < :before
+          AND NOT EXISTS (SELECT 1 FROM jobrunr_jobs j WHERE j.id = g.id::text)
+        ORDER BY g.created_at LIMIT :limit""")
+    List<UUID> findQueuedWithoutJob(Instant before, int limit);
+}

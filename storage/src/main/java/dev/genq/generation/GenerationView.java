@@ -1,0 +1,33 @@
+package dev.genq.generation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a status read needs, as published to Redis after each committed change. It carries the
+ * owner so a cached read can still enforce ownership without PostgreSQL.
+ */
+@Serdeable
+public record GenerationView(UUID id,
+                             UUID accountId,
+                             String model,
+                             GenerationStatus status,
+                             int progress,
+                             int units,
+                             long priceCoins,
+                             int attempts,
+                             List<GenerationOutput> outputs,
+                             @Nullable String errorCode,
+                             @Nullable String errorMessage,
+                             Instant createdAt,
+                             @Nullable Instant startedAt,
+                             @Nullable Instant finishedAt) {
+
+    public GenerationView withProgress(int newProgress) {
+        return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,
+            errorCode, errorMessage, createdAt, startedAt, finishedAt);
+    }
+}

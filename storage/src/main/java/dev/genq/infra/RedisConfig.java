@@ -1,0 +1,20 @@
+package dev.genq.infra;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+@ConfigurationProperties("genq.redis")
+public interface RedisConfig {
+
+    /** Redis URI, e.g. redis://:password@host:6379/0. Default: the local Redis. */
+    @Bindable(defaultValue = "redis://127.0.0.1:6379")
+    String getUri();
+
+    /** Connect and read timeout. Default 500 ms: a slow cache must not slow a request down. */
+    @Bindable(defaultValue = "500")
+    int getTimeoutMs();
+
+    /** Most pooled connections. Default 64, enough for a busy API node on virtual threads. */
+    @Bindable(defaultValue = "64")
+    int getMaxConnections();
+}

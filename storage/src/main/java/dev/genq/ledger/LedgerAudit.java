@@ -1,0 +1,85 @@
+package dev.genq.ledger;
+
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Recomputes every wallet from the transfer log and every generation's reservation from the
+ * ledger, and lists what disagrees. Empty means I1–I3 hold: each generation has one reservation,
+ * resolved iff the generation is terminal; each wallet's counters equal the sums of its transfers
+ * (so credited = balance + reserved + posted); no balance is negative.
+ */
+@Singleton
+public class LedgerAudit {
+    private static final String WALLETS = """
+        SELECT w.account_id, w.credits_posted, w.debits_pending, w.debits_posted,
+               coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
+                         WHERE t.kind = 'SINGLE' AND t.credit_account_id = w.account_id), 0) AS credited,
+               coalesce((SELECT sum(p.amount_coins) FROM ledger_transfer p
+                         WHERE p.kind = 'PENDING' AND p.debit_account_id = w.account_id
+                           AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)), 0) AS reserved,
+               coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
+                         WHERE t.kind = 'POST_PENDING' AND t.debit_account_id = w.account_id), 0) AS posted
+        FROM wallet w""";
+    private static final String GENERATIONS = """
+        SELECT g.id, g.status, g.price_coins, p.amount_coins AS reserved, r.kind AS resolution
+        FROM generation g
+        LEFT JOIN ledger_transfer p ON p.id = g.id AND p.kind = 'PENDING'
+        LEFT JOIN ledger_transfer r ON r.pending_id = g.id""";
+
+    private final DataSource dataSource;
+
+    public LedgerAudit(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<String> discrepancies() {
+        List<String> found = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (ResultSet rs = c.createStatement().executeQuery(WALLETS)) {
+                while (rs.next()) {
+                    String account = rs.getString("account_id");
+                    long creditsPosted = rs.getLong("credits_posted");
+                    long debitsPending = rs.getLong("debits_pending");
+                    long debitsPosted = rs.getLong("debits_posted");
+                    if (creditsPosted != rs.getLong("credited") || debitsPending != rs.getLong("reserved")
+                        || debitsPosted != rs.getLong("posted")) {
+                        found.add("wallet " + account + " counters " + creditsPosted + "/" + debitsPending + "/" + debitsPosted
+                            + " but transfers say " + rs.getLong("credited") + "/" + rs.getLong("reserved") + "/" + rs.getLong("posted"));
+                    }
+                    if (creditsPosted - debitsPosted - debitsPending < 0) {
+                        found.add("wallet " + account + " balance is negative");
+                    }
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery(GENERATIONS)) {
+                while (rs.next()) {
+                    String id = rs.getString("id");
+                    String status = rs.getString("status");
+                    boolean terminal = !status.equals("QUEUED") && !status.equals("RUNNING");
+                    String resolution = rs.getString("resolution");
+                    rs.getLong("reserved");
+                    if (rs.wasNull()) {
+                        found.add("generation " + id + " has no reservation");
+                    } else if (rs.getLong("reserved") != rs.getLong("price_coins")) {
+                        found.add("generation " + id + " reserved " + rs.getLong("reserved") + " for a price of " + rs.getLong("price_coins"));
+                    }
+                    if (terminal != (resolution != null)) {
+                        found.add("generation " + id + " is " + status + " and its reservation is " + (resolution == null ? "open" : resolution));
+                    }
+                    if (status.equals("SUCCEEDED") != "POST_PENDING".equals(resolution) && resolution != null) {
+                        found.add("generation " + id + " is " + status + " but its reservation was " + resolution);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("ledger audit failed", e);
+        }
+        return found;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.genq.ledger;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Conditional counter updates; each returns the rows changed, and 0 means the condition failed. */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+interface WalletRepository extends GenericRepository<Wallet, UUID> {
+
+    @Query("INSERT INTO wallet (account_id) VALUES (:accountId) ON CONFLICT DO NOTHING")
+    int open(UUID accountId);
+
+    Optional<Wallet> findById(UUID accountId);
+
+    @Query("UPDATE wallet SET credits_posted = credits_posted + :amount, updated_at = now() WHERE account_id = :accountId")
+    int credit(UUID accountId, long amount);
+
+    @Query("""
+        UPDATE wallet SET debits_pending = debits_pending + :amount, updated_at = now()
+        WHERE account_id = :accountId AND credits_posted - debits_posted - debits_pending >= :amount""")
+    int reserve(UUID accountId, long amount);
+
+    @Query("""
+        UPDATE wallet SET debits_pending = debits_pending - :pending, debits_posted = debits_posted + :posted, updated_at = now()
+        WHERE account_id = :accountId AND debits_pending >= :pending""")
+    int resolve(UUID accountId, long pending, long posted);
+}

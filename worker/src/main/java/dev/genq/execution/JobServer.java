@@ -1,0 +1,41 @@
+package dev.genq.execution;
+
+import dev.genq.generation.Generations;
+import dev.genq.queue.QueueConfig;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import java.util.List;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.server.configuration.BackgroundJobServerThreadType;
+import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.utils.mapper.JsonMapper;
+
+/** The worker role: a JobRunr background job server on virtual threads, started with the context. */
+@Context
+@Requires(env = "worker")
+class JobServer {
+    private final BackgroundJobServer server;
+
+    JobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator, QueueConfig config,
+              Generations generations) {
+        BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
+            .usingStandardBackgroundJobServerConfiguration()
+            .andPollInterval(config.getPollInterval())
+            .andDeleteSucceededJobsAfter(config.getDeleteSucceededAfter())
+            .andBackgroundJobServerWorkerPolicy(
+                new DefaultBackgroundJobServerWorkerPolicy(config.getWorkerCount(), BackgroundJobServerThreadType.VirtualThreads));
+        server = new BackgroundJobServer(storage, jsonMapper, activator, configuration);
+        server.setJobFilters(List.of(new RetryBackoff(config.getRetries(), config.getBackoffSeedSeconds()),
+            new FinalFailure(generations, config.getRetries())));
+        server.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        server.stop();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.genq.execution;
+
+import dev.genq.blob.BlobStore;
+import dev.genq.generation.Generation;
+import dev.genq.generation.GenerationOutput;
+import dev.genq.provider.ProviderException;
+import dev.genq.provider.ProviderResult;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Copies outputs from the vendor into S3 as a stream (the bytes never sit in memory whole) under
+ * keys genq makes: {@code outputs/<account>/<generation>/<index><ext>}. Keys are deterministic, so
+ * a re-run overwrites rather than leaks objects.
+ */
+@Singleton
+class OutputStore {
+    private static final Map<String, String> EXTENSIONS = Map.of(
+        "image/png", ".png", "image/jpeg", ".jpg", "image/webp", ".webp", "video/mp4", ".mp4",
+        "audio/mpeg", ".mp3", "audio/wav", ".wav", "text/plain", ".txt");
+
+    private final BlobStore blobs;
+    private final WorkerConfig config;
+    private final HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    OutputStore(BlobStore blobs, WorkerConfig config) {
+        this.blobs = blobs;
+        this.config = config;
+    }
+
+    List<GenerationOutput> store(Generation generation, List<ProviderResult.Output> outputs) throws ProviderException {
+        List<GenerationOutput> stored = new ArrayList<>(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            stored.add(storeOne(generation, i, outputs.get(i)));
+        }
+        return stored;
+    }
+
+    private GenerationOutput storeOne(Generation generation, int index, ProviderResult.Output output) throws ProviderException {
+        HttpRequest request = HttpRequest.newBuilder(output.url()).timeout(config.getDownloadTimeout()).GET().build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw ProviderException.fromStatus(response.statusCode(), "output_download_failed", "download of output " + index + " failed");
+                }
+                String contentType = response.headers().firstValue("Content-Type").orElse(output.contentType());
+                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                String key = "outputs/" + generation.accountId() + "/" + generation.id() + "/" + index
+                    + EXTENSIONS.getOrDefault(contentType, "");
+                long size = blobs.put(key, body, length, contentType);
+                return new GenerationOutput(index, key, contentType, size);
+            }
+        } catch (BlobStore.ObjectTooLargeException e) {
+            throw ProviderException.permanent("output_too_large", e.getMessage());
+        } catch (IOException e) {
+            throw ProviderException.retryable("output_transfer_failed", "moving output " + index + " into storage failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProviderException.retryable("worker_interrupted", "the worker stopped during a download");
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw ProviderException.retryable("storage_unavailable", "storing output " + index + " failed: " + e.getMessage());
+        }
+    }
+}

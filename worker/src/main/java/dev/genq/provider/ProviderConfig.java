@@ -1,0 +1,85 @@
+package dev.genq.provider;
+
+import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.context.annotation.Parameter;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Duration;
+
+/**
+ * One vendor account, configured under {@code genq.providers.<name>}; catalog models name it as
+ * their provider. A class rather than an interface so the account's name can be injected.
+ */
+@EachProperty("genq.providers")
+public class ProviderConfig {
+    private final String name;
+    private String baseUrl;
+    private String apiKey;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private Duration deadline = Duration.ofMinutes(15);
+
+    public ProviderConfig(@Parameter String name) {
+        this.name = name;
+    }
+
+    /** The account's name, as catalog models refer to it. */
+    public String getName() {
+        return name;
+    }
+
+    /** Base URL of the vendor's API. Required. */
+    public String getBaseUrl() {
+        return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Bearer credential; from a secret in production, never logged. */
+    @Nullable
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(@Nullable String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    /** TCP connect timeout. Default 5 s. */
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Timeout of one HTTP request to the vendor. Default 30 s. */
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Pause between status polls of a running vendor task. Default 1 s. */
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    /** How long one vendor task may take before genq gives up on it. Default 15 minutes. */
+    public Duration getDeadline() {
+        return deadline;
+    }
+
+    public void setDeadline(Duration deadline) {
+        this.deadline = deadline;
+    }
+}
