@@ -1,5 +1,6 @@
 package dev.genq.ledger;
 
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,8 +35,9 @@ public class LedgerAudit {
 
     private final DataSource dataSource;
 
+    /** Reads on its own connection (the raw pool), outside any transaction of the caller. */
     public LedgerAudit(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     }
 
     public List<String> discrepancies() {

@@ -2,9 +2,10 @@ package dev.genq.execution;
 
 import dev.genq.generation.Generations;
 import dev.genq.queue.QueueConfig;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import jakarta.annotation.PreDestroy;
 import java.util.List;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
@@ -15,27 +16,24 @@ import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 
 /** The worker role: a JobRunr background job server on virtual threads, started with the context. */
-@Context
+@Factory
 @Requires(env = "worker")
 class JobServer {
-    private final BackgroundJobServer server;
 
-    JobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator, QueueConfig config,
-              Generations generations) {
+    @Context
+    @Bean(preDestroy = "stop")
+    BackgroundJobServer backgroundJobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator,
+                                            QueueConfig config, Generations generations) {
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
             .usingStandardBackgroundJobServerConfiguration()
             .andPollInterval(config.getPollInterval())
             .andDeleteSucceededJobsAfter(config.getDeleteSucceededAfter())
             .andBackgroundJobServerWorkerPolicy(
                 new DefaultBackgroundJobServerWorkerPolicy(config.getWorkerCount(), BackgroundJobServerThreadType.VirtualThreads));
-        server = new BackgroundJobServer(storage, jsonMapper, activator, configuration);
+        BackgroundJobServer server = new BackgroundJobServer(storage, jsonMapper, activator, configuration);
         server.setJobFilters(List.of(new RetryBackoff(config.getRetries(), config.getBackoffSeedSeconds()),
             new FinalFailure(generations, config.getRetries())));
         server.start();
-    }
-
-    @PreDestroy
-    void stop() {
-        server.stop();
+        return server;
     }
 }

@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -78,6 +77,15 @@ public final class ProviderEmulator implements AutoCloseable {
     /** How many distinct tasks were started for this idempotency key (a vendor bills each one). */
     public int tasksStarted(String idempotencyKey) {
         return tasksByKey.containsKey(idempotencyKey) ? 1 : 0;
+    }
+
+    /** The bytes the task made for {@code idempotencyKey} serves as output {@code index}. */
+    public byte[] expectedOutput(String idempotencyKey, int index) {
+        Task task = tasksByKey.get(idempotencyKey);
+        if (task == null) {
+            throw new IllegalArgumentException("no task was started for " + idempotencyKey);
+        }
+        return outputBytes(task.id(), index, task.behaviour().outputBytes());
     }
 
     /** The bytes output {@code index} of a task serves; deterministic, so tests can compare. */

@@ -1,0 +1,96 @@
+package dev.genq.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A plain HTTP client of genq's API, as a customer's backend would use it. */
+final class Api {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    Api(String base) {
+        this.base = base;
+    }
+
+    String base() {
+        return base;
+    }
+
+    record Response(int status, JsonNode body) {
+        String errorCode() {
+            return body.path("error").path("code").asText(null);
+        }
+    }
+
+    /** An account opened through the admin API. */
+    record Account(UUID id, String key) {
+    }
+
+    Response get(String path, String key) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), key);
+    }
+
+    Response post(String path, String key, String jsonBody) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody)), key);
+    }
+
+    Account newAccount(long coins) {
+        Response r = post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"test\",\"initialCoins\":" + coins + "}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("could not open an account: " + r);
+        }
+        return new Account(UUID.fromString(r.body().path("id").asText()), r.body().path("apiKey").asText());
+    }
+
+    Response submit(Account account, String model, String inputsJson) {
+        return post("/v1/generations", account.key(), "{\"model\":\"" + model + "\",\"inputs\":" + inputsJson + "}");
+    }
+
+    long balance(Account account) {
+        return get("/v1/wallet", account.key()).body().path("balanceCoins").asLong();
+    }
+
+    /** Polls the generation until it is SUCCEEDED, FAILED or CANCELLED, or the timeout passes. */
+    JsonNode awaitEnd(Account account, String id, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            JsonNode g = get("/v1/generations/" + id, account.key()).body();
+            String status = g.path("status").asText();
+            if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+                return g;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("generation " + id + " still " + status + " after " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    HttpResponse<byte[]> download(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private Response send(HttpRequest.Builder request, String key) {
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Response(response.statusCode(), body);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("request to genq failed", e);
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package dev.genq.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genq.generation.GenerationExecutor;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import dev.genq.ledger.LedgerAudit;
+import dev.genq.maintenance.LostGenerationRequeuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.storage.StorageProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/** A generation end to end over HTTP against a running genq: priced, paid, run, stored, served. */
+class GenerationFlowTest {
+    private static final Duration END = Duration.ofSeconds(60);
+    private static GenqStack stack;
+    private static Api api;
+
+    @BeforeAll
+    static void start() {
+        stack = GenqStack.get();
+        api = stack.api;
+    }
+
+    @AfterEach
+    void ledgerStillBalances() {
+        assertThat(stack.bean(LedgerAudit.class).discrepancies())
+            .as("credited = balance + reserved + posted for every account; one reservation per generation")
+            .isEmpty();
+    }
+
+    @Nested
+    class Success {
+        @Test
+        void outputsDownloadThroughSignedUrlsAsExactlyTheProvidersBytes() throws Exception {
+            Api.Account account = api.newAccount(100);
+            Api.Response submitted = api.submit(account, "emu-image", "{\"prompt\":\"a fox\",\"n\":2}");
+            assertThat(submitted.status()).isEqualTo(202);
+            assertThat(submitted.body().path("status").asText()).isEqualTo("QUEUED");
+            assertThat(submitted.body().path("priceCoins").asLong()).isEqualTo(20);
+            String id = submitted.body().path("id").asText();
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("progress").asInt()).isEqualTo(100);
+            assertThat(done.path("outputs")).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> download = api.download(done.path("outputs").get(i).path("url").asText());
+                assertThat(download.statusCode()).isEqualTo(200);
+                assertThat(download.body()).isEqualTo(stack.emulator.expectedOutput(id, i));
+            }
+            assertThat(api.balance(account)).isEqualTo(80);
+            assertThat(api.get("/v1/wallet", account.key()).body().path("spentCoins").asLong()).isEqualTo(20);
+        }
+
+        @Test
+        void aTamperedUrlIsRefused() throws Exception {
+            String url = succeededOutputUrl();
+            String otherKey = url.replace("/0.png?", "/1.png?");
+            String otherSignature = url.substring(0, url.length() - 1) + (url.endsWith("0") ? "1" : "0");
+
+            assertThat(api.download(otherKey).statusCode()).isEqualTo(403);
+            assertThat(api.download(otherSignature).statusCode()).isEqualTo(403);
+        }
+
+        @Test
+        void anExpiredUrlIsRefused() throws Exception {
+            String url = succeededOutputUrl();
+            assertThat(api.download(url).statusCode()).isEqualTo(200);
+
+            Thread.sleep((GenqStack.URL_TTL_SECONDS + 2) * 1000L);
+
+            assertThat(api.download(url).statusCode()).isEqualTo(403);
+        }
+
+        @Test
+        void eachReadMintsAFreshUrl() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String id = api.submit(account, "emu-image", "{\"prompt\":\"fresh\"}").body().path("id").asText();
+            api.awaitEnd(account, id, END);
+            String first = api.get("/v1/generations/" + id, account.key()).body().path("outputs").get(0).path("url").asText();
+            Thread.sleep(1100); // signatures carry a timestamp with one-second resolution
+            String second = api.get("/v1/generations/" + id, account.key()).body().path("outputs").get(0).path("url").asText();
+
+            assertThat(second).isNotEqualTo(first);
+        }
+
+        @Test
+        void theCommittedStatusIsPublishedToRedis() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String id = api.submit(account, "emu-text", "{\"prompt\":\"hello\"}").body().path("id").asText();
+            api.awaitEnd(account, id, END);
+
+            String cached = stack.bean(JedisPooled.class).get("genq:gen:" + id);
+
+            assertThat(cached).contains("\"status\":\"SUCCEEDED\"").contains(account.id().toString());
+        }
+
+        private String succeededOutputUrl() throws InterruptedException {
+            Api.Account account = api.newAccount(100);
+            String id = api.submit(account, "emu-image", "{\"prompt\":\"two\",\"n\":2}").body().path("id").asText();
+            JsonNode done = api.awaitEnd(account, id, END);
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            return done.path("outputs").get(0).path("url").asText();
+        }
+    }
+
+    @Nested
+    class ProviderFailure {
+        @Test
+        void aPermanentFailureFailsFastAndRestoresTheBalanceExactly() throws Exception {
+            Api.Account account = api.newAccount(50);
+            String id = api.submit(account, "emu-image", "{\"prompt\":\"[reject] forbidden\"}").body().path("id").asText();
+            assertThat(api.balance(account)).isEqualTo(40);
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
+            assertThat(done.path("attempts").asInt()).isEqualTo(1);
+            assertThat(done.path("outputs")).isEmpty();
+            assertThat(api.balance(account)).isEqualTo(50);
+            assertThat(stack.emulator.submits(id)).isEqualTo(1);
+        }
+
+        @Test
+        void aTaskTheProviderFailsIsRefunded() throws Exception {
+            Api.Account account = api.newAccount(50);
+            String id = api.submit(account, "emu-voice", "{\"prompt\":\"[fail]\",\"duration_s\":5}").body().path("id").asText();
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
+            assertThat(api.balance(account)).isEqualTo(50);
+        }
+
+        @Test
+        void twoTransientFailuresThenSuccessChargeExactlyOnce() throws Exception {
+            Api.Account account = api.newAccount(50);
+            String id = api.submit(account, "emu-image", "{\"prompt\":\"[transient=2] flaky\"}").body().path("id").asText();
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("attempts").asInt()).isEqualTo(3);
+            assertThat(stack.emulator.submits(id)).isEqualTo(3);
+            assertThat(stack.emulator.tasksStarted(id)).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(40);
+            assertThat(transfersOf(account)).containsExactlyInAnyOrder("SINGLE", "PENDING", "POST_PENDING");
+        }
+
+        @Test
+        void throttlingIsRetriedLikeAnOutage() throws Exception {
+            Api.Account account = api.newAccount(50);
+            String id = api.submit(account, "emu-text", "{\"prompt\":\"[throttle=1] busy\"}").body().path("id").asText();
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("attempts").asInt()).isEqualTo(2);
+            assertThat(api.balance(account)).isEqualTo(49);
+        }
+
+        @Test
+        void exhaustedRetriesFailAndRefund() throws Exception {
+            Api.Account account = api.newAccount(50);
+            String id = api.submit(account, "emu-image", "{\"prompt\":\"[transient=99] down\"}").body().path("id").asText();
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("unavailable");
+            assertThat(done.path("attempts").asInt()).isEqualTo(GenqStack.MAX_ATTEMPTS);
+            assertThat(stack.emulator.submits(id)).isEqualTo(GenqStack.MAX_ATTEMPTS);
+            assertThat(api.balance(account)).isEqualTo(50);
+        }
+    }
+
+    @Nested
+    class Payment {
+        @Test
+        void anInsufficientBalanceIs402AndWritesNothing() throws Exception {
+            Api.Account account = api.newAccount(5);
+
+            Api.Response r = api.submit(account, "emu-image", "{\"prompt\":\"too dear\"}");
+
+            assertThat(r.status()).isEqualTo(402);
+            assertThat(r.errorCode()).isEqualTo("insufficient_funds");
+            assertThat(r.body().path("error").path("message").asText()).contains("10").contains("5");
+            assertThat(generationRowsOf(account)).isZero();
+            assertThat(transfersOf(account)).containsExactly("SINGLE");
+            assertThat(api.balance(account)).isEqualTo(5);
+        }
+
+        @Test
+        void aQuotedSubmitPaysTheQuotedPrice() {
+            Api.Account account = api.newAccount(100);
+            Api.Response quote = api.post("/v1/quotes", account.key(), "{\"model\":\"emu-video\",\"inputs\":{\"prompt\":\"waves\",\"duration_s\":3}}");
+            assertThat(quote.status()).isEqualTo(201);
+            assertThat(quote.body().path("priceCoins").asLong()).isEqualTo(90);
+
+            Api.Response r = api.post("/v1/generations", account.key(),
+                "{\"model\":\"emu-video\",\"inputs\":{\"prompt\":\"waves\",\"duration_s\":3},\"quoteId\":\"" + quote.body().path("id").asText() + "\"}");
+
+            assertThat(r.status()).isEqualTo(202);
+            assertThat(r.body().path("priceCoins").asLong()).isEqualTo(90);
+            assertThat(api.balance(account)).isEqualTo(10);
+        }
+
+        @Test
+        void aQuoteForOtherInputsOrAnotherAccountIsRefused() {
+            Api.Account account = api.newAccount(100);
+            Api.Account stranger = api.newAccount(100);
+            String quoteId = api.post("/v1/quotes", account.key(), "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"a\"}}")
+                .body().path("id").asText();
+
+            Api.Response otherInputs = api.post("/v1/generations", account.key(),
+                "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"b\"},\"quoteId\":\"" + quoteId + "\"}");
+            Api.Response foreign = api.post("/v1/generations", stranger.key(),
+                "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"a\"},\"quoteId\":\"" + quoteId + "\"}");
+
+            assertThat(otherInputs.status()).isEqualTo(409);
+            assertThat(otherInputs.errorCode()).isEqualTo("quote_mismatch");
+            assertThat(foreign.status()).isEqualTo(404);
+            assertThat(generationRowsOf(account) + generationRowsOf(stranger)).isZero();
+        }
+    }
+
+    @Nested
+    class Cancel {
+        @Test
+        void cancellingAQueuedGenerationRefundsIt() {
+            Api.Account account = api.newAccount(30);
+            Api.Response r = whilePaused(() -> {
+                String id = api.submit(account, "emu-image", "{\"prompt\":\"wait\"}").body().path("id").asText();
+                assertThat(api.balance(account)).isEqualTo(20);
+                return api.post("/v1/generations/" + id + "/cancel", account.key(), "");
+            });
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().path("status").asText()).isEqualTo("CANCELLED");
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
+
+        @Test
+        void cancellingAfterSuccessIs409AndChangesNothing() throws Exception {
+            Api.Account account = api.newAccount(30);
+            String id = api.submit(account, "emu-text", "{\"prompt\":\"quick\"}").body().path("id").asText();
+            api.awaitEnd(account, id, END);
+
+            Api.Response r = api.post("/v1/generations/" + id + "/cancel", account.key(), "");
+
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.errorCode()).isEqualTo("invalid_state");
+            assertThat(api.get("/v1/generations/" + id, account.key()).body().path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(api.balance(account)).isEqualTo(29);
+        }
+    }
+
+    @Nested
+    class Ownership {
+        @Test
+        void anotherAccountsGenerationIsNotFound() throws Exception {
+            Api.Account owner = api.newAccount(30);
+            Api.Account stranger = api.newAccount(30);
+            String id = api.submit(owner, "emu-text", "{\"prompt\":\"mine\"}").body().path("id").asText();
+            api.awaitEnd(owner, id, END);
+
+            Api.Response read = api.get("/v1/generations/" + id, stranger.key());
+            Api.Response cancel = api.post("/v1/generations/" + id + "/cancel", stranger.key(), "");
+
+            assertThat(read.status()).isEqualTo(404);
+            assertThat(read.errorCode()).isEqualTo("not_found");
+            assertThat(cancel.status()).isEqualTo(404);
+            assertThat(api.get("/v1/generations", stranger.key()).body().path("data")).isEmpty();
+        }
+
+        @Test
+        void callsWithoutAValidKeyAre401() {
+            assertThat(api.get("/v1/wallet", null).status()).isEqualTo(401);
+            Api.Response wrong = api.get("/v1/wallet", "gq_not_a_key");
+            assertThat(wrong.status()).isEqualTo(401);
+            assertThat(wrong.errorCode()).isEqualTo("unauthorized");
+            assertThat(api.post("/admin/v1/accounts", "gq_not_admin", "{\"name\":\"x\"}").status()).isEqualTo(401);
+        }
+    }
+
+    @Nested
+    class BadRequests {
+        @Test
+        void anUnknownModelIs400() {
+            assertRejected(api.submit(api.newAccount(100), "no-such-model", "{\"prompt\":\"x\"}"), "unknown_model");
+        }
+
+        @Test
+        void anOutOfRangeInputIs400() {
+            assertRejected(api.submit(api.newAccount(100), "emu-image", "{\"prompt\":\"x\",\"n\":9}"), "invalid_input");
+        }
+
+        @Test
+        void anUnknownInputIs400() {
+            Api.Response r = api.submit(api.newAccount(100), "emu-image", "{\"prompt\":\"x\",\"steps\":30}");
+            assertRejected(r, "invalid_input");
+            assertThat(r.body().path("error").path("message").asText()).contains("steps");
+        }
+
+        @Test
+        void aWrongTypeOrMissingRequiredInputIs400() {
+            Api.Account account = api.newAccount(100);
+            assertRejected(api.submit(account, "emu-image", "{\"prompt\":\"x\",\"n\":\"two\"}"), "invalid_input");
+            assertRejected(api.submit(account, "emu-image", "{\"n\":1}"), "invalid_input");
+            assertRejected(api.submit(account, "emu-image", "{\"prompt\":\"x\",\"size\":\"9x9\"}"), "invalid_input");
+        }
+
+        @Test
+        void anUnknownJsonFieldIs400() {
+            Api.Account account = api.newAccount(100);
+            assertRejected(api.post("/v1/generations", account.key(),
+                "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"x\"},\"priority\":1}"), "invalid_request");
+        }
+
+        @Test
+        void malformedJsonAndAMissingModelAre400() {
+            Api.Account account = api.newAccount(100);
+            assertRejected(api.post("/v1/generations", account.key(), "{\"model\":"), "invalid_request");
+            assertRejected(api.post("/v1/generations", account.key(), "{\"inputs\":{\"prompt\":\"x\"}}"), "invalid_request");
+        }
+
+        private void assertRejected(Api.Response r, String code) {
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo(code);
+            assertThat(r.body().path("error").path("message").asText()).isNotBlank();
+        }
+    }
+
+    @Nested
+    class AtLeastOnceExecution {
+        @Test
+        void theHandlerRunTwiceAtOnceChargesOnce() throws Exception {
+            Api.Account account = api.newAccount(40);
+            GenerationExecutor executor = stack.bean(GenerationExecutor.class);
+            String id = whilePaused(() -> {
+                String gid = api.submit(account, "emu-image", "{\"prompt\":\"twice\"}").body().path("id").asText();
+                runConcurrently(() -> executor.execute(UUID.fromString(gid)), 2);
+                return gid;
+            });
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(api.balance(account)).isEqualTo(30);
+            assertThat(stack.emulator.tasksStarted(id)).isEqualTo(1);
+            assertThat(transfersOf(account)).containsExactlyInAnyOrder("SINGLE", "PENDING", "POST_PENDING");
+        }
+
+        @Test
+        void aRunAfterTheEndChangesNothing() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submit(account, "emu-text", "{\"prompt\":\"once\"}").body().path("id").asText();
+            JsonNode before = api.awaitEnd(account, id, END);
+
+            stack.bean(GenerationExecutor.class).execute(UUID.fromString(id));
+
+            JsonNode after = api.get("/v1/generations/" + id, account.key()).body();
+            assertThat(after.path("attempts")).isEqualTo(before.path("attempts"));
+            assertThat(after.path("finishedAt")).isEqualTo(before.path("finishedAt"));
+            assertThat(api.balance(account)).isEqualTo(39);
+            assertThat(stack.emulator.submits(id)).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class LostEnqueue {
+        @Test
+        void aPaidGenerationWhoseJobWasLostIsRequeuedAndRuns() throws Exception {
+            Api.Account account = api.newAccount(40);
+            StorageProvider jobs = stack.bean(StorageProvider.class);
+            String id = whilePaused(() -> {
+                String gid = api.submit(account, "emu-text", "{\"prompt\":\"lost\"}").body().path("id").asText();
+                jobs.deletePermanently(UUID.fromString(gid));
+
+                int requeued = stack.bean(LostGenerationRequeuer.class).runOnce();
+
+                assertThat(requeued).isGreaterThanOrEqualTo(1);
+                assertThat(jobs.getJobById(UUID.fromString(gid))).isNotNull();
+                return gid;
+            });
+
+            assertThat(api.awaitEnd(account, id, END).path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(api.balance(account)).isEqualTo(39);
+        }
+    }
+
+    @Nested
+    class History {
+        @Test
+        void isNewestFirstAndPagedByCursor() {
+            Api.Account account = api.newAccount(100);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(0, api.submit(account, "emu-text", "{\"prompt\":\"p" + i + "\"}").body().path("id").asText());
+            }
+
+            List<String> seen = new ArrayList<>();
+            String cursor = "";
+            do {
+                JsonNode page = api.get("/v1/generations?limit=2" + (cursor.isEmpty() ? "" : "&cursor=" + cursor), account.key()).body();
+                assertThat(page.path("data").size()).isLessThanOrEqualTo(2);
+                page.path("data").forEach(g -> seen.add(g.path("id").asText()));
+                cursor = page.path("nextCursor").isNull() ? "" : page.path("nextCursor").asText();
+            } while (!cursor.isEmpty());
+
+            assertThat(seen).containsExactlyElementsOf(ids);
+            assertThat(api.get("/v1/generations?limit=0", account.key()).status()).isEqualTo(400);
+            assertThat(api.get("/v1/generations?cursor=garbage", account.key()).errorCode()).isEqualTo("invalid_request");
+        }
+    }
+
+    @Nested
+    class Operations {
+        @Test
+        void prometheusShowsGenerationsCoinsAndProviderLatency() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String id = api.submit(account, "emu-text", "{\"prompt\":\"metrics\"}").body().path("id").asText();
+            api.awaitEnd(account, id, END);
+
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+            assertThat(text).contains("genq_generations_submitted_total{model=\"emu-text\"}")
+                .contains("genq_generations_finished_total{model=\"emu-text\",status=\"succeeded\"}")
+                .contains("genq_coins_total{operation=\"reserved\"}")
+                .contains("genq_coins_total{operation=\"posted\"}")
+                .contains("genq_provider_call_seconds_count{operation=\"submit\",outcome=\"ok\",provider=\"emulator\"}");
+        }
+
+        @Test
+        void theDashboardIsBehindBasicAuth() throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            URI dashboard = URI.create("http://127.0.0.1:" + stack.dashboardPort + "/api/jobs?state=SUCCEEDED");
+            String credentials = Base64.getEncoder().encodeToString(("admin:" + GenqStack.DASHBOARD_PASSWORD).getBytes(StandardCharsets.UTF_8));
+
+            int anonymous = http.send(HttpRequest.newBuilder(dashboard).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int authorised = http.send(HttpRequest.newBuilder(dashboard).header("Authorization", "Basic " + credentials).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+
+            assertThat(anonymous).isEqualTo(401);
+            assertThat(authorised).isEqualTo(200);
+        }
+    }
+
+    /** Runs {@code body} with the worker paused, so generations stay QUEUED until it returns. */
+    private static <T> T whilePaused(Callable<T> body) {
+        BackgroundJobServer server = stack.bean(BackgroundJobServer.class);
+        server.pauseProcessing();
+        try {
+            return body.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            server.resumeProcessing();
+        }
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static void runConcurrently(Work work, int copies) throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < copies; i++) {
+                futures.add(pool.submit(() -> {
+                    work.run();
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+    }
+
+    private static long generationRowsOf(Api.Account account) {
+        return query("SELECT count(*) FROM generation WHERE account_id = ?", account.id(), rs -> rs.getLong(1)).getFirst();
+    }
+
+    private static List<String> transfersOf(Api.Account account) {
+        return query("SELECT kind FROM ledger_transfer WHERE debit_account_id = ? OR credit_account_id = ?", account.id(),
+            rs -> rs.getString(1));
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> query(String sql, UUID accountId, Row<T> row) {
+        try (Connection c = DelegatingDataSource.unwrapDataSource(stack.bean(DataSource.class)).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
+                ps.setObject(i, accountId);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row.read(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.genq.local;
+
+import dev.genq.devkit.emulator.ProviderEmulator;
+import dev.genq.devkit.services.Shutdown;
+import dev.genq.devkit.services.TestServices;
+import dev.genq.server.Application;
+import io.micronaut.context.ApplicationContext;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * One running genq per test JVM, all roles, on the real servers {@link TestServices} finds and the
+ * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs.
+ */
+final class GenqStack {
+    static final String ADMIN_KEY = "test-admin-key";
+    static final String DASHBOARD_PASSWORD = "test-dashboard-password";
+    static final int URL_TTL_SECONDS = 5;
+    static final int MAX_ATTEMPTS = 3;
+
+    private static GenqStack instance;
+
+    final ProviderEmulator emulator;
+    final ApplicationContext context;
+    final Api api;
+    final int dashboardPort;
+
+    private GenqStack() throws IOException {
+        emulator = new ProviderEmulator(0, "emulator-test-key", 300);
+        Shutdown.register(emulator);
+        dashboardPort = TestServices.freePort();
+        Wiring wiring = new Wiring(TestServices.postgres(), TestServices.redis(), TestServices.s3(),
+            emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, TestServices.freePort(), dashboardPort, DASHBOARD_PASSWORD);
+        Map<String, Object> properties = new java.util.HashMap<>(wiring.properties());
+        properties.put("genq.s3.bucket", "genq-test");
+        properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");
+        properties.put("genq.queue.backoff-seed-seconds", 1);
+        properties.put("genq.worker.max-attempts", MAX_ATTEMPTS);
+        properties.put("genq.maintenance.requeue.grace", "0s");
+        context = Application.startManaged(Application.ALL_ROLES, properties);
+        Shutdown.register(context);
+        api = new Api("http://127.0.0.1:" + wiring.httpPort());
+    }
+
+    static synchronized GenqStack get() {
+        if (instance == null) {
+            try {
+                instance = new GenqStack();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start genq for tests", e);
+            }
+        }
+        return instance;
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+}
