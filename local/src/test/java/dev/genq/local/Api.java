@@ -57,6 +57,15 @@ final class Api {
         return post("/v1/generations", account.key(), "{\"model\":\"" + model + "\",\"inputs\":" + inputsJson + "}");
     }
 
+    /** Submits and returns the new generation's id, insisting on 202. */
+    String submitted(Account account, String model, String inputsJson) {
+        Response r = submit(account, model, inputsJson);
+        if (r.status() != 202) {
+            throw new AssertionError("submit was refused: " + r);
+        }
+        return r.body().path("id").asText();
+    }
+
     long balance(Account account) {
         return get("/v1/wallet", account.key()).body().path("balanceCoins").asLong();
     }

@@ -101,7 +101,7 @@ class GenerationFlowTest {
         @Test
         void eachReadMintsAFreshUrl() throws Exception {
             Api.Account account = api.newAccount(100);
-            String id = api.submit(account, "emu-image", "{\"prompt\":\"fresh\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"fresh\"}");
             api.awaitEnd(account, id, END);
             String first = api.get("/v1/generations/" + id, account.key()).body().path("outputs").get(0).path("url").asText();
             Thread.sleep(1100); // signatures carry a timestamp with one-second resolution
@@ -111,9 +111,22 @@ class GenerationFlowTest {
         }
 
         @Test
+        void anOutputOfUnknownLengthIsSpooledAndStoredWhole() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[chunked] [bytes=50000]\"}");
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("outputs").get(0).path("sizeBytes").asLong()).isEqualTo(50_000);
+            assertThat(api.download(done.path("outputs").get(0).path("url").asText()).body())
+                .isEqualTo(stack.emulator.expectedOutput(id, 0));
+        }
+
+        @Test
         void theCommittedStatusIsPublishedToRedis() throws Exception {
             Api.Account account = api.newAccount(100);
-            String id = api.submit(account, "emu-text", "{\"prompt\":\"hello\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"hello\"}");
             api.awaitEnd(account, id, END);
 
             String cached = stack.bean(JedisPooled.class).get("genq:gen:" + id);
@@ -123,7 +136,7 @@ class GenerationFlowTest {
 
         private String succeededOutputUrl() throws InterruptedException {
             Api.Account account = api.newAccount(100);
-            String id = api.submit(account, "emu-image", "{\"prompt\":\"two\",\"n\":2}").body().path("id").asText();
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"two\",\"n\":2}");
             JsonNode done = api.awaitEnd(account, id, END);
             assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
             return done.path("outputs").get(0).path("url").asText();
@@ -135,13 +148,12 @@ class GenerationFlowTest {
         @Test
         void aPermanentFailureFailsFastAndRestoresTheBalanceExactly() throws Exception {
             Api.Account account = api.newAccount(50);
-            String id = api.submit(account, "emu-image", "{\"prompt\":\"[reject] forbidden\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[reject] forbidden\"}");
             assertThat(api.balance(account)).isEqualTo(40);
 
             JsonNode done = api.awaitEnd(account, id, END);
 
-            assertThat(done.path("status").asText()).isEqualTo("FAILED");
-            assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
+            assertFailed(done, "content_policy");
             assertThat(done.path("attempts").asInt()).isEqualTo(1);
             assertThat(done.path("outputs")).isEmpty();
             assertThat(api.balance(account)).isEqualTo(50);
@@ -149,21 +161,34 @@ class GenerationFlowTest {
         }
 
         @Test
+        void anOversizedOutputFailsAndRefundsWhetherItsLengthIsKnownOrNot() throws Exception {
+            Api.Account account = api.newAccount(50);
+            int tooBig = GenqStack.MAX_OUTPUT_BYTES + 1;
+            String known = api.submitted(account, "emu-image", "{\"prompt\":\"[bytes=" + tooBig + "]\"}");
+            String chunked = api.submitted(account, "emu-image", "{\"prompt\":\"[chunked] [bytes=" + tooBig + "]\"}");
+
+            for (String id : List.of(known, chunked)) {
+                JsonNode done = api.awaitEnd(account, id, END);
+                assertFailed(done, "output_too_large");
+            }
+            assertThat(api.balance(account)).isEqualTo(50);
+        }
+
+        @Test
         void aTaskTheProviderFailsIsRefunded() throws Exception {
             Api.Account account = api.newAccount(50);
-            String id = api.submit(account, "emu-voice", "{\"prompt\":\"[fail]\",\"duration_s\":5}").body().path("id").asText();
+            String id = api.submitted(account, "emu-voice", "{\"prompt\":\"[fail]\",\"duration_s\":5}");
 
             JsonNode done = api.awaitEnd(account, id, END);
 
-            assertThat(done.path("status").asText()).isEqualTo("FAILED");
-            assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
+            assertFailed(done, "content_policy");
             assertThat(api.balance(account)).isEqualTo(50);
         }
 
         @Test
         void twoTransientFailuresThenSuccessChargeExactlyOnce() throws Exception {
             Api.Account account = api.newAccount(50);
-            String id = api.submit(account, "emu-image", "{\"prompt\":\"[transient=2] flaky\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[transient=2] flaky\"}");
 
             JsonNode done = api.awaitEnd(account, id, END);
 
@@ -178,7 +203,7 @@ class GenerationFlowTest {
         @Test
         void throttlingIsRetriedLikeAnOutage() throws Exception {
             Api.Account account = api.newAccount(50);
-            String id = api.submit(account, "emu-text", "{\"prompt\":\"[throttle=1] busy\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"[throttle=1] busy\"}");
 
             JsonNode done = api.awaitEnd(account, id, END);
 
@@ -190,12 +215,11 @@ class GenerationFlowTest {
         @Test
         void exhaustedRetriesFailAndRefund() throws Exception {
             Api.Account account = api.newAccount(50);
-            String id = api.submit(account, "emu-image", "{\"prompt\":\"[transient=99] down\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[transient=99] down\"}");
 
             JsonNode done = api.awaitEnd(account, id, END);
 
-            assertThat(done.path("status").asText()).isEqualTo("FAILED");
-            assertThat(done.path("error").path("code").asText()).isEqualTo("unavailable");
+            assertFailed(done, "unavailable");
             assertThat(done.path("attempts").asInt()).isEqualTo(GenqStack.MAX_ATTEMPTS);
             assertThat(stack.emulator.submits(id)).isEqualTo(GenqStack.MAX_ATTEMPTS);
             assertThat(api.balance(account)).isEqualTo(50);
@@ -258,7 +282,7 @@ class GenerationFlowTest {
         void cancellingAQueuedGenerationRefundsIt() {
             Api.Account account = api.newAccount(30);
             Api.Response r = whilePaused(() -> {
-                String id = api.submit(account, "emu-image", "{\"prompt\":\"wait\"}").body().path("id").asText();
+                String id = api.submitted(account, "emu-image", "{\"prompt\":\"wait\"}");
                 assertThat(api.balance(account)).isEqualTo(20);
                 return api.post("/v1/generations/" + id + "/cancel", account.key(), "");
             });
@@ -271,7 +295,7 @@ class GenerationFlowTest {
         @Test
         void cancellingAfterSuccessIs409AndChangesNothing() throws Exception {
             Api.Account account = api.newAccount(30);
-            String id = api.submit(account, "emu-text", "{\"prompt\":\"quick\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"quick\"}");
             api.awaitEnd(account, id, END);
 
             Api.Response r = api.post("/v1/generations/" + id + "/cancel", account.key(), "");
@@ -289,7 +313,7 @@ class GenerationFlowTest {
         void anotherAccountsGenerationIsNotFound() throws Exception {
             Api.Account owner = api.newAccount(30);
             Api.Account stranger = api.newAccount(30);
-            String id = api.submit(owner, "emu-text", "{\"prompt\":\"mine\"}").body().path("id").asText();
+            String id = api.submitted(owner, "emu-text", "{\"prompt\":\"mine\"}");
             api.awaitEnd(owner, id, END);
 
             Api.Response read = api.get("/v1/generations/" + id, stranger.key());
@@ -366,7 +390,7 @@ class GenerationFlowTest {
             Api.Account account = api.newAccount(40);
             GenerationExecutor executor = stack.bean(GenerationExecutor.class);
             String id = whilePaused(() -> {
-                String gid = api.submit(account, "emu-image", "{\"prompt\":\"twice\"}").body().path("id").asText();
+                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"twice\"}");
                 runConcurrently(() -> executor.execute(UUID.fromString(gid)), 2);
                 return gid;
             });
@@ -382,7 +406,7 @@ class GenerationFlowTest {
         @Test
         void aRunAfterTheEndChangesNothing() throws Exception {
             Api.Account account = api.newAccount(40);
-            String id = api.submit(account, "emu-text", "{\"prompt\":\"once\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"once\"}");
             JsonNode before = api.awaitEnd(account, id, END);
 
             stack.bean(GenerationExecutor.class).execute(UUID.fromString(id));
@@ -402,7 +426,7 @@ class GenerationFlowTest {
             Api.Account account = api.newAccount(40);
             StorageProvider jobs = stack.bean(StorageProvider.class);
             String id = whilePaused(() -> {
-                String gid = api.submit(account, "emu-text", "{\"prompt\":\"lost\"}").body().path("id").asText();
+                String gid = api.submitted(account, "emu-text", "{\"prompt\":\"lost\"}");
                 jobs.deletePermanently(UUID.fromString(gid));
 
                 int requeued = stack.bean(LostGenerationRequeuer.class).runOnce();
@@ -424,7 +448,7 @@ class GenerationFlowTest {
             Api.Account account = api.newAccount(100);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                ids.add(0, api.submit(account, "emu-text", "{\"prompt\":\"p" + i + "\"}").body().path("id").asText());
+                ids.add(0, api.submitted(account, "emu-text", "{\"prompt\":\"p" + i + "\"}"));
             }
 
             List<String> seen = new ArrayList<>();
@@ -447,7 +471,7 @@ class GenerationFlowTest {
         @Test
         void prometheusShowsGenerationsCoinsAndProviderLatency() throws Exception {
             Api.Account account = api.newAccount(100);
-            String id = api.submit(account, "emu-text", "{\"prompt\":\"metrics\"}").body().path("id").asText();
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"metrics\"}");
             api.awaitEnd(account, id, END);
 
             String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
@@ -473,6 +497,11 @@ class GenerationFlowTest {
             assertThat(anonymous).isEqualTo(401);
             assertThat(authorised).isEqualTo(200);
         }
+    }
+
+    private static void assertFailed(JsonNode generation, String code) {
+        assertThat(generation.path("status").asText()).isEqualTo("FAILED");
+        assertThat(generation.path("error").path("code").asText()).isEqualTo(code);
     }
 
     /** Runs {@code body} with the worker paused, so generations stay QUEUED until it returns. */

@@ -10,13 +10,14 @@ import java.util.Map;
 
 /**
  * One running genq per test JVM, all roles, on the real servers {@link TestServices} finds and the
- * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs.
+ * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs, 64 KiB outputs.
  */
 final class GenqStack {
     static final String ADMIN_KEY = "test-admin-key";
     static final String DASHBOARD_PASSWORD = "test-dashboard-password";
     static final int URL_TTL_SECONDS = 5;
     static final int MAX_ATTEMPTS = 3;
+    static final int MAX_OUTPUT_BYTES = 64 * 1024;
 
     private static GenqStack instance;
 
@@ -37,6 +38,7 @@ final class GenqStack {
         properties.put("genq.queue.backoff-seed-seconds", 1);
         properties.put("genq.worker.max-attempts", MAX_ATTEMPTS);
         properties.put("genq.maintenance.requeue.grace", "0s");
+        properties.put("genq.s3.max-object-bytes", MAX_OUTPUT_BYTES);
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);
         api = new Api("http://127.0.0.1:" + wiring.httpPort());

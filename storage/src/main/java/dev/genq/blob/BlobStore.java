@@ -5,10 +5,10 @@ import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -60,15 +60,28 @@ public class BlobStore {
         }
         Path spool = Files.createTempFile("genq-output-", ".part");
         try {
-            long size = Files.copy(content, spool, StandardCopyOption.REPLACE_EXISTING);
-            if (size > config.getMaxObjectBytes()) {
-                throw new ObjectTooLargeException(size, config.getMaxObjectBytes());
-            }
+            long size = spoolAtMost(content, spool, config.getMaxObjectBytes());
             s3.putObject(request, RequestBody.fromFile(spool));
             return size;
         } finally {
             Files.deleteIfExists(spool);
         }
+    }
+
+    /** Copies to {@code file}, stopping as soon as the stream passes {@code maxBytes}: a disk is finite too. */
+    private static long spoolAtMost(InputStream content, Path file, long maxBytes) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long size = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int n; (n = content.read(buffer)) != -1; ) {
+                size += n;
+                if (size > maxBytes) {
+                    throw new ObjectTooLargeException(size, maxBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return size;
     }
 
     /** A GET URL valid for the configured TTL. Signing is local: no call to S3. */
@@ -79,7 +92,7 @@ public class BlobStore {
 
     public static final class ObjectTooLargeException extends IOException {
         ObjectTooLargeException(long sizeBytes, long maxBytes) {
-            super("output of " + sizeBytes + " bytes exceeds the limit of " + maxBytes + " bytes");
+            super("output of " + sizeBytes + " bytes or more exceeds the limit of " + maxBytes + " bytes");
         }
     }
 }

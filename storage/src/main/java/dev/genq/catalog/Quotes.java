@@ -64,7 +64,7 @@ public class Quotes {
         }
     }
 
-    public String toJson(Object value) {
+    private String toJson(Object value) {
         try {
             return json.writeValueAsString(value);
         } catch (IOException e) {

@@ -44,11 +44,14 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
         ORDER BY created_at DESC, id DESC LIMIT :limit""")
     List<Generation> findPage(UUID accountId, Instant createdAt, UUID id, int limit);
 
-    /** QUEUED generations older than {@code before} that have no JobRunr job: their enqueue was lost. */
+    /**
+     * QUEUED generations older than {@code before} that have no JobRunr job: their enqueue was lost.
+     * The cast matches JobRunr's char(36) key type, so its primary-key index serves the lookup.
+     */
     @Query("""
         SELECT g.id FROM generation g
         WHERE g.status = 'QUEUED' AND g.created_at < :before
-          AND NOT EXISTS (SELECT 1 FROM jobrunr_jobs j WHERE j.id = g.id::text)
+          AND NOT EXISTS (SELECT 1 FROM jobrunr_jobs j WHERE j.id = CAST(g.id AS char(36)))
         ORDER BY g.created_at LIMIT :limit""")
     List<UUID> findQueuedWithoutJob(Instant before, int limit);
 }

@@ -59,7 +59,7 @@ public class Generations {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
         Instant now = now();
         Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(),
-            quotes.toJson(priced.inputs()), priced.units(), priced.priceCoins(), quoteId, now);
+            toJson(priced.inputs()), priced.units(), priced.priceCoins(), quoteId, now);
         tx.executeWrite(status -> {
             repository.save(generation);
             ledger.reserve(generation.id(), accountId, generation.priceCoins(), now.plus(config.getReservationTtl()));

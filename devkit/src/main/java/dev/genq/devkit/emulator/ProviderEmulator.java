@@ -188,7 +188,7 @@ public final class ProviderEmulator implements AutoCloseable {
             }
             byte[] bytes = outputBytes(task.id(), Integer.parseInt(parts.get(1)), task.behaviour().outputBytes());
             exchange.getResponseHeaders().set("Content-Type", contentType(task.model()));
-            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.sendResponseHeaders(200, task.behaviour().chunked() ? 0 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
