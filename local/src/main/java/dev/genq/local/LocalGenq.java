@@ -48,7 +48,7 @@ public final class LocalGenq {
 
     private static void seedDemoAccount(AccountService accounts) {
         if (accounts.authenticate(DEMO_KEY).isEmpty()) {
-            accounts.open("demo", 1000, DEMO_KEY);
+            accounts.open("demo", 1000, DEMO_KEY, "genq-local");
         }
     }
 }

@@ -37,7 +37,7 @@ final class GenqStack {
         properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");
         properties.put("genq.queue.backoff-seed-seconds", 1);
         properties.put("genq.worker.max-attempts", MAX_ATTEMPTS);
-        properties.put("genq.maintenance.requeue.grace", "0s");
+        properties.put("genq.maintenance.requeue-grace", "0s");
         properties.put("genq.s3.max-object-bytes", MAX_OUTPUT_BYTES);
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);

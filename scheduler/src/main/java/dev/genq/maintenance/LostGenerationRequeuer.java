@@ -3,9 +3,9 @@ package dev.genq.maintenance;
 import dev.genq.generation.Generations;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * is paid for and QUEUED with no job. This puts such generations back in the queue.
  */
 @Singleton
-public class LostGenerationRequeuer implements JobRequestHandler<RequeueLostGenerations> {
+public class LostGenerationRequeuer implements MaintenanceTask {
     private static final Logger LOG = LoggerFactory.getLogger(LostGenerationRequeuer.class);
     private final Generations generations;
     private final MaintenanceConfig config;
@@ -27,13 +27,19 @@ public class LostGenerationRequeuer implements JobRequestHandler<RequeueLostGene
     }
 
     @Override
-    public void run(RequeueLostGenerations request) {
-        runOnce();
+    public String name() {
+        return "requeue-lost-generations";
+    }
+
+    @Override
+    public Duration interval() {
+        return config.getRequeueInterval();
     }
 
     /** Re-enqueues one batch; returns how many generations got their job back. */
+    @Override
     public int runOnce() {
-        List<UUID> lost = generations.queuedWithoutJob(clock.instant().minus(config.getGrace()), config.getBatchSize());
+        List<UUID> lost = generations.queuedWithoutJob(clock.instant().minus(config.getRequeueGrace()), config.getBatchSize());
         int requeued = (int) lost.stream().filter(generations::enqueue).count();
         if (requeued > 0) {
             LOG.warn("re-enqueued {} generation(s) whose job was lost", requeued);

@@ -4,23 +4,23 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
+import java.util.List;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
-/** The scheduler role declares the recurring jobs at start; declaring again just updates them. */
+/** The scheduler role declares every maintenance task as a recurring job at start; declaring again updates it. */
 @Singleton
 @Requires(env = "scheduler")
 class RecurringJobs {
-    static final String REQUEUE_LOST = "genq-requeue-lost-generations";
     private final JobRequestScheduler scheduler;
-    private final MaintenanceConfig config;
+    private final List<MaintenanceTask> tasks;
 
-    RecurringJobs(JobRequestScheduler scheduler, MaintenanceConfig config) {
+    RecurringJobs(JobRequestScheduler scheduler, List<MaintenanceTask> tasks) {
         this.scheduler = scheduler;
-        this.config = config;
+        this.tasks = tasks;
     }
 
     @EventListener
     void declare(StartupEvent event) {
-        scheduler.scheduleRecurrently(REQUEUE_LOST, config.getInterval(), new RequeueLostGenerations());
+        tasks.forEach(t -> scheduler.scheduleRecurrently("genq-" + t.name(), t.interval(), new RunMaintenance(t.name())));
     }
 }

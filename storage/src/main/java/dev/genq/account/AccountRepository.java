@@ -1,5 +1,6 @@
 package dev.genq.account;
 
+import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
@@ -7,4 +8,8 @@ import java.util.UUID;
 
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface AccountRepository extends CrudRepository<Account, UUID> {
+
+    /** Blocks once: the first reason stands. */
+    @Query("UPDATE account SET blocked_at = now(), blocked_reason = :reason WHERE id = :id AND blocked_at IS NULL")
+    int block(UUID id, String reason);
 }

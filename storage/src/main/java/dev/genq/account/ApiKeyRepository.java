@@ -12,6 +12,8 @@ public interface ApiKeyRepository extends GenericRepository<ApiKey, UUID> {
 
     ApiKey save(ApiKey key);
 
-    @Query("SELECT account_id FROM api_key WHERE key_hash = :keyHash AND revoked_at IS NULL")
-    Optional<UUID> findActiveAccountId(String keyHash);
+    @Query("""
+        SELECT a.* FROM api_key k JOIN account a ON a.id = k.account_id
+        WHERE k.key_hash = :keyHash AND k.revoked_at IS NULL""")
+    Optional<Account> findAccountOfActiveKey(String keyHash);
 }

@@ -40,8 +40,8 @@ public class Catalog {
         return model;
     }
 
-    /** Validates inputs against the model's schema and prices them; bad input throws invalid_input. */
-    public Priced price(String modelId, Map<String, Object> inputs) {
+    /** Checks inputs against the model's schema, fills defaults and counts units; bad input throws invalid_input. */
+    public Validated validate(String modelId, Map<String, Object> inputs) {
         Model model = model(modelId);
         SortedMap<String, Object> normalized = new TreeMap<>();
         Map<String, Object> given = inputs == null ? Map.of() : inputs;
@@ -66,7 +66,7 @@ public class Catalog {
             }
         });
         int units = model.unitsFrom() == null ? 1 : ((Number) normalized.get(model.unitsFrom())).intValue();
-        return new Priced(model, normalized, units, Math.multiplyExact(model.coinsPerUnit(), units));
+        return new Validated(model, normalized, units);
     }
 
     static GenqException invalid(String message) {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A model in the catalog. The price is {@code coinsPerUnit} × units, where units is the integer
- * input named by {@code unitsFrom} (images, seconds) or 1 when it is absent.
+ * input named by {@code unitsFrom} (images, seconds) or 1 when it is absent. {@code coinsPerUnit}
+ * here is price version 0; admins append later versions (see {@link PriceList}).
  */
 @Serdeable
 public record Model(String id,
@@ -15,5 +16,6 @@ public record Model(String id,
                     String provider,
                     long coinsPerUnit,
                     @Nullable String unitsFrom,
-                    Map<String, InputField> inputs) {
+                    Map<String, InputField> inputs,
+                    @Nullable DuplicateGuard duplicateGuard) {
 }

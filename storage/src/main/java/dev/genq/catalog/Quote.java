@@ -15,6 +15,7 @@ public record Quote(@Id UUID id,
                     @ColumnTransformer(write = "?::jsonb") String inputs,
                     int units,
                     long priceCoins,
+                    int priceVersion,
                     Instant expiresAt,
                     @GeneratedValue Instant createdAt) {
 }

@@ -18,7 +18,9 @@ public record Generation(@Id UUID id,
                          @ColumnTransformer(write = "?::jsonb") String inputs,
                          int units,
                          long priceCoins,
+                         int priceVersion,
                          @Nullable UUID quoteId,
+                         @Nullable String dedupeKey,
                          GenerationStatus status,
                          int progress,
                          int attempts,
@@ -32,9 +34,10 @@ public record Generation(@Id UUID id,
                          Instant updatedAt) {
 
     public static Generation queued(UUID id, UUID accountId, String model, String inputsJson, int units,
-                                    long priceCoins, @Nullable UUID quoteId, Instant now) {
-        return new Generation(id, accountId, model, inputsJson, units, priceCoins, quoteId, GenerationStatus.QUEUED,
-            0, 0, null, "[]", null, null, now, null, null, now);
+                                    long priceCoins, int priceVersion, @Nullable UUID quoteId,
+                                    @Nullable String dedupeKey, Instant now) {
+        return new Generation(id, accountId, model, inputsJson, units, priceCoins, priceVersion, quoteId, dedupeKey,
+            GenerationStatus.QUEUED, 0, 0, null, "[]", null, null, now, null, null, now);
     }
 
     /** The row after a state change; throws if the state machine forbids it. */
@@ -42,7 +45,7 @@ public record Generation(@Id UUID id,
         if (!status.canMoveTo(next)) {
             throw new IllegalTransitionException(status, next);
         }
-        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, next,
+        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, next,
             next == GenerationStatus.SUCCEEDED ? 100 : progress,
             next == GenerationStatus.RUNNING ? attempts + 1 : attempts,
             providerTaskId, outputs, errorCode, errorMessage, createdAt,
@@ -52,17 +55,17 @@ public record Generation(@Id UUID id,
     }
 
     Generation withOutputs(String outputsJson) {
-        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, status, progress, attempts,
+        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
             providerTaskId, outputsJson, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt);
     }
 
     Generation withError(String code, String message) {
-        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, status, progress, attempts,
+        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
             providerTaskId, outputs, code, message, createdAt, startedAt, finishedAt, updatedAt);
     }
 
     Generation withAnotherAttempt(Instant now) {
-        return new Generation(id, accountId, model, inputs, units, priceCoins, quoteId, status, progress, attempts + 1,
+        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts + 1,
             providerTaskId, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now);
     }
 }

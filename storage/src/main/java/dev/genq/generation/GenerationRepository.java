@@ -54,4 +54,15 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
           AND NOT EXISTS (SELECT 1 FROM jobrunr_jobs j WHERE j.id = CAST(g.id AS char(36)))
         ORDER BY g.created_at LIMIT :limit""")
     List<UUID> findQueuedWithoutJob(Instant before, int limit);
+
+    /** Unfinished generations whose reservation expired before {@code now} and is still open. */
+    @Query("""
+        SELECT g.* FROM ledger_transfer p JOIN generation g ON g.id = p.id
+        WHERE p.kind = 'PENDING' AND p.expires_at < :now AND g.status IN ('QUEUED', 'RUNNING')
+          AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)
+        ORDER BY p.expires_at LIMIT :limit""")
+    List<Generation> findExpired(Instant now, int limit);
+
+    @Query("SELECT * FROM generation WHERE account_id = :accountId AND status = 'QUEUED' ORDER BY created_at LIMIT :limit")
+    List<Generation> findQueued(UUID accountId, int limit);
 }

@@ -6,7 +6,13 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.Ids;
 import dev.genq.ledger.Ledger;
+import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.TransferReason;
+import dev.genq.ledger.Wallet;
+import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.transaction.TransactionStatus;
+import io.micronaut.transaction.support.TransactionSynchronization;
+import java.sql.SQLException;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -24,7 +30,8 @@ import java.util.UUID;
 /**
  * The one place where a generation changes state. Every change is a compare-and-set on the row,
  * made in the same transaction as its ledger operation (reserve, post or void); the new status is
- * published to Redis only after commit.
+ * published to Redis, and a new generation enqueued, only after the commit, also when the work runs
+ * inside a caller's transaction (an idempotent request's).
  */
 @Singleton
 public class Generations {
@@ -54,21 +61,42 @@ public class Generations {
         this.clock = clock;
     }
 
-    /** Prices, then in one transaction inserts the QUEUED generation and reserves its price; then enqueues. */
+    /**
+     * Prices, then in one transaction inserts the QUEUED generation and reserves its price; after the
+     * commit, publishes and enqueues. Refusals (funds, blocked account, duplicate) write nothing.
+     */
     public GenerationView submit(UUID accountId, String model, Map<String, Object> inputs, UUID quoteId) {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
         Instant now = now();
-        Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(),
-            toJson(priced.inputs()), priced.units(), priced.priceCoins(), quoteId, now);
-        tx.executeWrite(status -> {
-            repository.save(generation);
-            ledger.reserve(generation.id(), accountId, generation.priceCoins(), now.plus(config.getReservationTtl()));
-            return null;
-        });
-        metrics.submitted(generation.model(), generation.priceCoins());
-        GenerationView view = publish(generation);
-        queue.enqueue(generation.id());
-        return view;
+        Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(), toJson(priced.inputs()),
+            priced.units(), priced.priceCoins(), priced.priceVersion(), quoteId, priced.dedupeKey(), now);
+        try {
+            tx.executeWrite(status -> {
+                repository.save(generation);
+                LedgerResult reserved = ledger.reserve(generation.id(), accountId, generation.priceCoins(),
+                    now.plus(config.getReservationTtl()));
+                switch (reserved) {
+                    case OK -> { }
+                    case INSUFFICIENT_FUNDS -> throw new GenqException(ErrorCode.INSUFFICIENT_FUNDS, "this costs "
+                        + generation.priceCoins() + " coins and the wallet has " + balanceOf(accountId) + " available");
+                    case ACCOUNT_BLOCKED -> throw blocked();
+                    default -> throw new IllegalStateException("reserving a new generation answered " + reserved);
+                }
+                afterCommit(status, () -> {
+                    metrics.submitted(generation.model(), generation.priceCoins());
+                    publish(generation);
+                    queue.enqueue(generation.id());
+                });
+                return null;
+            });
+        } catch (DataAccessException e) {
+            if (violates(e, "generation_active_target")) {
+                throw new GenqException(ErrorCode.DUPLICATE_ACTIVE,
+                    "this account already has an active " + generation.model() + " generation for the same target");
+            }
+            throw e;
+        }
+        return toView(generation);
     }
 
     /** The owner's view of a generation, from Redis when it is there; another account's is not found. */
@@ -88,22 +116,30 @@ public class Generations {
 
     /** Cancels a QUEUED generation and refunds it; any other status answers invalid_state. */
     public GenerationView cancel(UUID id, UUID accountId) {
-        Generation cancelled = tx.executeWrite(status -> {
-            Generation current = repository.findById(id).filter(g -> g.accountId().equals(accountId))
-                .orElseThrow(() -> notFound(id));
-            if (current.status() != GenerationStatus.QUEUED) {
-                throw new GenqException(ErrorCode.INVALID_STATE,
-                    "only a QUEUED generation can be cancelled; this one is " + current.status());
+        Generation current = repository.findById(id).filter(g -> g.accountId().equals(accountId))
+            .orElseThrow(() -> notFound(id));
+        if (current.status() != GenerationStatus.QUEUED) {
+            throw new GenqException(ErrorCode.INVALID_STATE,
+                "only a QUEUED generation can be cancelled; this one is " + current.status());
+        }
+        return toView(end(current, GenerationStatus.CANCELLED, null, null)
+            .orElseThrow(() -> new GenqException(ErrorCode.INVALID_STATE, "the generation started before it could be cancelled")));
+    }
+
+    /** Cancels the account's QUEUED generations (refunding each) because the account was blocked; returns how many. */
+    public int cancelQueuedOfBlocked(UUID accountId, String reason) {
+        int cancelled = 0;
+        for (Generation g : repository.findQueued(accountId, Integer.MAX_VALUE)) {
+            if (end(g, GenerationStatus.CANCELLED, "account_blocked", reason).isPresent()) {
+                cancelled++;
             }
-            Generation next = current.moveTo(GenerationStatus.CANCELLED, now());
-            if (!repository.compareAndSet(current, next)) {
-                throw new GenqException(ErrorCode.INVALID_STATE, "the generation started before it could be cancelled");
-            }
-            ledger.voidPending(id, TransferReason.GENERATION_CANCELLED);
-            return next;
-        });
-        finished(cancelled, 0);
-        return publish(cancelled);
+        }
+        return cancelled;
+    }
+
+    /** Unfinished generations whose reservation expired: the scheduler fails them with {@code timeout}. */
+    public List<Generation> expired(int limit) {
+        return repository.findExpired(clock.instant(), limit);
     }
 
     public Optional<Generation> load(UUID id) {
@@ -135,41 +171,62 @@ public class Generations {
 
     /**
      * Records the outputs, marks SUCCEEDED and posts the delivered share of the reservation (3 of 4
-     * images pay 3/4, rounded down in the customer's favour); false if another writer finished first.
+     * images pay 3/4, rounded down in the customer's favour). False if another writer finished
+     * first. A success after the reservation expired is too late: the generation fails with timeout.
      */
     public boolean succeed(Generation running, List<GenerationOutput> outputs, int deliveredUnits) {
         int delivered = Math.clamp(deliveredUnits, 0, running.units());
         long capturedCoins = Math.multiplyExact(running.priceCoins(), delivered) / running.units();
         Generation next = running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(toJson(outputs));
-        boolean won = tx.executeWrite(status -> {
-            if (!repository.compareAndSet(running, next)) {
-                return false;
-            }
-            ledger.post(running.id(), capturedCoins, TransferReason.GENERATION_CAPTURE);
-            return true;
-        });
-        if (won) {
-            finished(next, capturedCoins);
-            publish(next);
+        try {
+            return tx.executeWrite(status -> {
+                if (!repository.compareAndSet(running, next)) {
+                    return false;
+                }
+                LedgerResult posted = ledger.post(running.id(), capturedCoins, TransferReason.GENERATION_CAPTURE);
+                if (posted == LedgerResult.EXPIRED) {
+                    throw new ReservationExpired();
+                }
+                if (!posted.applied()) {
+                    throw new IllegalStateException("posting generation " + running.id() + " answered " + posted);
+                }
+                afterCommit(status, () -> {
+                    finished(next, capturedCoins);
+                    publish(next);
+                });
+                return true;
+            });
+        } catch (ReservationExpired e) {
+            fail(running, "timeout", "the generation finished after its deadline; the coins were returned");
+            return false;
         }
-        return won;
     }
 
     /** Marks FAILED with a code and voids the reservation: the refund. False if another writer finished first. */
     public boolean fail(Generation current, String errorCode, String errorMessage) {
-        Generation next = current.moveTo(GenerationStatus.FAILED, now()).withError(errorCode, errorMessage);
+        return end(current, GenerationStatus.FAILED, errorCode, errorMessage).isPresent();
+    }
+
+    /** Ends a generation without outputs (FAILED or CANCELLED) and voids its reservation, in one transaction. */
+    private Optional<Generation> end(Generation current, GenerationStatus to, String errorCode, String errorMessage) {
+        Generation moved = current.moveTo(to, now());
+        Generation next = errorCode == null ? moved : moved.withError(errorCode, errorMessage);
+        TransferReason reason = to == GenerationStatus.CANCELLED ? TransferReason.GENERATION_CANCELLED : TransferReason.GENERATION_FAILED;
         boolean won = tx.executeWrite(status -> {
             if (!repository.compareAndSet(current, next)) {
                 return false;
             }
-            ledger.voidPending(current.id(), TransferReason.GENERATION_FAILED);
+            LedgerResult voided = ledger.voidPending(current.id(), reason);
+            if (!voided.applied()) {
+                throw new IllegalStateException("voiding generation " + current.id() + " answered " + voided);
+            }
+            afterCommit(status, () -> {
+                finished(next, 0);
+                publish(next);
+            });
             return true;
         });
-        if (won) {
-            finished(next, 0);
-            publish(next);
-        }
-        return won;
+        return won ? Optional.of(next) : Optional.empty();
     }
 
     /** Generations that are QUEUED and older than {@code before} but have no JobRunr job. */
@@ -179,6 +236,40 @@ public class Generations {
 
     public boolean enqueue(UUID generationId) {
         return queue.enqueue(generationId);
+    }
+
+    /** Runs {@code action} once the transaction, or the caller's it joined, has committed. */
+    private static void afterCommit(TransactionStatus<?> status, Runnable action) {
+        status.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    private long balanceOf(UUID accountId) {
+        return ledger.wallet(accountId).map(Wallet::balanceCoins).orElse(0L);
+    }
+
+    private static GenqException blocked() {
+        return new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
+    }
+
+    private static boolean violates(Throwable e, String constraint) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState()) && String.valueOf(sql.getMessage()).contains(constraint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Thrown inside the success transaction to undo it when the reservation had expired. */
+    private static final class ReservationExpired extends RuntimeException {
+        ReservationExpired() {
+            super(null, null, false, false);
+        }
     }
 
     private void finished(Generation generation, long postedCoins) {

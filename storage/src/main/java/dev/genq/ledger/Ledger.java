@@ -1,10 +1,10 @@
 package dev.genq.ledger;
 
-import dev.genq.error.ErrorCode;
-import dev.genq.error.GenqException;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,17 +12,21 @@ import java.util.UUID;
 
 /**
  * The only writer of wallets and transfers. Each method joins the caller's transaction (or opens
- * one), inserts its transfer idempotently by id, then changes the wallet counters with a
- * conditional UPDATE; a failed condition throws, rolling back everything the caller wrote with it.
+ * one) and returns a {@link LedgerResult}; only {@code OK} changed anything, so a caller whose own
+ * writes must not stand without the ledger's rolls back on any other result. Debits change the
+ * wallet first with an UPDATE conditioned on the balance and on the transfer being new, then
+ * insert the transfer; credits insert first. Either way a replay changes nothing.
  */
 @Singleton
 public class Ledger {
     private final TransferRepository transfers;
     private final WalletRepository wallets;
+    private final Clock clock;
 
-    Ledger(TransferRepository transfers, WalletRepository wallets) {
+    Ledger(TransferRepository transfers, WalletRepository wallets, Clock clock) {
         this.transfers = transfers;
         this.wallets = wallets;
+        this.clock = clock;
     }
 
     /**
@@ -30,7 +34,12 @@ public class Ledger {
      * primary key alone already forbids resolving twice.
      */
     public static UUID resolutionId(UUID pendingId) {
-        return UUID.nameUUIDFromBytes(("resolve:" + pendingId).getBytes(StandardCharsets.UTF_8));
+        return derivedId("resolve:" + pendingId);
+    }
+
+    /** A stable transfer id for an outside event, so the event's replays map to the same transfer. */
+    public static UUID derivedId(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 
     @Transactional
@@ -38,33 +47,56 @@ public class Ledger {
         wallets.open(accountId);
     }
 
+    /** Coins bought through a payment: from the top-up account into the wallet. */
     @Transactional
-    public LedgerResult credit(UUID transferId, UUID accountId, long amountCoins, TransferReason reason) {
-        requirePositive(amountCoins);
-        Transfer transfer = Transfer.of(transferId, SystemAccount.TOPUPS.id(), accountId, amountCoins,
-            TransferKind.SINGLE, null, null, reason);
-        if (!insert(transfer)) {
-            return replayOf(transfer);
-        }
-        requireOneRow(wallets.credit(accountId, amountCoins), "wallet of account " + accountId);
-        return LedgerResult.OK;
+    public LedgerResult credit(UUID transferId, UUID accountId, long amountCoins, String externalRef) {
+        return creditWallet(Transfer.single(transferId, SystemAccount.TOPUPS.id(), accountId, requirePositive(amountCoins),
+            TransferReason.TOPUP, null, null, externalRef));
     }
 
-    /** Holds {@code amountCoins} of the account's balance until the reservation is posted or voided. */
+    /** An operator's credit (positive) or debit (negative), with why and who. */
+    @Transactional
+    public LedgerResult adjust(UUID transferId, UUID accountId, long signedCoins, String memo, String actor) {
+        if (signedCoins > 0) {
+            return creditWallet(Transfer.single(transferId, SystemAccount.ADJUSTMENTS.id(), accountId, signedCoins,
+                TransferReason.ADMIN_ADJUSTMENT, memo, actor, null));
+        }
+        return debitWallet(Transfer.single(transferId, accountId, SystemAccount.ADJUSTMENTS.id(), requirePositive(-signedCoins),
+            TransferReason.ADMIN_ADJUSTMENT, memo, actor, null));
+    }
+
+    /** Moves the whole available balance of a (blocked) account to the forfeited account. */
+    @Transactional
+    public LedgerResult forfeit(UUID transferId, UUID accountId, String memo, String actor) {
+        Optional<Transfer> before = transfers.findById(transferId);
+        if (before.isPresent()) {
+            return LedgerResult.EXISTS;
+        }
+        long balance = wallets.lock(accountId).orElseThrow().balanceCoins();
+        if (balance == 0) {
+            return LedgerResult.OK;
+        }
+        return debitWallet(Transfer.single(transferId, accountId, SystemAccount.FORFEITED.id(), balance,
+            TransferReason.CHARGEBACK_FORFEIT, memo, actor, null));
+    }
+
+    /** Stops new reservations on the account; what is reserved already stays reserved. */
+    @Transactional
+    public void block(UUID accountId) {
+        wallets.block(accountId);
+    }
+
+    /** Holds {@code amountCoins} of the balance until the reservation is posted or voided. */
     @Transactional
     public LedgerResult reserve(UUID transferId, UUID accountId, long amountCoins, Instant expiresAt) {
         if (amountCoins < 0) {
             throw new IllegalArgumentException("amount must not be negative: " + amountCoins);
         }
-        Transfer transfer = Transfer.of(transferId, accountId, SystemAccount.REVENUE.id(), amountCoins,
-            TransferKind.PENDING, null, expiresAt, TransferReason.GENERATION_RESERVE);
-        if (!insert(transfer)) {
-            return replayOf(transfer);
+        Transfer transfer = Transfer.pending(transferId, accountId, SystemAccount.REVENUE.id(), amountCoins, expiresAt);
+        if (wallets.reserveIfNew(accountId, amountCoins, transferId) == 0) {
+            return refusal(transfer, true);
         }
-        if (wallets.reserve(accountId, amountCoins) == 0) {
-            long balance = wallets.findById(accountId).map(Wallet::balanceCoins).orElse(0L);
-            throw new InsufficientFundsException(amountCoins, balance);
-        }
+        insertOrFail(transfer);
         return LedgerResult.OK;
     }
 
@@ -75,10 +107,13 @@ public class Ledger {
         if (amountCoins < 0 || amountCoins > pending.amountCoins()) {
             throw new IllegalArgumentException("cannot post " + amountCoins + " of a " + pending.amountCoins() + " coin reservation");
         }
+        if (pending.expiresAt() != null && !clock.instant().isBefore(pending.expiresAt())) {
+            return transfers.findResolutionOf(pendingId).map(r -> resolvedAlready(r, null)).orElse(LedgerResult.EXPIRED);
+        }
         return resolve(pending, TransferKind.POST_PENDING, amountCoins, reason);
     }
 
-    /** Releases the whole reservation back to the balance: the refund. */
+    /** Releases the whole reservation back to the balance: the refund. Expired reservations can be voided. */
     @Transactional
     public LedgerResult voidPending(UUID pendingId, TransferReason reason) {
         Transfer pending = pending(pendingId);
@@ -89,58 +124,83 @@ public class Ledger {
         return wallets.findById(accountId);
     }
 
-    public List<Transfer> transfers(UUID accountId) {
-        return transfers.findByAccount(accountId);
+    /** The account's transfers, newest first, strictly before the given position. */
+    public List<Transfer> transfers(UUID accountId, Instant beforeCreatedAt, UUID beforeId, int limit) {
+        return transfers.findPage(accountId, beforeCreatedAt, beforeId, limit);
+    }
+
+    private LedgerResult creditWallet(Transfer transfer) {
+        if (!transfers.insertIfAbsent(transfer)) {
+            return replayOf(transfer);
+        }
+        if (wallets.credit(transfer.creditAccountId(), transfer.amountCoins()) != 1) {
+            throw new IllegalStateException("no wallet for account " + transfer.creditAccountId());
+        }
+        return LedgerResult.OK;
+    }
+
+    private LedgerResult debitWallet(Transfer transfer) {
+        if (wallets.debitIfNew(transfer.debitAccountId(), transfer.amountCoins(), transfer.id()) == 0) {
+            return refusal(transfer, false);
+        }
+        insertOrFail(transfer);
+        return LedgerResult.OK;
+    }
+
+    /** Why a guarded debit changed no row: the transfer exists, the account is blocked, or funds are short. */
+    private LedgerResult refusal(Transfer attempted, boolean blockedMatters) {
+        if (transfers.findById(attempted.id()).isPresent()) {
+            return replayOf(attempted);
+        }
+        Wallet wallet = wallets.findById(attempted.debitAccountId())
+            .orElseThrow(() -> new IllegalStateException("no wallet for account " + attempted.debitAccountId()));
+        return blockedMatters && wallet.blocked() ? LedgerResult.ACCOUNT_BLOCKED : LedgerResult.INSUFFICIENT_FUNDS;
     }
 
     private LedgerResult resolve(Transfer pending, TransferKind kind, long amountCoins, TransferReason reason) {
-        Transfer resolution = Transfer.of(resolutionId(pending.id()), pending.debitAccountId(), pending.creditAccountId(),
-            amountCoins, kind, pending.id(), null, reason);
-        if (!insert(resolution)) {
-            Transfer existing = transfers.findResolutionOf(pending.id()).orElseThrow();
-            if (existing.sameOperationAs(resolution)) {
-                return LedgerResult.EXISTS;
-            }
-            return existing.kind() == TransferKind.POST_PENDING ? LedgerResult.ALREADY_POSTED : LedgerResult.ALREADY_VOIDED;
+        Transfer resolution = Transfer.resolving(pending, kind, amountCoins, reason);
+        if (!transfers.insertIfAbsent(resolution)) {
+            return resolvedAlready(transfers.findResolutionOf(pending.id()).orElseThrow(), resolution);
         }
         long posted = kind == TransferKind.POST_PENDING ? amountCoins : 0;
-        requireOneRow(wallets.resolve(pending.debitAccountId(), pending.amountCoins(), posted),
-            "wallet of account " + pending.debitAccountId());
+        if (wallets.resolve(pending.debitAccountId(), pending.amountCoins(), posted) != 1) {
+            throw new IllegalStateException("wallet of account " + pending.debitAccountId() + " holds less than it reserved");
+        }
         return LedgerResult.OK;
+    }
+
+    private static LedgerResult resolvedAlready(Transfer existing, @Nullable Transfer attempted) {
+        if (attempted != null && existing.sameOperationAs(attempted)) {
+            return LedgerResult.EXISTS;
+        }
+        return existing.kind() == TransferKind.POST_PENDING ? LedgerResult.ALREADY_POSTED : LedgerResult.ALREADY_VOIDED;
     }
 
     private Transfer pending(UUID pendingId) {
         Transfer pending = transfers.findById(pendingId)
-            .orElseThrow(() -> GenqException.notFound("reservation " + pendingId));
+            .orElseThrow(() -> new IllegalArgumentException("no reservation " + pendingId));
         if (pending.kind() != TransferKind.PENDING) {
             throw new IllegalArgumentException("transfer " + pendingId + " is " + pending.kind() + ", not PENDING");
         }
         return pending;
     }
 
-    private boolean insert(Transfer t) {
-        return transfers.insertIfAbsent(t.id(), t.debitAccountId(), t.creditAccountId(), t.amountCoins(), t.kind(),
-            t.pendingId(), t.expiresAt(), t.reason()) == 1;
+    /** After a guarded wallet change, the insert can only conflict with a concurrent replay: roll both back. */
+    private void insertOrFail(Transfer transfer) {
+        if (!transfers.insertIfAbsent(transfer)) {
+            throw new IllegalStateException("transfer " + transfer.id() + " was written concurrently; retry to see it");
+        }
     }
 
     private LedgerResult replayOf(Transfer attempted) {
         Transfer existing = transfers.findById(attempted.id()).orElseThrow();
-        if (!existing.sameOperationAs(attempted)) {
-            throw new GenqException(ErrorCode.INVALID_STATE,
-                "transfer " + attempted.id() + " exists with different accounts or amounts");
-        }
-        return LedgerResult.EXISTS;
+        return existing.sameOperationAs(attempted) ? LedgerResult.EXISTS : LedgerResult.EXISTS_WITH_DIFFERENT_FIELDS;
     }
 
-    private static void requirePositive(long amountCoins) {
+    private static long requirePositive(long amountCoins) {
         if (amountCoins <= 0) {
-            throw new GenqException(ErrorCode.INVALID_REQUEST, "amount must be a positive number of coins");
+            throw new IllegalArgumentException("amount must be a positive number of coins: " + amountCoins);
         }
-    }
-
-    private static void requireOneRow(int rows, String what) {
-        if (rows != 1) {
-            throw new IllegalStateException(what + " did not change as the ledger requires (rows=" + rows + ")");
-        }
+        return amountCoins;
     }
 }

@@ -7,16 +7,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.sql.PreparedStatement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 
 /**
- * Recomputes every wallet from the transfer log and every generation's reservation from the
- * ledger, and lists what disagrees. Empty means I1–I3 hold: each generation has one reservation,
- * resolved iff the generation is terminal; each wallet's counters equal the sums of its transfers
- * (so credited = balance + reserved + posted); no balance is negative.
+ * Recomputes every wallet from the transfer log, every generation's reservation from the ledger
+ * and every payment's credit from its transfers, and lists what disagrees. Empty means I1–I4 hold:
+ * each generation has one reservation, resolved iff the generation is terminal; each wallet's
+ * counters equal the sums of its transfers (so credited = balance + reserved + posted, where posted
+ * includes debits and forfeits); no balance is negative; a payment reached the wallet exactly as
+ * far as its record says.
  */
 @Singleton
 public class LedgerAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerAudit.class);
     private static final String WALLETS = """
         SELECT w.account_id, w.credits_posted, w.debits_pending, w.debits_posted,
                coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
@@ -25,8 +32,13 @@ public class LedgerAudit {
                          WHERE p.kind = 'PENDING' AND p.debit_account_id = w.account_id
                            AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)), 0) AS reserved,
                coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
-                         WHERE t.kind = 'POST_PENDING' AND t.debit_account_id = w.account_id), 0) AS posted
+                         WHERE t.kind IN ('POST_PENDING', 'SINGLE') AND t.debit_account_id = w.account_id), 0) AS posted
         FROM wallet w""";
+    private static final String PAYMENTS = """
+        SELECT p.provider, p.payment_id, p.credited_coins,
+               coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
+                         WHERE t.external_ref = p.provider || ':' || p.payment_id), 0) AS transferred
+        FROM payment p""";
     private static final String GENERATIONS = """
         SELECT g.id, g.status, g.price_coins, p.amount_coins AS reserved, r.kind AS resolution
         FROM generation g
@@ -38,6 +50,32 @@ public class LedgerAudit {
     /** Reads on its own connection (the raw pool), outside any transaction of the caller. */
     public LedgerAudit(DataSource dataSource) {
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+    }
+
+    /** Runs the audit and records its result for the discrepancy gauge; returns how many it found. */
+    public int reconcile() {
+        List<String> found = discrepancies();
+        found.forEach(d -> LOG.error("ledger discrepancy: {}", d));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_reconciliation (discrepancies, details) VALUES (?, ?)")) {
+            insert.setInt(1, found.size());
+            insert.setString(2, String.join("\n", found));
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording the reconciliation failed", e);
+        }
+        return found.size();
+    }
+
+    /** The count the last recorded reconciliation found, if one ran. */
+    public OptionalInt lastRecordedDiscrepancies() {
+        try (Connection c = dataSource.getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT discrepancies FROM ledger_reconciliation ORDER BY id DESC LIMIT 1")) {
+            return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
+        } catch (SQLException e) {
+            LOG.warn("reading the last reconciliation failed: {}", e.toString());
+            return OptionalInt.empty();
+        }
     }
 
     public List<String> discrepancies() {
@@ -76,6 +114,14 @@ public class LedgerAudit {
                     }
                     if (status.equals("SUCCEEDED") != "POST_PENDING".equals(resolution) && resolution != null) {
                         found.add("generation " + id + " is " + status + " but its reservation was " + resolution);
+                    }
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery(PAYMENTS)) {
+                while (rs.next()) {
+                    if (rs.getLong("credited_coins") != rs.getLong("transferred")) {
+                        found.add("payment " + rs.getString("provider") + ":" + rs.getString("payment_id") + " records "
+                            + rs.getLong("credited_coins") + " coins credited but its transfers add up to " + rs.getLong("transferred"));
                     }
                 }
             }

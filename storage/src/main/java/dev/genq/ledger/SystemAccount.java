@@ -10,7 +10,11 @@ public enum SystemAccount {
     /** Where purchased coins come from: debited by every top-up. */
     TOPUPS("00000000-0000-0000-0000-00000000c001"),
     /** Where spent coins go: credited by every posted reservation. */
-    REVENUE("00000000-0000-0000-0000-00000000c002");
+    REVENUE("00000000-0000-0000-0000-00000000c002"),
+    /** The other side of operators' manual credits and debits. */
+    ADJUSTMENTS("00000000-0000-0000-0000-00000000c003"),
+    /** Where the balance of a charged-back account goes. */
+    FORFEITED("00000000-0000-0000-0000-00000000c004");
 
     private final UUID id;
 

@@ -15,17 +15,28 @@ interface TransferRepository extends GenericRepository<Transfer, UUID> {
 
     /** Inserts unless the id, or a resolution of the same pending transfer, exists; returns rows inserted. */
     @Query("""
-        INSERT INTO ledger_transfer (id, debit_account_id, credit_account_id, amount_coins, kind, pending_id, expires_at, reason)
-        VALUES (:id, :debitAccountId, :creditAccountId, :amountCoins, :kind, :pendingId, :expiresAt, :reason)
+        INSERT INTO ledger_transfer (id, debit_account_id, credit_account_id, amount_coins, kind, pending_id, expires_at,
+                                     reason, memo, actor, external_ref)
+        VALUES (:id, :debitAccountId, :creditAccountId, :amountCoins, :kind, :pendingId, :expiresAt, :reason, :memo, :actor, :externalRef)
         ON CONFLICT DO NOTHING""")
     int insertIfAbsent(UUID id, UUID debitAccountId, UUID creditAccountId, long amountCoins, TransferKind kind,
-                       @Nullable UUID pendingId, @Nullable Instant expiresAt, TransferReason reason);
+                       @Nullable UUID pendingId, @Nullable Instant expiresAt, TransferReason reason, @Nullable String memo,
+                       @Nullable String actor, @Nullable String externalRef);
+
+    default boolean insertIfAbsent(Transfer t) {
+        return insertIfAbsent(t.id(), t.debitAccountId(), t.creditAccountId(), t.amountCoins(), t.kind(), t.pendingId(),
+            t.expiresAt(), t.reason(), t.memo(), t.actor(), t.externalRef()) == 1;
+    }
 
     Optional<Transfer> findById(UUID id);
 
     @Query("SELECT * FROM ledger_transfer WHERE pending_id = :pendingId")
     Optional<Transfer> findResolutionOf(UUID pendingId);
 
-    @Query("SELECT * FROM ledger_transfer WHERE debit_account_id = :accountId OR credit_account_id = :accountId ORDER BY created_at, id")
-    List<Transfer> findByAccount(UUID accountId);
+    /** Newest first, strictly before the (createdAt, id) position. */
+    @Query("""
+        SELECT * FROM ledger_transfer
+        WHERE (debit_account_id = :accountId OR credit_account_id = :accountId) AND (created_at, id) < (:createdAt, :id)
+        ORDER BY created_at DESC, id DESC LIMIT :limit""")
+    List<Transfer> findPage(UUID accountId, Instant createdAt, UUID id, int limit);
 }

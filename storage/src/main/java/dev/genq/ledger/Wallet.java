@@ -8,7 +8,7 @@ import java.util.UUID;
 /** One account's counters. Available balance is derived, never stored. */
 @Serdeable
 @MappedEntity("wallet")
-public record Wallet(@Id UUID accountId, long creditsPosted, long debitsPending, long debitsPosted) {
+public record Wallet(@Id UUID accountId, long creditsPosted, long debitsPending, long debitsPosted, boolean blocked) {
 
     public long balanceCoins() {
         return creditsPosted - debitsPosted - debitsPending;

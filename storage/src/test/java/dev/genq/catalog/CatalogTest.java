@@ -30,29 +30,27 @@ class CatalogTest {
     }
 
     @Nested
-    class Pricing {
+    class Units {
         @Test
-        void priceIsCoinsPerUnitTimesTheUnitInput() {
-            Priced priced = catalog.price("emu-video", Map.of("prompt", "waves", "duration_s", 4));
-            assertThat(priced.units()).isEqualTo(4);
-            assertThat(priced.priceCoins()).isEqualTo(4 * catalog.model("emu-video").coinsPerUnit());
+        void unitsComeFromTheModelsUnitInput() {
+            assertThat(catalog.validate("emu-video", Map.of("prompt", "waves", "duration_s", 4)).units()).isEqualTo(4);
         }
 
         @Test
         void omittedOptionalInputsTakeTheirDefaults() {
-            Priced priced = catalog.price("emu-image", Map.of("prompt", "fox"));
+            Validated priced = catalog.validate("emu-image", Map.of("prompt", "fox"));
             assertThat(priced.inputs()).containsEntry("n", 1).containsEntry("size", "1024x1024");
             assertThat(priced.units()).isEqualTo(1);
         }
 
         @Test
         void aModelWithoutUnitInputCostsOneUnit() {
-            assertThat(catalog.price("emu-text", Map.of("prompt", "hi")).units()).isEqualTo(1);
+            assertThat(catalog.validate("emu-text", Map.of("prompt", "hi")).units()).isEqualTo(1);
         }
 
         @Test
         void wholeNumbersMayArriveAsDecimalsWithoutFraction() {
-            assertThat(catalog.price("emu-image", Map.of("prompt", "x", "n", new BigDecimal("2"))).units()).isEqualTo(2);
+            assertThat(catalog.validate("emu-image", Map.of("prompt", "x", "n", new BigDecimal("2"))).units()).isEqualTo(2);
         }
     }
 
@@ -60,36 +58,36 @@ class CatalogTest {
     class Rejection {
         @Test
         void unknownModel() {
-            assertCode(() -> catalog.price("nope", Map.of()), ErrorCode.UNKNOWN_MODEL, "nope");
+            assertCode(() -> catalog.validate("nope", Map.of()), ErrorCode.UNKNOWN_MODEL, "nope");
         }
 
         @Test
         void unknownInputNamesTheAllowedOnes() {
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", "x", "seed", 1)), ErrorCode.INVALID_INPUT, "allowed: ");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "x", "seed", 1)), ErrorCode.INVALID_INPUT, "allowed: ");
         }
 
         @Test
         void missingRequiredInput() {
-            assertCode(() -> catalog.price("emu-image", Map.of("n", 1)), ErrorCode.INVALID_INPUT, "'prompt' is required");
+            assertCode(() -> catalog.validate("emu-image", Map.of("n", 1)), ErrorCode.INVALID_INPUT, "'prompt' is required");
         }
 
         @Test
         void outOfRangeNumbers() {
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", "x", "n", 0)), ErrorCode.INVALID_INPUT, "between 1 and 4");
-            assertCode(() -> catalog.price("emu-text", Map.of("prompt", "x", "temperature", 2.5)), ErrorCode.INVALID_INPUT, "between 0 and 2");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "x", "n", 0)), ErrorCode.INVALID_INPUT, "between 1 and 4");
+            assertCode(() -> catalog.validate("emu-text", Map.of("prompt", "x", "temperature", 2.5)), ErrorCode.INVALID_INPUT, "between 0 and 2");
         }
 
         @Test
         void wrongTypes() {
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", 7)), ErrorCode.INVALID_INPUT, "string");
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", "x", "n", 1.5)), ErrorCode.INVALID_INPUT, "whole number");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", 7)), ErrorCode.INVALID_INPUT, "string");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "x", "n", 1.5)), ErrorCode.INVALID_INPUT, "whole number");
         }
 
         @Test
         void stringsOutsideTheirSetOrLength() {
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", "x", "size", "2x2")), ErrorCode.INVALID_INPUT, "one of");
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", "")), ErrorCode.INVALID_INPUT, "at least 1");
-            assertCode(() -> catalog.price("emu-image", Map.of("prompt", "a".repeat(2001))), ErrorCode.INVALID_INPUT, "at most 2000");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "x", "size", "2x2")), ErrorCode.INVALID_INPUT, "one of");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "")), ErrorCode.INVALID_INPUT, "at least 1");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "a".repeat(2001))), ErrorCode.INVALID_INPUT, "at most 2000");
         }
 
         private void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code, String messagePart) {

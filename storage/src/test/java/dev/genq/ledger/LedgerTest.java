@@ -4,23 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genq.account.AccountService;
-import dev.genq.error.GenqException;
 import dev.genq.support.StorageContext;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The ledger against real PostgreSQL: results, idempotency, and its invariants under concurrency. */
+/** The ledger against real PostgreSQL: result codes, idempotency, and its invariants under concurrency. */
 class LedgerTest {
     private static final Instant LATER = Instant.parse("2100-01-01T00:00:00Z");
+    private static final Instant EARLIER = Instant.parse("2000-01-01T00:00:00Z");
     private final Ledger ledger = StorageContext.get().getBean(Ledger.class);
     private final LedgerAudit audit = StorageContext.get().getBean(LedgerAudit.class);
 
@@ -40,12 +43,19 @@ class LedgerTest {
         }
 
         @Test
-        void reservingMoreThanTheBalanceThrowsAndWritesNothing() {
+        void reservingMoreThanTheBalanceIsRefusedAndWritesNothing() {
             UUID account = anAccountWith(10);
-            UUID id = UUID.randomUUID();
-            assertThatThrownBy(() -> ledger.reserve(id, account, 11, LATER)).isInstanceOf(InsufficientFundsException.class);
+            assertThat(ledger.reserve(UUID.randomUUID(), account, 11, LATER)).isEqualTo(LedgerResult.INSUFFICIENT_FUNDS);
             assertThat(wallet(account).balanceCoins()).isEqualTo(10);
-            assertThat(ledger.transfers(account)).extracting(Transfer::kind).containsExactly(TransferKind.SINGLE);
+            assertThat(kinds(account)).containsExactly(TransferKind.SINGLE);
+        }
+
+        @Test
+        void aBlockedAccountReservesNothing() {
+            UUID account = anAccountWith(10);
+            ledger.block(account);
+            assertThat(ledger.reserve(UUID.randomUUID(), account, 1, LATER)).isEqualTo(LedgerResult.ACCOUNT_BLOCKED);
+            assertThat(wallet(account).reservedCoins()).isZero();
         }
 
         @Test
@@ -58,12 +68,12 @@ class LedgerTest {
         }
 
         @Test
-        void reusingAnIdForAnotherAmountIsAnError() {
+        void reusingAnIdForAnotherAmountIsRefused() {
             UUID account = anAccountWith(50);
             UUID id = UUID.randomUUID();
             ledger.reserve(id, account, 20, LATER);
-            assertThatThrownBy(() -> ledger.reserve(id, account, 21, LATER)).isInstanceOf(GenqException.class)
-                .hasMessageContaining("different");
+            assertThat(ledger.reserve(id, account, 21, LATER)).isEqualTo(LedgerResult.EXISTS_WITH_DIFFERENT_FIELDS);
+            assertThat(wallet(account).reservedCoins()).isEqualTo(20);
         }
     }
 
@@ -99,6 +109,17 @@ class LedgerTest {
         }
 
         @Test
+        void anExpiredReservationCanBeVoidedButNotPosted() {
+            UUID account = anAccountWith(100);
+            UUID pending = UUID.randomUUID();
+            ledger.reserve(pending, account, 10, EARLIER);
+            assertThat(ledger.post(pending, 10, TransferReason.GENERATION_CAPTURE)).isEqualTo(LedgerResult.EXPIRED);
+            assertThat(ledger.voidPending(pending, TransferReason.GENERATION_FAILED)).isEqualTo(LedgerResult.OK);
+            assertThat(ledger.post(pending, 10, TransferReason.GENERATION_CAPTURE)).isEqualTo(LedgerResult.ALREADY_VOIDED);
+            assertThat(wallet(account).balanceCoins()).isEqualTo(100);
+        }
+
+        @Test
         void postingMoreThanWasReservedIsRefused() {
             UUID account = anAccountWith(100);
             UUID pending = UUID.randomUUID();
@@ -109,24 +130,53 @@ class LedgerTest {
     }
 
     @Nested
+    class ManualChanges {
+        @Test
+        void anAdjustmentRecordsItsReasonAndActor() {
+            UUID account = anAccountWith(0);
+            UUID credit = UUID.randomUUID();
+            assertThat(ledger.adjust(credit, account, 25, "goodwill", "ana")).isEqualTo(LedgerResult.OK);
+            assertThat(ledger.adjust(UUID.randomUUID(), account, -5, "correction", "bo")).isEqualTo(LedgerResult.OK);
+
+            assertThat(wallet(account).balanceCoins()).isEqualTo(20);
+            assertThat(ledger.transfers(account, LATER, new UUID(-1, -1), 10))
+                .extracting(Transfer::memo, Transfer::actor, Transfer::amountCoins)
+                .contains(org.assertj.core.groups.Tuple.tuple("goodwill", "ana", 25L), org.assertj.core.groups.Tuple.tuple("correction", "bo", 5L));
+        }
+
+        @Test
+        void aDebitBeyondTheBalanceIsRefused() {
+            UUID account = anAccountWith(5);
+            assertThat(ledger.adjust(UUID.randomUUID(), account, -6, "too much", "ana")).isEqualTo(LedgerResult.INSUFFICIENT_FUNDS);
+            assertThat(wallet(account).balanceCoins()).isEqualTo(5);
+        }
+
+        @Test
+        void aForfeitTakesTheWholeBalanceOnce() {
+            UUID account = anAccountWith(40);
+            ledger.reserve(UUID.randomUUID(), account, 15, LATER);
+            UUID forfeit = UUID.randomUUID();
+
+            assertThat(ledger.forfeit(forfeit, account, "chargeback", "ana")).isEqualTo(LedgerResult.OK);
+            assertThat(ledger.forfeit(forfeit, account, "chargeback", "ana")).isEqualTo(LedgerResult.EXISTS);
+
+            Wallet w = wallet(account);
+            assertThat(w.balanceCoins()).isZero();
+            assertThat(w.reservedCoins()).isEqualTo(15);
+            assertThat(w.spentCoins()).isEqualTo(25);
+        }
+    }
+
+    @Nested
     class UnderConcurrency {
         @Test
         void aHundredReservationsAgainstTenCoinsAcceptExactlyTen() throws Exception {
             UUID account = anAccountWith(10);
-            AtomicInteger accepted = new AtomicInteger();
-            AtomicInteger refused = new AtomicInteger();
+            Map<LedgerResult, Integer> results = new ConcurrentHashMap<>();
 
-            inParallel(100, i -> {
-                try {
-                    ledger.reserve(UUID.randomUUID(), account, 1, LATER);
-                    accepted.incrementAndGet();
-                } catch (InsufficientFundsException e) {
-                    refused.incrementAndGet();
-                }
-            });
+            inParallel(100, i -> results.merge(ledger.reserve(UUID.randomUUID(), account, 1, LATER), 1, Integer::sum));
 
-            assertThat(accepted).hasValue(10);
-            assertThat(refused).hasValue(90);
+            assertThat(results).containsOnly(Map.entry(LedgerResult.OK, 10), Map.entry(LedgerResult.INSUFFICIENT_FUNDS, 90));
             assertThat(wallet(account).balanceCoins()).isZero();
             assertThat(wallet(account).reservedCoins()).isEqualTo(10);
         }
@@ -140,19 +190,19 @@ class LedgerTest {
                 ledger.reserve(id, account, 10, LATER);
                 reservations.add(id);
             }
-            AtomicInteger wins = new AtomicInteger();
+            Map<LedgerResult, Integer> results = new ConcurrentHashMap<>();
 
             inParallel(80, i -> {
                 UUID id = reservations.get(i / 2);
                 LedgerResult result = i % 2 == 0
                     ? ledger.post(id, 10, TransferReason.GENERATION_CAPTURE)
                     : ledger.voidPending(id, TransferReason.GENERATION_FAILED);
-                if (result == LedgerResult.OK) {
-                    wins.incrementAndGet();
-                }
+                results.merge(result, 1, Integer::sum);
             });
 
-            assertThat(wins).hasValue(40);
+            assertThat(results.get(LedgerResult.OK)).isEqualTo(40);
+            assertThat(results.getOrDefault(LedgerResult.ALREADY_POSTED, 0) + results.getOrDefault(LedgerResult.ALREADY_VOIDED, 0))
+                .isEqualTo(40);
             Wallet w = wallet(account);
             assertThat(w.reservedCoins()).isZero();
             assertThat(w.spentCoins() + w.balanceCoins()).isEqualTo(1_000);
@@ -163,32 +213,32 @@ class LedgerTest {
             long seed = Long.getLong("genq.seed", System.nanoTime());
             System.out.println("ledger random-sequence seed: " + seed + " (replay with -Dgenq.seed=" + seed + ")");
             List<UUID> accounts = List.of(anAccountWith(50), anAccountWith(5), anAccountWith(0));
-            List<UUID> reservations = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<UUID> reservations = Collections.synchronizedList(new ArrayList<>());
 
             inParallel(8, worker -> {
-                java.util.Random random = new java.util.Random(seed + worker);
-                for (int step = 0; step < 60; step++) {
+                Random random = new Random(seed + worker);
+                for (int step = 0; step < 80; step++) {
                     UUID account = accounts.get(random.nextInt(accounts.size()));
-                    int op = random.nextInt(10);
-                    try {
-                        if (op < 2) {
-                            ledger.credit(UUID.randomUUID(), account, 1 + random.nextInt(5), TransferReason.ADMIN_CREDIT);
-                        } else if (op < 6) {
-                            UUID id = UUID.randomUUID();
-                            ledger.reserve(id, account, random.nextInt(8), LATER);
+                    int op = random.nextInt(12);
+                    if (op < 2) {
+                        ledger.credit(UUID.randomUUID(), account, 1 + random.nextInt(5), "test:" + seed);
+                    } else if (op < 3) {
+                        int magnitude = 1 + random.nextInt(3);
+                        ledger.adjust(UUID.randomUUID(), account, random.nextBoolean() ? magnitude : -magnitude, "random", "test");
+                    } else if (op < 7) {
+                        UUID id = UUID.randomUUID();
+                        if (ledger.reserve(id, account, random.nextInt(8), LATER) == LedgerResult.OK) {
                             reservations.add(id);
-                        } else if (!reservations.isEmpty()) {
-                            UUID id = reservations.get(random.nextInt(reservations.size()));
-                            if (op < 8) {
-                                ledger.post(id, 0, TransferReason.GENERATION_CAPTURE);
-                            } else {
-                                ledger.voidPending(id, TransferReason.GENERATION_FAILED);
-                            }
                         }
-                    } catch (InsufficientFundsException expected) {
-                        // refusals are part of the sequence
-                    } catch (IllegalArgumentException expected) {
-                        // posting 0 of a reservation is allowed; this covers a random post above the amount
+                    } else if (op < 11 && !reservations.isEmpty()) {
+                        UUID id = reservations.get(random.nextInt(reservations.size()));
+                        if (op < 9) {
+                            ledger.post(id, 0, TransferReason.GENERATION_CAPTURE);
+                        } else {
+                            ledger.voidPending(id, TransferReason.GENERATION_FAILED);
+                        }
+                    } else if (op == 11) {
+                        ledger.forfeit(UUID.randomUUID(), account, "random", "test");
                     }
                 }
             });
@@ -199,11 +249,15 @@ class LedgerTest {
     }
 
     private UUID anAccountWith(long coins) {
-        return StorageContext.get().getBean(AccountService.class).open("ledger-test", coins).account().id();
+        return StorageContext.get().getBean(AccountService.class).open("ledger-test", coins, "test").account().id();
     }
 
     private Wallet wallet(UUID account) {
         return ledger.wallet(account).orElseThrow();
+    }
+
+    private List<TransferKind> kinds(UUID account) {
+        return ledger.transfers(account, LATER, new UUID(-1, -1), 100).stream().map(Transfer::kind).toList();
     }
 
     private interface Task {

@@ -1,33 +1,49 @@
 package dev.genq.api.admin;
 
+import dev.genq.account.Account;
 import dev.genq.account.AccountService;
+import dev.genq.account.Chargebacks;
+import dev.genq.api.idempotency.IdempotentRequests;
 import dev.genq.api.wallet.WalletResponse;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.generation.HistoryCursor;
 import dev.genq.ledger.Ledger;
-import dev.genq.ledger.TransferReason;
+import dev.genq.ledger.LedgerResult;
+import dev.genq.ledger.Transfer;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
+/** Accounts for operators: open, adjust with a reason, read the ledger, and charge back. */
 @Controller("/admin/v1/accounts")
 @Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminAccountController {
+    private static final String SCOPE = "admin";
     private final AccountService accounts;
+    private final Chargebacks chargebacks;
     private final Ledger ledger;
+    private final IdempotentRequests idempotent;
 
-    AdminAccountController(AccountService accounts, Ledger ledger) {
+    AdminAccountController(AccountService accounts, Chargebacks chargebacks, Ledger ledger, IdempotentRequests idempotent) {
         this.accounts = accounts;
+        this.chargebacks = chargebacks;
         this.ledger = ledger;
+        this.idempotent = idempotent;
     }
 
     @Serdeable
@@ -40,30 +56,97 @@ class AdminAccountController {
     }
 
     @Serdeable
-    record CreditRequest(@Nullable Long amountCoins) {
+    record AccountResponse(UUID id, String name, Instant createdAt, @Nullable Instant blockedAt, @Nullable String blockedReason,
+                           WalletResponse wallet) {
+    }
+
+    @Serdeable
+    record AdjustRequest(@Nullable Long amountCoins, @Nullable String reason) {
+    }
+
+    @Serdeable
+    record AdjustResponse(UUID transferId, WalletResponse wallet) {
+    }
+
+    @Serdeable
+    record ChargebackRequest(@Nullable String disputeId, @Nullable String reason) {
+    }
+
+    @Serdeable
+    record LedgerPage(List<Transfer> data, @Nullable String nextCursor) {
     }
 
     @Post
-    HttpResponse<OpenResponse> open(@Body OpenRequest body) {
-        if (body.name() == null || body.name().isBlank()) {
-            throw new GenqException(ErrorCode.INVALID_REQUEST, "'name' is required");
-        }
+    HttpResponse<String> open(@Nullable @Header("Idempotency-Key") String idempotencyKey,
+                              @Nullable @Header(Actor.HEADER) String actor, @Body OpenRequest body) {
+        String name = Actor.require(body.name(), "name");
         long coins = body.initialCoins() == null ? 0 : body.initialCoins();
         if (coins < 0) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'initialCoins' must not be negative");
         }
-        AccountService.Opened opened = accounts.open(body.name(), coins);
-        return HttpResponse.created(new OpenResponse(opened.account().id(), opened.account().name(), opened.apiKey(),
-            WalletResponse.of(ledger.wallet(opened.account().id()).orElseThrow())));
+        String who = actor == null || actor.isBlank() ? "admin" : actor.trim();
+        return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts", body, () -> {
+            AccountService.Opened opened = accounts.open(name, coins, who);
+            return new IdempotentRequests.Result(201, new OpenResponse(opened.account().id(), opened.account().name(),
+                opened.apiKey(), wallet(opened.account().id())));
+        });
     }
 
-    @Post("/{id}/credits")
-    WalletResponse credit(@PathVariable UUID id, @Body CreditRequest body) {
-        if (body.amountCoins() == null || body.amountCoins() <= 0) {
-            throw new GenqException(ErrorCode.INVALID_REQUEST, "'amountCoins' must be a positive number of coins");
+    @Get("/{id}")
+    AccountResponse get(@PathVariable UUID id) {
+        Account a = accounts.get(id);
+        return new AccountResponse(a.id(), a.name(), a.createdAt(), a.blockedAt(), a.blockedReason(), wallet(id));
+    }
+
+    /** Credits (positive) or debits (negative) coins by hand; needs a reason and the actor header. */
+    @Post("/{id}/adjustments")
+    HttpResponse<String> adjust(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                @Nullable @Header(Actor.HEADER) String actor, @Body AdjustRequest body) {
+        String who = Actor.require(actor);
+        String reason = Actor.require(body.reason(), "reason");
+        if (body.amountCoins() == null || body.amountCoins() == 0) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'amountCoins' must be a non-zero number of coins (negative debits)");
         }
-        accounts.find(id).orElseThrow(() -> GenqException.notFound("account " + id));
-        ledger.credit(UUID.randomUUID(), id, body.amountCoins(), TransferReason.ADMIN_CREDIT);
-        return WalletResponse.of(ledger.wallet(id).orElseThrow());
+        accounts.get(id);
+        return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts/" + id + "/adjustments", body, () -> {
+            UUID transferId = UUID.randomUUID();
+            LedgerResult result = ledger.adjust(transferId, id, body.amountCoins(), reason, who);
+            if (result == LedgerResult.INSUFFICIENT_FUNDS) {
+                throw new GenqException(ErrorCode.INSUFFICIENT_FUNDS, "the wallet has " + wallet(id).balanceCoins()
+                    + " coins available, less than the debit of " + -body.amountCoins());
+            }
+            return new IdempotentRequests.Result(200, new AdjustResponse(transferId, wallet(id)));
+        });
+    }
+
+    /** The account's transfers, newest first; pass nextCursor as cursor for older ones. */
+    @Get("/{id}/ledger")
+    LedgerPage ledger(@PathVariable UUID id, @Nullable @QueryValue String cursor, @Nullable @QueryValue Integer limit) {
+        accounts.get(id);
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > 500) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and 500");
+        }
+        HistoryCursor from = HistoryCursor.decode(cursor);
+        List<Transfer> page = ledger.transfers(id, from.createdAt(), from.id(), size);
+        String next = page.size() < size ? null
+            : new HistoryCursor(page.getLast().createdAt(), page.getLast().id()).encode();
+        return new LedgerPage(page, next);
+    }
+
+    /** Blocks the account, cancels and refunds its queued generations, and forfeits its balance. */
+    @Post("/{id}/chargeback")
+    HttpResponse<String> chargeback(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                    @Nullable @Header(Actor.HEADER) String actor, @Body ChargebackRequest body) {
+        String who = Actor.require(actor);
+        String disputeId = Actor.require(body.disputeId(), "disputeId");
+        String reason = Actor.require(body.reason(), "reason");
+        accounts.get(id);
+        return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts/" + id + "/chargeback", body,
+            () -> new IdempotentRequests.Result(200, chargebacks.apply(id, disputeId, reason, who)));
+    }
+
+    private WalletResponse wallet(UUID id) {
+        return WalletResponse.of(ledger.wallet(id).orElseThrow(() -> GenqException.notFound("wallet of account " + id)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.genq.api.auth;
 
+import dev.genq.account.Account;
 import dev.genq.account.AccountService;
 import dev.genq.api.error.ErrorBody;
 import dev.genq.error.ErrorCode;
@@ -16,7 +17,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-import java.util.UUID;
 
 /** Authenticates /v1 with account API keys and /admin with the admin key, as Bearer tokens. */
 @ServerFilter({"/v1/**", "/admin/**"})
@@ -46,11 +46,11 @@ class Authentication {
             }
             return null;
         }
-        Optional<UUID> account = accounts.authenticate(token.get());
+        Optional<Account> account = accounts.authenticate(token.get());
         if (account.isEmpty()) {
             return deny(ErrorCode.UNAUTHORIZED, "unknown or revoked API key");
         }
-        request.setAttribute(Caller.ATTRIBUTE, new Caller(account.get()));
+        request.setAttribute(Caller.ATTRIBUTE, new Caller(account.get().id(), account.get()));
         return null;
     }
 

@@ -1,8 +1,21 @@
 package dev.genq.api.auth;
 
+import dev.genq.account.Account;
+import dev.genq.account.AccountService;
 import java.util.UUID;
 
 /** The authenticated account of a /v1 request; controllers take it as a request attribute. */
-public record Caller(UUID accountId) {
+public record Caller(UUID accountId, Account account) {
     public static final String ATTRIBUTE = "genq.caller";
+
+    /** The idempotency-key namespace of this caller: keys of different accounts never collide. */
+    public String scope() {
+        return "account:" + accountId;
+    }
+
+    /** Refuses a paid call early when the account is blocked (the ledger refuses it regardless). */
+    public Caller requireActive() {
+        AccountService.requireActive(account);
+        return this;
+    }
 }

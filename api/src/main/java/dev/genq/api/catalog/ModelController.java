@@ -3,6 +3,7 @@ package dev.genq.api.catalog;
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.InputField;
 import dev.genq.catalog.ModelKind;
+import dev.genq.catalog.PriceList;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -15,13 +16,15 @@ import java.util.Map;
 @Requires(env = "api")
 class ModelController {
     private final Catalog catalog;
+    private final PriceList prices;
 
-    ModelController(Catalog catalog) {
+    ModelController(Catalog catalog, PriceList prices) {
         this.catalog = catalog;
+        this.prices = prices;
     }
 
     @Serdeable
-    record ModelResponse(String id, ModelKind kind, @Nullable String description, long coinsPerUnit,
+    record ModelResponse(String id, ModelKind kind, @Nullable String description, long coinsPerUnit, int priceVersion,
                          @Nullable String unitsFrom, Map<String, InputField> inputs) {
     }
 
@@ -29,11 +32,14 @@ class ModelController {
     record ModelList(List<ModelResponse> data) {
     }
 
-    /** Provider routes stay internal: clients see what they can ask for and what it costs. */
+    /** Provider routes stay internal: clients see what they can ask for now and what it costs now. */
     @Get
     ModelList list() {
         return new ModelList(catalog.models().stream()
-            .map(m -> new ModelResponse(m.id(), m.kind(), m.description(), m.coinsPerUnit(), m.unitsFrom(), m.inputs()))
+            .map(m -> Map.entry(m, prices.current(m)))
+            .filter(e -> e.getValue().enabled())
+            .map(e -> new ModelResponse(e.getKey().id(), e.getKey().kind(), e.getKey().description(), e.getValue().coinsPerUnit(),
+                e.getValue().version(), e.getKey().unitsFrom(), e.getKey().inputs()))
             .toList());
     }
 }

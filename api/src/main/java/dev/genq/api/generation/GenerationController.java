@@ -1,6 +1,7 @@
 package dev.genq.api.generation;
 
 import dev.genq.api.auth.Caller;
+import dev.genq.api.idempotency.IdempotentRequests;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.GenerationView;
@@ -12,6 +13,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -28,20 +30,27 @@ class GenerationController {
     private static final int MAX_PAGE = 100;
     private final Generations generations;
     private final GenerationResponses responses;
+    private final IdempotentRequests idempotent;
 
-    GenerationController(Generations generations, GenerationResponses responses) {
+    GenerationController(Generations generations, GenerationResponses responses, IdempotentRequests idempotent) {
         this.generations = generations;
         this.responses = responses;
+        this.idempotent = idempotent;
     }
 
-    /** Prices, reserves the coins and queues the generation: 202, or 402 insufficient_funds with nothing written. */
+    /**
+     * Prices, reserves the coins and queues the generation: 202, or 402 insufficient_funds with
+     * nothing written. With an Idempotency-Key, a retry answers the first response again.
+     */
     @Post
-    HttpResponse<GenerationResponse> submit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body SubmitRequest body) {
+    HttpResponse<String> submit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                @Nullable @Header("Idempotency-Key") String idempotencyKey, @Body SubmitRequest body) {
+        caller.requireActive();
         if (body.model() == null || body.model().isBlank()) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
         }
-        GenerationView view = generations.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId());
-        return HttpResponse.accepted().body(responses.of(view));
+        return idempotent.respond(caller.scope(), idempotencyKey, "POST /v1/generations", body, () -> new IdempotentRequests.Result(
+            202, responses.of(generations.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId()))));
     }
 
     @Get("/{id}")

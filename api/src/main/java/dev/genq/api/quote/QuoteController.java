@@ -37,17 +37,19 @@ class QuoteController {
     }
 
     @Serdeable
-    record QuoteResponse(UUID id, String model, Map<String, Object> inputs, int units, long priceCoins, Instant expiresAt) {
+    record QuoteResponse(UUID id, String model, Map<String, Object> inputs, int units, long priceCoins, int priceVersion,
+                         Instant expiresAt) {
     }
 
     @Post
     @SuppressWarnings("unchecked")
     HttpResponse<QuoteResponse> quote(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body QuoteRequest body) throws IOException {
+        caller.requireActive();
         if (body.model() == null || body.model().isBlank()) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
         }
         Quote quote = quotes.give(caller.accountId(), body.model(), body.inputs());
         return HttpResponse.created(new QuoteResponse(quote.id(), quote.model(), json.readValue(quote.inputs(), Map.class),
-            quote.units(), quote.priceCoins(), quote.expiresAt()));
+            quote.units(), quote.priceCoins(), quote.priceVersion(), quote.expiresAt()));
     }
 }

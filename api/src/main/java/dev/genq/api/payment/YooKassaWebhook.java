@@ -1,0 +1,106 @@
+package dev.genq.api.payment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genq.error.ErrorCode;
+import dev.genq.error.GenqException;
+import dev.genq.payment.PaymentEvent;
+import dev.genq.payment.PaymentOutcome;
+import dev.genq.payment.Payments;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.client.BlockingHttpClient;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * YooKassa notifications. The body is only a hint: genq re-fetches the payment from YooKassa
+ * (basic auth with shop id and secret key) and believes that answer alone. The payment's
+ * {@code metadata.account_id} names the genq account; only {@code succeeded} is worth coins.
+ */
+@Controller("/webhooks/yookassa")
+@Requires(env = "api")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class YooKassaWebhook {
+    static final String PROVIDER = "yookassa";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Integer> RANK = Map.of("pending", 0, "waiting_for_capture", 1, "succeeded", 2, "canceled", 2);
+
+    private final PaymentsConfig.YooKassa config;
+    private final Payments payments;
+    private final HttpClient client;
+
+    YooKassaWebhook(PaymentsConfig.YooKassa config, Payments payments) throws IOException {
+        this.config = config;
+        this.payments = payments;
+        this.client = HttpClient.create(URI.create(config.getBaseUrl()).toURL());
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    @Post
+    PaymentOutcome notification(@Body String body) throws IOException {
+        if (config.getShopId() == null || config.getSecretKey() == null) {
+            throw new GenqException(ErrorCode.NOT_FOUND, "YooKassa is not configured");
+        }
+        JsonNode notification = JSON.readTree(body);
+        String event = notification.path("event").asText();
+        String paymentId = notification.path("object").path("id").asText("");
+        if (!event.startsWith("payment.")) {
+            return new PaymentOutcome(false, 0, event); // refunds and payouts are not top-ups
+        }
+        if (paymentId.isBlank()) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "notification names no payment");
+        }
+        JsonNode payment = fetch(paymentId);
+        String status = payment.path("status").asText();
+        Integer rank = RANK.get(status);
+        if (rank == null) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "YooKassa reports unknown status '" + status + "'");
+        }
+        UUID account;
+        try {
+            account = UUID.fromString(payment.path("metadata").path("account_id").asText());
+        } catch (IllegalArgumentException e) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "payment " + paymentId + " carries no metadata.account_id");
+        }
+        long worth = status.equals("succeeded")
+            ? new BigDecimal(payment.path("amount").path("value").asText("0")).multiply(config.getCoinsPerUnit())
+                .setScale(0, RoundingMode.DOWN).longValueExact()
+            : 0;
+        return payments.apply(new PaymentEvent(PROVIDER, paymentId, account, status, rank, worth));
+    }
+
+    /** YooKassa's own word on the payment; its being unreachable answers 503 so that YooKassa retries. */
+    private JsonNode fetch(String paymentId) throws IOException {
+        BlockingHttpClient http = client.toBlocking();
+        try {
+            String answer = http.retrieve(HttpRequest.GET("/v3/payments/" + paymentId)
+                .basicAuth(config.getShopId(), config.getSecretKey()), String.class);
+            return JSON.readTree(answer);
+        } catch (HttpClientResponseException e) {
+            if (e.getStatus().getCode() == 404) {
+                throw new GenqException(ErrorCode.INVALID_REQUEST, "YooKassa knows no payment " + paymentId);
+            }
+            throw new GenqException(ErrorCode.UNAVAILABLE, "YooKassa answered " + e.getStatus().getCode() + "; retry later");
+        } catch (HttpClientException e) {
+            throw new GenqException(ErrorCode.UNAVAILABLE, "YooKassa is unreachable; retry later");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.genq.account;
+
+import dev.genq.generation.Generations;
+import dev.genq.ledger.Ledger;
+import dev.genq.ledger.LedgerResult;
+import dev.genq.ledger.Wallet;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import java.util.UUID;
+
+/**
+ * A chargeback or dispute: block the account (so it reserves nothing new), cancel and refund its
+ * queued generations, then forfeit its whole balance. Each step is idempotent, so replaying the
+ * same dispute event changes nothing; running generations finish normally, and what they do not
+ * capture returns to the blocked wallet, where another forfeit can take it.
+ */
+@Singleton
+public class Chargebacks {
+    private final AccountService accounts;
+    private final Generations generations;
+    private final Ledger ledger;
+
+    public Chargebacks(AccountService accounts, Generations generations, Ledger ledger) {
+        this.accounts = accounts;
+        this.generations = generations;
+        this.ledger = ledger;
+    }
+
+    /** What one chargeback did. */
+    @Serdeable
+    public record Outcome(UUID accountId, int generationsCancelled, long forfeitedCoins, Wallet wallet) {
+    }
+
+    public Outcome apply(UUID accountId, String disputeId, String reason, String actor) {
+        accounts.block(accountId, reason);
+        int cancelled = generations.cancelQueuedOfBlocked(accountId, reason);
+        long before = ledger.wallet(accountId).orElseThrow().balanceCoins();
+        LedgerResult forfeit = ledger.forfeit(Ledger.derivedId("forfeit:" + accountId + ":" + disputeId), accountId,
+            "chargeback " + disputeId + ": " + reason, actor);
+        Wallet after = ledger.wallet(accountId).orElseThrow();
+        long forfeited = forfeit == LedgerResult.OK ? before - after.balanceCoins() : 0;
+        return new Outcome(accountId, cancelled, forfeited, after);
+    }
+}
