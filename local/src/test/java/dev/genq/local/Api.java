@@ -25,7 +25,7 @@ final class Api {
         return base;
     }
 
-    record Response(int status, JsonNode body) {
+    record Response(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
         String errorCode() {
             return body.path("error").path("code").asText(null);
         }
@@ -40,13 +40,21 @@ final class Api {
     }
 
     Response post(String path, String key, String jsonBody) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        return post(path, key, jsonBody, java.util.Map.of());
+    }
+
+    /** A POST with extra headers, such as Idempotency-Key or X-Genq-Actor. */
+    Response post(String path, String key, String jsonBody, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(jsonBody)), key);
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        headers.forEach(request::header);
+        return send(request, key);
     }
 
     Account newAccount(long coins) {
-        Response r = post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"test\",\"initialCoins\":" + coins + "}");
+        Response r = post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"test\",\"initialCoins\":" + coins + "}",
+            java.util.Map.of("X-Genq-Actor", "test"));
         if (r.status() != 201) {
             throw new IllegalStateException("could not open an account: " + r);
         }
@@ -97,7 +105,7 @@ final class Api {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            return new Response(response.statusCode(), body);
+            return new Response(response.statusCode(), body, response.body(), response.headers());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("request to genq failed", e);
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.generation.GenerationExecutor;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import dev.genq.ledger.LedgerAudit;
 import dev.genq.maintenance.LostGenerationRequeuer;
 import java.net.URI;
@@ -12,21 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import javax.sql.DataSource;
-import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.storage.StorageProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,7 +270,7 @@ class GenerationFlowTest {
         @Test
         void cancellingAQueuedGenerationRefundsIt() {
             Api.Account account = api.newAccount(30);
-            Api.Response r = whilePaused(() -> {
+            Api.Response r = Fixtures.whilePaused(() -> {
                 String id = api.submitted(account, "emu-image", "{\"prompt\":\"wait\"}");
                 assertThat(api.balance(account)).isEqualTo(20);
                 return api.post("/v1/generations/" + id + "/cancel", account.key(), "");
@@ -389,9 +378,12 @@ class GenerationFlowTest {
         void theHandlerRunTwiceAtOnceChargesOnce() throws Exception {
             Api.Account account = api.newAccount(40);
             GenerationExecutor executor = stack.bean(GenerationExecutor.class);
-            String id = whilePaused(() -> {
+            String id = Fixtures.whilePaused(() -> {
                 String gid = api.submitted(account, "emu-image", "{\"prompt\":\"twice\"}");
-                runConcurrently(() -> executor.execute(UUID.fromString(gid)), 2);
+                Fixtures.concurrently(2, i -> {
+                    executor.execute(UUID.fromString(gid));
+                    return null;
+                });
                 return gid;
             });
 
@@ -425,7 +417,7 @@ class GenerationFlowTest {
         void aPaidGenerationWhoseJobWasLostIsRequeuedAndRuns() throws Exception {
             Api.Account account = api.newAccount(40);
             StorageProvider jobs = stack.bean(StorageProvider.class);
-            String id = whilePaused(() -> {
+            String id = Fixtures.whilePaused(() -> {
                 String gid = api.submitted(account, "emu-text", "{\"prompt\":\"lost\"}");
                 jobs.deletePermanently(UUID.fromString(gid));
 
@@ -504,65 +496,12 @@ class GenerationFlowTest {
         assertThat(generation.path("error").path("code").asText()).isEqualTo(code);
     }
 
-    /** Runs {@code body} with the worker paused, so generations stay QUEUED until it returns. */
-    private static <T> T whilePaused(Callable<T> body) {
-        BackgroundJobServer server = stack.bean(BackgroundJobServer.class);
-        server.pauseProcessing();
-        try {
-            return body.call();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            server.resumeProcessing();
-        }
-    }
-
-    private interface Work {
-        void run() throws Exception;
-    }
-
-    private static void runConcurrently(Work work, int copies) throws Exception {
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < copies; i++) {
-                futures.add(pool.submit(() -> {
-                    work.run();
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
-    }
-
     private static long generationRowsOf(Api.Account account) {
-        return query("SELECT count(*) FROM generation WHERE account_id = ?", account.id(), rs -> rs.getLong(1)).getFirst();
+        return Fixtures.count("SELECT count(*) FROM generation WHERE account_id = ?", account.id());
     }
 
     private static List<String> transfersOf(Api.Account account) {
-        return query("SELECT kind FROM ledger_transfer WHERE debit_account_id = ? OR credit_account_id = ?", account.id(),
-            rs -> rs.getString(1));
-    }
-
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private static <T> List<T> query(String sql, UUID accountId, Row<T> row) {
-        try (Connection c = DelegatingDataSource.unwrapDataSource(stack.bean(DataSource.class)).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
-                ps.setObject(i, accountId);
-            }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(row.read(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fixtures.query("SELECT kind FROM ledger_transfer WHERE debit_account_id = ? OR credit_account_id = ?",
+            rs -> rs.getString(1), account.id(), account.id());
     }
 }

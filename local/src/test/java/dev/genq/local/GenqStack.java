@@ -1,6 +1,8 @@
 package dev.genq.local;
 
 import dev.genq.devkit.emulator.ProviderEmulator;
+import dev.genq.devkit.payments.NowPaymentsEmulator;
+import dev.genq.devkit.payments.YooKassaEmulator;
 import dev.genq.devkit.services.Shutdown;
 import dev.genq.devkit.services.TestServices;
 import dev.genq.server.Application;
@@ -18,10 +20,13 @@ final class GenqStack {
     static final int URL_TTL_SECONDS = 5;
     static final int MAX_ATTEMPTS = 3;
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
+    static final String IPN_SECRET = "test-ipn-secret";
 
     private static GenqStack instance;
 
     final ProviderEmulator emulator;
+    final YooKassaEmulator yookassa;
+    final NowPaymentsEmulator nowpayments = new NowPaymentsEmulator(IPN_SECRET);
     final ApplicationContext context;
     final Api api;
     final int dashboardPort;
@@ -29,6 +34,8 @@ final class GenqStack {
     private GenqStack() throws IOException {
         emulator = new ProviderEmulator(0, "emulator-test-key", 300);
         Shutdown.register(emulator);
+        yookassa = new YooKassaEmulator("shop-1", "yookassa-test-secret");
+        Shutdown.register(yookassa);
         dashboardPort = TestServices.freePort();
         Wiring wiring = new Wiring(TestServices.postgres(), TestServices.redis(), TestServices.s3(),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, TestServices.freePort(), dashboardPort, DASHBOARD_PASSWORD);
@@ -39,6 +46,11 @@ final class GenqStack {
         properties.put("genq.worker.max-attempts", MAX_ATTEMPTS);
         properties.put("genq.maintenance.requeue-grace", "0s");
         properties.put("genq.s3.max-object-bytes", MAX_OUTPUT_BYTES);
+        properties.put("genq.payments.nowpayments.ipn-secret", IPN_SECRET);
+        properties.put("genq.payments.yookassa.base-url", yookassa.baseUrl());
+        properties.put("genq.payments.yookassa.shop-id", "shop-1");
+        properties.put("genq.payments.yookassa.secret-key", "yookassa-test-secret");
+        properties.put("genq.catalog.price-refresh", "0s");
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);
         api = new Api("http://127.0.0.1:" + wiring.httpPort());

@@ -1,0 +1,497 @@
+package dev.genq.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genq.devkit.payments.NowPaymentsEmulator;
+import dev.genq.generation.Generation;
+import dev.genq.generation.Generations;
+import dev.genq.ledger.LedgerAudit;
+import dev.genq.maintenance.IdempotencyKeySweeper;
+import dev.genq.maintenance.LedgerReconciliation;
+import dev.genq.maintenance.ReservationExpiry;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The coin balance is always exactly right, under concurrency, retries, payments and disputes. */
+class MoneyTest {
+    private static final Duration END = Duration.ofSeconds(60);
+    private static final Map<String, String> ADMIN = Map.of("X-Genq-Actor", "ana");
+    private static final AtomicLong PAYMENT_IDS = new AtomicLong(System.currentTimeMillis());
+    private static GenqStack stack;
+    private static Api api;
+
+    @BeforeAll
+    static void start() {
+        stack = GenqStack.get();
+        api = stack.api;
+    }
+
+    @AfterEach
+    void ledgerStillBalances() {
+        assertThat(stack.bean(LedgerAudit.class).discrepancies()).isEmpty();
+    }
+
+    @Nested
+    class ConcurrentSubmits {
+        @Test
+        void aHundredSubmitsAgainstTenCoinsAcceptExactlyTen() throws Exception {
+            Api.Account account = api.newAccount(10);
+
+            List<Integer> statuses = Fixtures.concurrently(100, i -> api.submit(account, "emu-text", "{\"prompt\":\"p" + i + "\"}").status());
+
+            assertThat(statuses).filteredOn(s -> s == 202).hasSize(10);
+            assertThat(statuses).filteredOn(s -> s == 402).hasSize(90);
+            assertThat(api.balance(account)).isZero();
+            assertThat(Fixtures.count("SELECT count(*) FROM generation WHERE account_id = ?", account.id())).isEqualTo(10);
+        }
+    }
+
+    @Nested
+    class IdempotencyKeys {
+        @Test
+        void fiftyConcurrentRetriesMakeOneGenerationAndOneReservation() throws Exception {
+            Api.Account account = api.newAccount(100);
+            Map<String, String> key = Map.of("Idempotency-Key", "submit-" + UUID.randomUUID());
+
+            List<Api.Response> responses = Fixtures.concurrently(50, i ->
+                api.post("/v1/generations", account.key(), "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"once\"}}", key));
+
+            assertThat(responses).allSatisfy(r -> assertThat(r.status()).isIn(202, 409));
+            assertThat(responses).filteredOn(r -> r.status() == 409).allSatisfy(r -> assertThat(r.errorCode()).isEqualTo("request_in_progress"));
+            assertThat(responses).filteredOn(r -> r.status() == 202).extracting(r -> r.body().path("id").asText()).containsOnly(
+                responses.stream().filter(r -> r.status() == 202).findFirst().orElseThrow().body().path("id").asText());
+            assertThat(Fixtures.count("SELECT count(*) FROM generation WHERE account_id = ?", account.id())).isEqualTo(1);
+            assertThat(Fixtures.count("SELECT count(*) FROM ledger_transfer WHERE debit_account_id = ? AND kind = 'PENDING'", account.id())).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(99);
+        }
+
+        @Test
+        void fiftyRetriesInSequenceAnswerTheFirstResponseByteForByte() {
+            Api.Account account = api.newAccount(100);
+            Map<String, String> key = Map.of("Idempotency-Key", "submit-" + UUID.randomUUID());
+            String body = "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"again\"}}";
+            Api.Response first = api.post("/v1/generations", account.key(), body, key);
+
+            for (int i = 0; i < 49; i++) {
+                Api.Response again = api.post("/v1/generations", account.key(), body, key);
+                assertThat(again.status()).isEqualTo(202);
+                assertThat(again.raw()).isEqualTo(first.raw());
+                assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+            }
+            assertThat(Fixtures.count("SELECT count(*) FROM generation WHERE account_id = ?", account.id())).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(99);
+        }
+
+        @Test
+        void theSameKeyWithAnotherBodyIs422() {
+            Api.Account account = api.newAccount(100);
+            Map<String, String> key = Map.of("Idempotency-Key", "k-" + UUID.randomUUID());
+            api.post("/v1/generations", account.key(), "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"a\"}}", key);
+
+            Api.Response other = api.post("/v1/generations", account.key(), "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"b\"}}", key);
+
+            assertThat(other.status()).isEqualTo(422);
+            assertThat(other.errorCode()).isEqualTo("idempotency_mismatch");
+            assertThat(api.balance(account)).isEqualTo(99);
+        }
+
+        @Test
+        void aRefusalIsRememberedLikeASuccess() {
+            Api.Account account = api.newAccount(0);
+            Map<String, String> key = Map.of("Idempotency-Key", "k-" + UUID.randomUUID());
+            String body = "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"broke\"}}";
+            assertThat(api.post("/v1/generations", account.key(), body, key).status()).isEqualTo(402);
+            api.post("/admin/v1/accounts/" + account.id() + "/adjustments", GenqStack.ADMIN_KEY, "{\"amountCoins\":5,\"reason\":\"top up\"}", ADMIN);
+
+            Api.Response replay = api.post("/v1/generations", account.key(), body, key);
+
+            assertThat(replay.status()).isEqualTo(402);
+            assertThat(replay.errorCode()).isEqualTo("insufficient_funds");
+            assertThat(api.balance(account)).isEqualTo(5);
+        }
+
+        @Test
+        void keysBelongToTheirAccount() {
+            Api.Account one = api.newAccount(10);
+            Api.Account two = api.newAccount(10);
+            Map<String, String> key = Map.of("Idempotency-Key", "shared-" + UUID.randomUUID());
+            String body = "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"same\"}}";
+
+            assertThat(api.post("/v1/generations", one.key(), body, key).status()).isEqualTo(202);
+            assertThat(api.post("/v1/generations", two.key(), body, key).status()).isEqualTo(202);
+            assertThat(api.balance(one)).isEqualTo(9);
+            assertThat(api.balance(two)).isEqualTo(9);
+        }
+
+        @Test
+        void keysPastTheirRetentionAreSwept() {
+            String key = "old-" + UUID.randomUUID();
+            Fixtures.update("INSERT INTO idempotency_key (scope, key, request_hash, owner, state, created_at) "
+                + "VALUES ('admin', ?, 'h', gen_random_uuid(), 'COMPLETED', now() - interval '2 days')", key);
+
+            assertThat(stack.bean(IdempotencyKeySweeper.class).runOnce()).isPositive();
+
+            assertThat(Fixtures.count("SELECT count(*) FROM idempotency_key WHERE key = ?", key)).isZero();
+        }
+    }
+
+    @Nested
+    class Prices {
+        @Test
+        void aQuoteKeepsItsPriceThroughAPriceChange() {
+            Api.Account account = api.newAccount(500);
+            String inputs = "{\"prompt\":\"price\",\"n\":2}";
+            JsonNode quote = api.post("/v1/quotes", account.key(), "{\"model\":\"emu-image\",\"inputs\":" + inputs + "}").body();
+            long quoted = quote.path("priceCoins").asLong();
+            long perUnit = quoted / 2;
+            try {
+                assertThat(changePrice("emu-image", "{\"coinsPerUnit\":" + (perUnit * 3) + ",\"reason\":\"demand\"}").status()).isEqualTo(201);
+
+                Api.Response withQuote = api.post("/v1/generations", account.key(),
+                    "{\"model\":\"emu-image\",\"inputs\":" + inputs + ",\"quoteId\":\"" + quote.path("id").asText() + "\"}");
+                Api.Response without = api.submit(account, "emu-image", inputs);
+
+                assertThat(withQuote.body().path("priceCoins").asLong()).isEqualTo(quoted);
+                assertThat(without.body().path("priceCoins").asLong()).isEqualTo(perUnit * 3 * 2);
+                assertThat(api.balance(account)).isEqualTo(500 - quoted - perUnit * 6);
+                assertThat(modelsListed(account)).contains("emu-image");
+            } finally {
+                changePrice("emu-image", "{\"coinsPerUnit\":" + perUnit + ",\"reason\":\"back to normal\"}");
+            }
+        }
+
+        @Test
+        void aDisabledModelIsRefusedAndHidden() {
+            Api.Account account = api.newAccount(100);
+            try {
+                changePrice("emu-voice", "{\"enabled\":false,\"reason\":\"vendor outage\"}");
+
+                Api.Response submit = api.submit(account, "emu-voice", "{\"prompt\":\"hi\"}");
+                Api.Response quote = api.post("/v1/quotes", account.key(), "{\"model\":\"emu-voice\",\"inputs\":{\"prompt\":\"hi\"}}");
+
+                assertThat(submit.status()).isEqualTo(409);
+                assertThat(submit.errorCode()).isEqualTo("model_disabled");
+                assertThat(quote.errorCode()).isEqualTo("model_disabled");
+                assertThat(modelsListed(account)).doesNotContain("emu-voice");
+                assertThat(api.balance(account)).isEqualTo(100);
+            } finally {
+                changePrice("emu-voice", "{\"enabled\":true,\"reason\":\"vendor back\"}");
+            }
+        }
+
+        @Test
+        void anExpiredQuoteIs409AndAnotherAccountsIs404() {
+            Api.Account account = api.newAccount(100);
+            Api.Account stranger = api.newAccount(100);
+            String quoteId = api.post("/v1/quotes", account.key(), "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"q\"}}").body().path("id").asText();
+            String submit = "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"q\"},\"quoteId\":\"" + quoteId + "\"}";
+
+            assertThat(api.post("/v1/generations", stranger.key(), submit).status()).isEqualTo(404);
+            Fixtures.update("UPDATE quote SET expires_at = now() - interval '1 second' WHERE id = ?", UUID.fromString(quoteId));
+            Api.Response expired = api.post("/v1/generations", account.key(), submit);
+
+            assertThat(expired.status()).isEqualTo(409);
+            assertThat(expired.errorCode()).isEqualTo("quote_expired");
+        }
+
+        @Test
+        void priceChangesNeedAnActorAndAReason() {
+            assertThat(api.post("/admin/v1/models/emu-text/prices", GenqStack.ADMIN_KEY, "{\"coinsPerUnit\":2,\"reason\":\"x\"}").status()).isEqualTo(400);
+            assertThat(changePrice("emu-text", "{\"coinsPerUnit\":2}").status()).isEqualTo(400);
+        }
+
+        private Api.Response changePrice(String model, String body) {
+            return api.post("/admin/v1/models/" + model + "/prices", GenqStack.ADMIN_KEY, body, ADMIN);
+        }
+
+        private List<String> modelsListed(Api.Account account) {
+            return api.get("/v1/models", account.key()).body().path("data").findValuesAsText("id");
+        }
+    }
+
+    @Nested
+    class DuplicateOrders {
+        @Test
+        void aSecondActiveOrderForTheSameLinkIs409() throws Exception {
+            Api.Account account = api.newAccount(1_000);
+            String link = "https://example.test/v/" + UUID.randomUUID();
+            String first = Fixtures.whilePaused(() -> {
+                String id = api.submitted(account, "emu-views", "{\"link\":\"" + link + "\",\"quantity\":100}");
+                Api.Response again = api.submit(account, "emu-views", "{\"link\":\"" + link.toUpperCase().replace("HTTPS", "https") + "\",\"quantity\":50}");
+                assertThat(again.status()).isEqualTo(409);
+                assertThat(again.errorCode()).isEqualTo("duplicate_active");
+                assertThat(api.submit(account, "emu-views", "{\"link\":\"" + link + "/other\",\"quantity\":100}").status()).isEqualTo(202);
+                return id;
+            });
+
+            api.awaitEnd(account, first, END);
+
+            assertThat(api.submit(account, "emu-views", "{\"link\":\"" + link + "\",\"quantity\":100}").status()).isEqualTo(202);
+        }
+    }
+
+    @Nested
+    class NowPayments {
+        private final URI webhook = URI.create(api.base() + "/webhooks/nowpayments");
+
+        @Test
+        void aFinishedPaymentCreditsAtTheRate() throws Exception {
+            Api.Account account = api.newAccount(0);
+            NowPaymentsEmulator.Ipn ipn = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "10.5", "0.00031", "0.00031");
+
+            HttpResponse<String> response = stack.nowpayments.send(webhook, ipn);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(api.balance(account)).isEqualTo(1050);
+        }
+
+        @Test
+        void theSameIpnTenTimesAtOnceCreditsOnce() throws Exception {
+            Api.Account account = api.newAccount(0);
+            NowPaymentsEmulator.Ipn ipn = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "3", "0.0001", "0.0001");
+
+            List<Integer> statuses = Fixtures.concurrently(10, i -> stack.nowpayments.send(webhook, ipn).statusCode());
+
+            assertThat(statuses).containsOnly(200);
+            assertThat(api.balance(account)).isEqualTo(300);
+        }
+
+        @Test
+        void aTamperedIpnIs401AndChangesNothing() throws Exception {
+            Api.Account account = api.newAccount(0);
+            NowPaymentsEmulator.Ipn ipn = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "2", "0.1", "0.1");
+
+            HttpResponse<String> response = stack.nowpayments.send(webhook, ipn.tampered("\"price_amount\":2", "\"price_amount\":2000"));
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(Api.JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo("unauthorized");
+            assertThat(api.balance(account)).isZero();
+        }
+
+        @Test
+        void aPartialPaymentCreditsItsShareAndFinishingCreditsTheRest() throws Exception {
+            Api.Account account = api.newAccount(0);
+            long id = PAYMENT_IDS.incrementAndGet();
+
+            stack.nowpayments.send(webhook, stack.nowpayments.ipn(id, account.id(), "partially_paid", "10", "0.4", "0.1"));
+            assertThat(api.balance(account)).isEqualTo(250);
+            stack.nowpayments.send(webhook, stack.nowpayments.ipn(id, account.id(), "finished", "10", "0.4", "0.4"));
+            assertThat(api.balance(account)).isEqualTo(1000);
+        }
+
+        @Test
+        void anOlderEventArrivingLateNeverMovesAPaymentBack() throws Exception {
+            Api.Account account = api.newAccount(0);
+            long id = PAYMENT_IDS.incrementAndGet();
+
+            stack.nowpayments.send(webhook, stack.nowpayments.ipn(id, account.id(), "finished", "1", "0.1", "0.1"));
+            HttpResponse<String> late = stack.nowpayments.send(webhook, stack.nowpayments.ipn(id, account.id(), "confirming", "1", "0.1", "0"));
+            stack.nowpayments.send(webhook, stack.nowpayments.ipn(id, account.id(), "finished", "1", "0.1", "0.1"));
+
+            assertThat(late.statusCode()).isEqualTo(200);
+            assertThat(api.balance(account)).isEqualTo(100);
+            assertThat(Fixtures.query("SELECT status FROM payment WHERE payment_id = ?", rs -> rs.getString(1), Long.toString(id)))
+                .containsExactly("finished");
+        }
+    }
+
+    @Nested
+    class YooKassa {
+        private final URI webhook = URI.create(api.base() + "/webhooks/yookassa");
+
+        @Test
+        void onlyWhatYooKassasApiConfirmsIsCredited() throws Exception {
+            Api.Account account = api.newAccount(0);
+            String id = "yk-" + UUID.randomUUID();
+            stack.yookassa.put(id, "pending", "150.00", account.id());
+
+            assertThat(stack.yookassa.notify(webhook, id, "succeeded").statusCode()).isEqualTo(200);
+            assertThat(api.balance(account)).isZero();
+
+            stack.yookassa.put(id, "succeeded", "150.00", account.id());
+            stack.yookassa.notify(webhook, id, "succeeded");
+            stack.yookassa.notify(webhook, id, "succeeded");
+            assertThat(api.balance(account)).isEqualTo(150);
+        }
+
+        @Test
+        void whileYooKassaIsDownTheWebhookAsksForARetryAndChangesNothing() throws Exception {
+            Api.Account account = api.newAccount(0);
+            String id = "yk-" + UUID.randomUUID();
+            stack.yookassa.put(id, "succeeded", "70.00", account.id());
+            stack.yookassa.down(true);
+            try {
+                assertThat(stack.yookassa.notify(webhook, id, "succeeded").statusCode()).isEqualTo(503);
+                assertThat(api.balance(account)).isZero();
+            } finally {
+                stack.yookassa.down(false);
+            }
+            assertThat(stack.yookassa.notify(webhook, id, "succeeded").statusCode()).isEqualTo(200);
+            assertThat(api.balance(account)).isEqualTo(70);
+        }
+
+        @Test
+        void anUnknownPaymentIsRefused() throws Exception {
+            assertThat(stack.yookassa.notify(webhook, "yk-forged-" + UUID.randomUUID(), "succeeded").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    class Chargebacks {
+        @Test
+        void aChargebackCancelsQueuedWorkForfeitsTheBalanceAndBlocksTheAccount() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String dispute = "{\"disputeId\":\"dp_1\",\"reason\":\"card chargeback\"}";
+            Map<String, String> headers = Map.of("X-Genq-Actor", "ana", "Idempotency-Key", "cb-" + UUID.randomUUID());
+            Api.Response outcome = Fixtures.whilePaused(() -> {
+                for (int i = 0; i < 3; i++) {
+                    api.submitted(account, "emu-image", "{\"prompt\":\"queued " + i + "\"}");
+                }
+                assertThat(api.balance(account)).isEqualTo(70);
+                return api.post("/admin/v1/accounts/" + account.id() + "/chargeback", GenqStack.ADMIN_KEY, dispute, headers);
+            });
+
+            assertThat(outcome.status()).isEqualTo(200);
+            assertThat(outcome.body().path("generationsCancelled").asInt()).isEqualTo(3);
+            assertThat(outcome.body().path("forfeitedCoins").asLong()).isEqualTo(100);
+            JsonNode wallet = api.get("/v1/wallet", account.key()).body();
+            assertThat(wallet.path("balanceCoins").asLong()).isZero();
+            assertThat(wallet.path("reservedCoins").asLong()).isZero();
+            assertThat(wallet.path("blocked").asBoolean()).isTrue();
+            assertThat(api.get("/v1/generations", account.key()).body().path("data"))
+                .allSatisfy(g -> assertThat(g.path("status").asText()).isEqualTo("CANCELLED"))
+                .allSatisfy(g -> assertThat(g.path("error").path("code").asText()).isEqualTo("account_blocked"));
+
+            Api.Response submit = api.submit(account, "emu-text", "{\"prompt\":\"after\"}");
+            assertThat(submit.status()).isEqualTo(403);
+            assertThat(submit.errorCode()).isEqualTo("account_blocked");
+            Api.Response replay = api.post("/admin/v1/accounts/" + account.id() + "/chargeback", GenqStack.ADMIN_KEY, dispute, headers);
+            assertThat(replay.raw()).isEqualTo(outcome.raw());
+            assertThat(api.get("/admin/v1/accounts/" + account.id(), GenqStack.ADMIN_KEY).body().path("blockedReason").asText())
+                .isEqualTo("card chargeback");
+        }
+    }
+
+    @Nested
+    class Adjustments {
+        @Test
+        void anAdjustmentNeedsAReasonAndAnActorAndIsOnTheLedger() {
+            Api.Account account = api.newAccount(10);
+            String path = "/admin/v1/accounts/" + account.id() + "/adjustments";
+
+            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":5}", ADMIN).status()).isEqualTo(400);
+            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":5,\"reason\":\"goodwill\"}").status()).isEqualTo(400);
+            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":-11,\"reason\":\"too much\"}", ADMIN).status()).isEqualTo(402);
+            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":5,\"reason\":\"goodwill\"}", ADMIN).status()).isEqualTo(200);
+            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":-3,\"reason\":\"correction\"}", ADMIN).status()).isEqualTo(200);
+
+            JsonNode ledger = api.get("/admin/v1/accounts/" + account.id() + "/ledger?limit=2", GenqStack.ADMIN_KEY).body();
+            assertThat(ledger.path("data").get(0).path("memo").asText()).isEqualTo("correction");
+            assertThat(ledger.path("data").get(0).path("actor").asText()).isEqualTo("ana");
+            assertThat(ledger.path("data").get(1).path("memo").asText()).isEqualTo("goodwill");
+            JsonNode older = api.get("/admin/v1/accounts/" + account.id() + "/ledger?limit=2&cursor=" + ledger.path("nextCursor").asText(),
+                GenqStack.ADMIN_KEY).body();
+            assertThat(older.path("data").get(0).path("memo").asText()).isEqualTo("initial coins");
+            assertThat(api.balance(account)).isEqualTo(12);
+        }
+    }
+
+    @Nested
+    class Expiry {
+        @Test
+        void aGenerationStuckPastItsReservationFailsWithTimeoutAndIsRefunded() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = Fixtures.whilePaused(() -> {
+                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"stuck\"}");
+                expire(gid);
+                assertThat(stack.bean(ReservationExpiry.class).runOnce()).isPositive();
+                return gid;
+            });
+
+            JsonNode done = api.get("/v1/generations/" + id, account.key()).body();
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("timeout");
+            assertThat(api.balance(account)).isEqualTo(40);
+        }
+
+        @Test
+        void aTimeoutRacingALateSuccessLetsExactlyOneWin() throws Exception {
+            Api.Account account = api.newAccount(1_000);
+            Generations generations = stack.bean(Generations.class);
+            for (int round = 0; round < 10; round++) {
+                Generation running = Fixtures.whilePaused(() -> {
+                    String gid = api.submitted(account, "emu-text", "{\"prompt\":\"race\"}");
+                    return generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
+                });
+
+                List<Boolean> won = Fixtures.concurrently(2, i -> i == 0
+                    ? generations.succeed(running, List.of(), 1)
+                    : generations.fail(running, "timeout", "too late"));
+
+                assertThat(won).containsExactlyInAnyOrder(true, false);
+                String kinds = String.join(",", Fixtures.query("SELECT kind FROM ledger_transfer WHERE pending_id = ?",
+                    rs -> rs.getString(1), running.id()));
+                assertThat(kinds).isEqualTo(won.get(0) ? "POST_PENDING" : "VOID_PENDING");
+            }
+        }
+
+        @Test
+        void aSuccessAfterTheReservationExpiredIsRefusedAndRefunded() throws Exception {
+            Api.Account account = api.newAccount(40);
+            Generations generations = stack.bean(Generations.class);
+            Generation running = Fixtures.whilePaused(() -> {
+                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"late\"}");
+                return generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
+            });
+            expire(running.id().toString());
+
+            assertThat(generations.succeed(running, List.of(), 1)).isFalse();
+
+            JsonNode done = api.get("/v1/generations/" + running.id(), account.key()).body();
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("timeout");
+            assertThat(api.balance(account)).isEqualTo(40);
+        }
+
+        private void expire(String generationId) {
+            Fixtures.update("UPDATE ledger_transfer SET expires_at = now() - interval '1 second' WHERE id = ?", UUID.fromString(generationId));
+        }
+    }
+
+    @Nested
+    class Reconciliation {
+        @Test
+        void aDiscrepancyShowsInTheGaugeUntilTheLedgerBalancesAgain() throws Exception {
+            Api.Account account = api.newAccount(10);
+            LedgerReconciliation reconciliation = stack.bean(LedgerReconciliation.class);
+            assertThat(reconciliation.runOnce()).isZero();
+            assertThat(gauge()).isEqualTo("0.0");
+
+            Fixtures.update("UPDATE wallet SET credits_posted = credits_posted + 1 WHERE account_id = ?", account.id());
+            try {
+                assertThat(reconciliation.runOnce()).isEqualTo(1);
+                assertThat(gauge()).isEqualTo("1.0");
+            } finally {
+                Fixtures.update("UPDATE wallet SET credits_posted = credits_posted - 1 WHERE account_id = ?", account.id());
+            }
+            assertThat(reconciliation.runOnce()).isZero();
+            assertThat(gauge()).isEqualTo("0.0");
+        }
+
+        private String gauge() throws Exception {
+            String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith("genq_ledger_discrepancies ")).findFirst().orElseThrow().split(" ")[1];
+        }
+    }
+}
