@@ -7,6 +7,8 @@ import dev.genq.devkit.services.Shutdown;
 import dev.genq.server.Application;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * {@code ./genq run}: everything on embedded servers, data under {@code .genq/} (or GENQ_DATA_DIR)
@@ -17,6 +19,7 @@ public final class LocalGenq {
     static final String DEMO_KEY = "gq_demo_local_key";
     static final String ADMIN_KEY = "gq_admin_local_key";
     static final String DASHBOARD_PASSWORD = "genq";
+    static final String IPN_SECRET = "genq-local-ipn-secret";
 
     private LocalGenq() {
     }
@@ -31,7 +34,9 @@ public final class LocalGenq {
             Embedded.redis(16379),
             Embedded.s3(data.resolve("s3"), 19000),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, port, 8000, DASHBOARD_PASSWORD);
-        ApplicationContext context = Application.startManaged(Application.ALL_ROLES, wiring.properties());
+        Map<String, Object> properties = new HashMap<>(wiring.properties());
+        properties.put("genq.payments.nowpayments.ipn-secret", IPN_SECRET);
+        ApplicationContext context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context); // registered last, so it stops first: before the servers it uses
         seedDemoAccount(context.getBean(AccountService.class));
         System.out.printf("""
@@ -42,8 +47,9 @@ public final class LocalGenq {
               admin API key  %s
               dashboard      http://127.0.0.1:8000   (user admin, password %s)
               metrics        http://127.0.0.1:%d/prometheus
+              NOWPayments IPN secret  %s
             Stop with Ctrl-C.
-            %n""", data, port, DEMO_KEY, ADMIN_KEY, DASHBOARD_PASSWORD, port);
+            %n""", data, port, DEMO_KEY, ADMIN_KEY, DASHBOARD_PASSWORD, port, IPN_SECRET);
     }
 
     private static void seedDemoAccount(AccountService accounts) {

@@ -4,44 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.generation.GenerationExecutor;
-import dev.genq.ledger.LedgerAudit;
 import dev.genq.maintenance.LostGenerationRequeuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.jobrunr.storage.StorageProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** A generation end to end over HTTP against a running genq: priced, paid, run, stored, served. */
-class GenerationFlowTest {
-    private static final Duration END = Duration.ofSeconds(60);
-    private static GenqStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        stack = GenqStack.get();
-        api = stack.api;
-    }
-
-    @AfterEach
-    void ledgerStillBalances() {
-        assertThat(stack.bean(LedgerAudit.class).discrepancies())
-            .as("credited = balance + reserved + posted for every account; one reservation per generation")
-            .isEmpty();
-    }
-
+class GenerationFlowTest extends EndToEndTest {
     @Nested
     class Success {
         @Test

@@ -6,40 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.devkit.payments.NowPaymentsEmulator;
 import dev.genq.generation.Generation;
 import dev.genq.generation.Generations;
-import dev.genq.ledger.LedgerAudit;
 import dev.genq.maintenance.IdempotencyKeySweeper;
 import dev.genq.maintenance.LedgerReconciliation;
 import dev.genq.maintenance.ReservationExpiry;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The coin balance is always exactly right, under concurrency, retries, payments and disputes. */
-class MoneyTest {
-    private static final Duration END = Duration.ofSeconds(60);
+class MoneyTest extends EndToEndTest {
     private static final Map<String, String> ADMIN = Map.of("X-Genq-Actor", "ana");
     private static final AtomicLong PAYMENT_IDS = new AtomicLong(System.currentTimeMillis());
-    private static GenqStack stack;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        stack = GenqStack.get();
-        api = stack.api;
-    }
-
-    @AfterEach
-    void ledgerStillBalances() {
-        assertThat(stack.bean(LedgerAudit.class).discrepancies()).isEmpty();
-    }
 
     @Nested
     class ConcurrentSubmits {

@@ -56,7 +56,7 @@ class YooKassaWebhook {
 
     @Post
     PaymentOutcome notification(@Body String body) throws IOException {
-        if (config.getShopId() == null || config.getSecretKey() == null) {
+        if (config.getShopId() == null || config.getShopId().isBlank() || config.getSecretKey() == null || config.getSecretKey().isBlank()) {
             throw new GenqException(ErrorCode.NOT_FOUND, "YooKassa is not configured");
         }
         JsonNode notification = JSON.readTree(body);
