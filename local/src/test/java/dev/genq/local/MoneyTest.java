@@ -39,6 +39,22 @@ class MoneyTest extends EndToEndTest {
     }
 
     @Nested
+    class PartialCapture {
+        @Test
+        void threeOfFourImagesPayThreeQuartersAndTheRestReturns() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[deliver=3] four foxes\",\"n\":4}");
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("outputs")).hasSize(3);
+            assertThat(api.balance(account)).isEqualTo(70);
+            assertThat(Fixtures.count("SELECT amount_coins FROM ledger_transfer WHERE pending_id = ?", UUID.fromString(id))).isEqualTo(30);
+        }
+    }
+
+    @Nested
     class IdempotencyKeys {
         @Test
         void fiftyConcurrentRetriesMakeOneGenerationAndOneReservation() throws Exception {
