@@ -1,27 +1,21 @@
 package dev.genq.maintenance;
 
 import dev.genq.ledger.LedgerAudit;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /**
- * Checks the ledger's invariants (I1–I4) and records the result; the gauge
- * {@code genq.ledger.discrepancies} shows the last run's count on every role that is scraped, so
- * an alert on "> 0" pages someone whatever node ran the check.
+ * Checks the ledger's invariants (I1–I4) and records the result, which {@link LedgerGauge} exports
+ * from the scheduler role whatever worker ran the check.
  */
 @Singleton
 public class LedgerReconciliation implements MaintenanceTask {
     private final LedgerAudit audit;
     private final MaintenanceConfig config;
 
-    public LedgerReconciliation(LedgerAudit audit, MaintenanceConfig config, MeterRegistry registry) {
+    public LedgerReconciliation(LedgerAudit audit, MaintenanceConfig config) {
         this.audit = audit;
         this.config = config;
-        Gauge.builder("genq.ledger.discrepancies", audit, a -> a.lastRecordedDiscrepancies().orElse(0))
-            .description("discrepancies found by the last ledger reconciliation (0 when the ledger balances)")
-            .register(registry);
     }
 
     @Override
