@@ -88,7 +88,10 @@ final class Api {
                 return g;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("generation " + id + " still " + status + " after " + timeout);
+                throw new AssertionError("generation " + id + " still " + status + " after " + timeout + ": " + Fixtures.query(
+                    "SELECT attempts, provider_task_id, next_check_at - now(), provider_deadline_at - now() FROM generation WHERE id = ?",
+                    rs -> rs.getInt(1) + " attempt(s), task " + rs.getString(2) + ", next check in " + rs.getString(3)
+                        + ", deadline in " + rs.getString(4), UUID.fromString(id)));
             }
             Thread.sleep(200);
         }

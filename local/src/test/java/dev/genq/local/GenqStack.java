@@ -21,6 +21,8 @@ final class GenqStack {
     static final int MAX_ATTEMPTS = 3;
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     static final String IPN_SECRET = "test-ipn-secret";
+    /** Few JobRunr workers on purpose: waiting on vendors must not need one each. */
+    static final int JOBRUNR_WORKERS = 4;
 
     private static GenqStack instance;
 
@@ -51,6 +53,7 @@ final class GenqStack {
         properties.put("genq.payments.yookassa.shop-id", "shop-1");
         properties.put("genq.payments.yookassa.secret-key", "yookassa-test-secret");
         properties.put("genq.catalog.price-refresh", "0s");
+        properties.put("genq.queue.worker-count", JOBRUNR_WORKERS);
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);
         api = new Api("http://127.0.0.1:" + wiring.httpPort());

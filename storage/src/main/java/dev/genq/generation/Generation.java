@@ -24,7 +24,10 @@ public record Generation(@Id UUID id,
                          GenerationStatus status,
                          int progress,
                          int attempts,
+                         @Nullable String provider,
                          @Nullable String providerTaskId,
+                         @Nullable Instant providerDeadlineAt,
+                         @Nullable Instant nextCheckAt,
                          @ColumnTransformer(write = "?::jsonb") String outputs,
                          @Nullable String errorCode,
                          @Nullable String errorMessage,
@@ -37,7 +40,7 @@ public record Generation(@Id UUID id,
                                     long priceCoins, int priceVersion, @Nullable UUID quoteId,
                                     @Nullable String dedupeKey, Instant now) {
         return new Generation(id, accountId, model, inputsJson, units, priceCoins, priceVersion, quoteId, dedupeKey,
-            GenerationStatus.QUEUED, 0, 0, null, "[]", null, null, now, null, null, now);
+            GenerationStatus.QUEUED, 0, 0, null, null, null, null, "[]", null, null, now, null, null, now);
     }
 
     /** The row after a state change; throws if the state machine forbids it. */
@@ -48,7 +51,7 @@ public record Generation(@Id UUID id,
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, next,
             next == GenerationStatus.SUCCEEDED ? 100 : progress,
             next == GenerationStatus.RUNNING ? attempts + 1 : attempts,
-            providerTaskId, outputs, errorCode, errorMessage, createdAt,
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt,
             next == GenerationStatus.RUNNING ? now : startedAt,
             next.isTerminal() ? now : finishedAt,
             now);
@@ -56,16 +59,23 @@ public record Generation(@Id UUID id,
 
     Generation withOutputs(String outputsJson) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
-            providerTaskId, outputsJson, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt);
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputsJson, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt);
     }
 
     Generation withError(String code, String message) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
-            providerTaskId, outputs, code, message, createdAt, startedAt, finishedAt, updatedAt);
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, code, message, createdAt, startedAt, finishedAt, updatedAt);
+    }
+
+    /** The vendor task this attempt started, and when to look at it first. */
+    Generation withTask(String providerName, String taskId, Instant deadline, Instant firstCheck, Instant now) {
+        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress,
+            attempts, providerName, taskId, deadline, firstCheck, outputs, errorCode, errorMessage, createdAt, startedAt,
+            finishedAt, now);
     }
 
     Generation withAnotherAttempt(Instant now) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts + 1,
-            providerTaskId, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now);
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now);
     }
 }

@@ -22,18 +22,21 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
      * count it was read with. Returns 1 when written, 0 when another writer got there first.
      */
     @Query("""
-        UPDATE generation SET status = :status, progress = :progress, attempts = :attempts,
-            provider_task_id = :providerTaskId, outputs = :outputs::jsonb, error_code = :errorCode,
+        UPDATE generation SET status = :status, progress = :progress, attempts = :attempts, provider = :provider,
+            provider_task_id = :providerTaskId, provider_deadline_at = :providerDeadlineAt, next_check_at = :nextCheckAt,
+            outputs = :outputs::jsonb, error_code = :errorCode,
             error_message = :errorMessage, started_at = :startedAt, finished_at = :finishedAt, updated_at = :updatedAt
         WHERE id = :id AND status = :expectedStatus AND attempts = :expectedAttempts""")
     int compareAndSet(UUID id, GenerationStatus expectedStatus, int expectedAttempts, GenerationStatus status,
-                      int progress, int attempts, @Nullable String providerTaskId, String outputs,
+                      int progress, int attempts, @Nullable String provider, @Nullable String providerTaskId,
+                      @Nullable Instant providerDeadlineAt, @Nullable Instant nextCheckAt, String outputs,
                       @Nullable String errorCode, @Nullable String errorMessage, @Nullable Instant startedAt,
                       @Nullable Instant finishedAt, Instant updatedAt);
 
     default boolean compareAndSet(Generation current, Generation next) {
         return compareAndSet(next.id(), current.status(), current.attempts(), next.status(), next.progress(),
-            next.attempts(), next.providerTaskId(), next.outputs(), next.errorCode(), next.errorMessage(),
+            next.attempts(), next.provider(), next.providerTaskId(), next.providerDeadlineAt(), next.nextCheckAt(),
+            next.outputs(), next.errorCode(), next.errorMessage(),
             next.startedAt(), next.finishedAt(), next.updatedAt()) == 1;
     }
 
@@ -62,6 +65,29 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
           AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)
         ORDER BY p.expires_at LIMIT :limit""")
     List<Generation> findExpired(Instant now, int limit);
+
+    /**
+     * Takes up to {@code limit} RUNNING generations whose vendor task is due for a check, pushing
+     * their next check to {@code leaseUntil} so no other worker takes them meanwhile. SKIP LOCKED
+     * lets workers claim side by side; a worker that dies just lets the lease run out.
+     */
+    @Query("""
+        UPDATE generation SET next_check_at = :leaseUntil
+        WHERE id IN (SELECT id FROM generation
+                     WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL AND next_check_at <= :now
+                     ORDER BY next_check_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+        RETURNING *""")
+    List<Generation> claimDue(Instant now, Instant leaseUntil, int limit);
+
+    /** When to check a running generation's vendor task next; not a state change, so not compare-and-set. */
+    @Query("UPDATE generation SET next_check_at = :at WHERE id = :id AND status = 'RUNNING'")
+    int scheduleCheck(UUID id, Instant at);
+
+    /** Wakes the check of a vendor task now (a webhook said it changed); returns rows woken. */
+    @Query("""
+        UPDATE generation SET next_check_at = :now
+        WHERE provider = :provider AND provider_task_id = :taskId AND status = 'RUNNING'""")
+    int wake(String provider, String taskId, Instant now);
 
     @Query("SELECT * FROM generation WHERE account_id = :accountId AND status = 'QUEUED' ORDER BY created_at LIMIT :limit")
     List<Generation> findQueued(UUID accountId, int limit);

@@ -164,6 +164,34 @@ public class Generations {
         return Optional.of(next);
     }
 
+    /**
+     * Records the vendor task this attempt started, before anything waits on it: a re-run after a
+     * crash then resumes the task instead of submitting again. Empty if another writer changed the
+     * generation first (that writer owns the attempt).
+     */
+    public Optional<Generation> recordTask(Generation running, String provider, String taskId, Instant deadline) {
+        Instant now = now();
+        Generation next = running.withTask(provider, taskId, deadline, now, now);
+        if (!repository.compareAndSet(running, next)) {
+            return Optional.empty();
+        }
+        return Optional.of(next);
+    }
+
+    /** Running generations whose vendor task is due for a check, leased to the caller until {@code leaseUntil}. */
+    public List<Generation> claimDueChecks(Instant leaseUntil, int limit) {
+        return repository.claimDue(now(), leaseUntil, limit);
+    }
+
+    public void scheduleCheck(Generation running, Instant at) {
+        repository.scheduleCheck(running.id(), at);
+    }
+
+    /** A vendor said its task changed: check it now. */
+    public boolean wake(String provider, String taskId) {
+        return repository.wake(provider, taskId, now()) > 0;
+    }
+
     /** Progress goes to Redis only: it is advisory and must not cost PostgreSQL writes. */
     public void progress(Generation running, int percent) {
         cache.put(toView(running).withProgress(Math.clamp(percent, 0, 99)));

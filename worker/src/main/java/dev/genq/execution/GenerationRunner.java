@@ -3,17 +3,16 @@ package dev.genq.execution;
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
 import dev.genq.generation.Generation;
-import dev.genq.generation.GenerationOutput;
-import dev.genq.generation.Generations;
 import dev.genq.generation.GenerationExecutor;
+import dev.genq.generation.Generations;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderRequest;
-import dev.genq.provider.ProviderResult;
 import dev.genq.provider.Providers;
+import dev.genq.provider.Submission;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.util.List;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one generation; safe to run more than once (JobRunr is at-least-once). A terminal
- * generation is skipped; the vendor sees the generation id as its idempotency key; the final write
- * is a compare-and-set paired with the ledger, so a second run can neither charge nor refund twice.
+ * The JobRunr job's work: start one attempt of a generation at its vendor and return. Waiting on
+ * the vendor happens elsewhere ({@link TaskPoller}), so a job holds a worker only for the submit.
+ * Safe to run more than once: a terminal generation is skipped, a generation whose vendor task is
+ * recorded is resumed rather than submitted again, and the vendor sees the generation id as its
+ * idempotency key.
  */
 @Singleton
 public class GenerationRunner implements GenerationExecutor {
@@ -32,18 +33,20 @@ public class GenerationRunner implements GenerationExecutor {
     private final Generations generations;
     private final Catalog catalog;
     private final Providers providers;
-    private final OutputStore outputs;
+    private final TaskOutcomes outcomes;
     private final WorkerConfig config;
     private final JsonMapper json;
+    private final Clock clock;
 
-    GenerationRunner(Generations generations, Catalog catalog, Providers providers, OutputStore outputs,
-                     WorkerConfig config, JsonMapper json) {
+    GenerationRunner(Generations generations, Catalog catalog, Providers providers, TaskOutcomes outcomes,
+                     WorkerConfig config, JsonMapper json, Clock clock) {
         this.generations = generations;
         this.catalog = catalog;
         this.providers = providers;
-        this.outputs = outputs;
+        this.outcomes = outcomes;
         this.config = config;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -58,20 +61,27 @@ public class GenerationRunner implements GenerationExecutor {
             return; // already finished, or another run changed it first
         }
         Generation running = started.get();
+        if (running.providerTaskId() != null) {
+            generations.scheduleCheck(running, clock.instant()); // an earlier run started the vendor task: follow it
+            return;
+        }
         try {
             Model model = catalog.model(running.model());
-            ProviderResult result = providers.get(model.provider()).generate(
-                new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units()),
-                percent -> generations.progress(running, percent));
-            List<GenerationOutput> stored = outputs.store(running, result.outputs());
-            generations.succeed(running, stored, result.deliveredUnits());
+            Providers.Account account = providers.get(model.provider());
+            Submission submission = account.provider().submit(
+                new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units()));
+            Optional<Generation> recorded = generations.recordTask(running, account.name(), submission.taskId(),
+                clock.instant().plus(account.config().getDeadline()));
+            if (recorded.isPresent()) {
+                outcomes.apply(recorded.get(), account, submission.state());
+            }
         } catch (ProviderException e) {
-            settle(running, e);
+            settleSubmitFailure(running, e);
         }
     }
 
-    /** The one place a provider failure becomes either a JobRunr retry or FAILED + refund. */
-    private void settle(Generation running, ProviderException e) throws ProviderException {
+    /** A submit that failed: a retryable failure within the attempt budget is retried by JobRunr, anything else refunds. */
+    private void settleSubmitFailure(Generation running, ProviderException e) throws ProviderException {
         if (e.retryable() && running.attempts() < config.getMaxAttempts()) {
             LOG.info("generation {} attempt {} failed ({}); retrying", running.id(), running.attempts(), e.code());
             throw e;

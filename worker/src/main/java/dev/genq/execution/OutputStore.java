@@ -67,8 +67,10 @@ class OutputStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProviderException.retryable("worker_interrupted", "the worker stopped during a download");
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            throw ProviderException.retryable("storage_unavailable", "storing output " + index + " failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // The S3 client fails this way too when it retries a put whose source stream cannot be
+            // rewound; the next attempt downloads the output again, so it is always worth retrying.
+            throw ProviderException.retryable("storage_unavailable", "storing output " + index + " failed: " + e);
         }
     }
 }

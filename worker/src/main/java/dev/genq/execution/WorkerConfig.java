@@ -17,4 +17,26 @@ public interface WorkerConfig {
     /** Timeout for downloading one output from the vendor. Default 10 minutes, for large videos. */
     @Bindable(defaultValue = "10m")
     Duration getDownloadTimeout();
+
+    /** How often the poller looks for vendor tasks due for a check when it found none. Default 250 ms. */
+    @Bindable(defaultValue = "250ms")
+    Duration getPollTick();
+
+    /** Most due tasks one poll claims. Default 500. */
+    @Bindable(defaultValue = "500")
+    int getPollBatchSize();
+
+    /**
+     * Checks (and finishes, which downloads outputs) running at once per worker. Default 512: they
+     * wait on vendors and S3 on virtual threads, so this bounds sockets and memory, not threads.
+     */
+    @Bindable(defaultValue = "512")
+    int getMaxChecksInFlight();
+
+    /**
+     * How long a claimed check belongs to this worker. Default 2 minutes, longer than a check and
+     * most finishes; if the worker dies, another takes the task over when it runs out.
+     */
+    @Bindable(defaultValue = "2m")
+    Duration getCheckLease();
 }

@@ -1,16 +1,23 @@
 package dev.genq.provider;
 
-import java.util.function.IntConsumer;
-
-/** One vendor account speaking one wire format. */
+/**
+ * One vendor account speaking one wire format. Work is split so nothing waits on a vendor while
+ * holding a worker: {@link #submit} starts the task and returns at once, {@link #check} is asked
+ * later (by the poller, or when a webhook says the task changed).
+ */
 public interface Provider {
 
     /**
-     * Runs a generation at the vendor and waits for it to end. Passes the generation id as the
-     * vendor's idempotency key, so a re-run after a crash resumes the same vendor task.
+     * Starts the vendor's work, passing the generation id as the vendor's idempotency key, so a
+     * retried submit finds the task already made. Synchronous vendors answer with a finished state.
      *
-     * @param progress receives 0–100 while the vendor works
      * @throws ProviderException classified as retryable or permanent
      */
-    ProviderResult generate(ProviderRequest request, IntConsumer progress) throws ProviderException;
+    Submission submit(ProviderRequest request) throws ProviderException;
+
+    /** What the vendor says about a task now. A retryable exception means "ask again later". */
+    TaskState check(String taskId) throws ProviderException;
+
+    /** Asks the vendor to stop a task; best effort, so a vendor that cannot simply ignores it. */
+    void cancel(String taskId);
 }

@@ -17,6 +17,7 @@ public class ProviderConfig {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration pollInterval = Duration.ofSeconds(1);
+    private Duration maxPollInterval = Duration.ofSeconds(30);
     private Duration deadline = Duration.ofMinutes(15);
 
     public ProviderConfig(@Parameter String name) {
@@ -65,13 +66,33 @@ public class ProviderConfig {
         this.requestTimeout = requestTimeout;
     }
 
-    /** Pause between status polls of a running vendor task. Default 1 s. */
+    /**
+     * Shortest pause between checks of a running vendor task. Default 1 s. The pause grows with the
+     * task's age (an eighth of it) up to {@link #getMaxPollInterval()}, so a quick image is seen
+     * done at once while a minutes-long video is not asked about every second.
+     */
     public Duration getPollInterval() {
         return pollInterval;
     }
 
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
+    }
+
+    /** Longest pause between checks of a running vendor task. Default 30 s. */
+    public Duration getMaxPollInterval() {
+        return maxPollInterval;
+    }
+
+    public void setMaxPollInterval(Duration maxPollInterval) {
+        this.maxPollInterval = maxPollInterval;
+    }
+
+    /** The pause before the next check of a task that has been running for {@code age}. */
+    public Duration nextCheckAfter(Duration age) {
+        Duration adaptive = age.dividedBy(8);
+        return adaptive.compareTo(pollInterval) < 0 ? pollInterval
+            : adaptive.compareTo(maxPollInterval) > 0 ? maxPollInterval : adaptive;
     }
 
     /** How long one vendor task may take before genq gives up on it. Default 15 minutes. */

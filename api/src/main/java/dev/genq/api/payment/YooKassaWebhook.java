@@ -13,12 +13,15 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.client.BlockingHttpClient;
+import io.micronaut.context.BeanContext;
+import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.HttpClientRegistry;
+import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -43,15 +46,11 @@ class YooKassaWebhook {
     private final Payments payments;
     private final HttpClient client;
 
-    YooKassaWebhook(PaymentsConfig.YooKassa config, Payments payments) throws IOException {
+    /** The client comes from the context's registry, so it shares the context's event loops and closes with it. */
+    YooKassaWebhook(PaymentsConfig.YooKassa config, Payments payments, HttpClientRegistry<?> clients, BeanContext context) {
         this.config = config;
         this.payments = payments;
-        this.client = HttpClient.create(URI.create(config.getBaseUrl()).toURL());
-    }
-
-    @PreDestroy
-    void close() {
-        client.close();
+        this.client = clients.resolveClient(null, LoadBalancer.fixed(URI.create(config.getBaseUrl())), new DefaultHttpClientConfiguration(), context);
     }
 
     @Post

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * POST /v1/tasks            {"model","input":{...},"units":n} + Idempotency-Key  → 201 {"id","status"}
  * GET  /v1/tasks/{id}       → {"id","status":queued|running|succeeded|failed,"progress","outputs":[{"url","content_type"}],"error"}
+ * POST /v1/tasks/{id}/cancel → the task, now canceled
  * GET  /v1/files/{id}/{i}   → the output's bytes
  * </pre>
  * Errors are {"error":{"code","message"}}. A submit with a known Idempotency-Key returns the task
@@ -38,6 +39,8 @@ public final class ProviderEmulator implements AutoCloseable {
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final Map<String, Task> tasksByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submitsByKey = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
+    private final AtomicInteger polls = new AtomicInteger();
 
     private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs) {
     }
@@ -80,6 +83,17 @@ public final class ProviderEmulator implements AutoCloseable {
         return tasksByKey.containsKey(idempotencyKey) ? 1 : 0;
     }
 
+    /** Whether the task made for {@code idempotencyKey} was cancelled. */
+    public boolean cancelled(String idempotencyKey) {
+        Task task = tasksByKey.get(idempotencyKey);
+        return task != null && cancelled.containsKey(task.id());
+    }
+
+    /** Status requests answered so far, across all tasks. */
+    public int polls() {
+        return polls.get();
+    }
+
     /** The bytes the task made for {@code idempotencyKey} serves as output {@code index}. */
     public byte[] expectedOutput(String idempotencyKey, int index) {
         Task task = tasksByKey.get(idempotencyKey);
@@ -105,7 +119,16 @@ public final class ProviderEmulator implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             if (exchange.getRequestMethod().equals("POST") && path.equals("/v1/tasks")) {
                 submit(exchange);
+            } else if (exchange.getRequestMethod().equals("POST") && path.startsWith("/v1/tasks/") && path.endsWith("/cancel")) {
+                Task task = tasks.get(path.substring("/v1/tasks/".length(), path.length() - "/cancel".length()));
+                if (task == null) {
+                    error(exchange, 404, "not_found", "no such task");
+                } else {
+                    cancelled.put(task.id(), true);
+                    send(exchange, 200, status(task));
+                }
             } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/v1/tasks/")) {
+                polls.incrementAndGet();
                 Task task = tasks.get(path.substring("/v1/tasks/".length()));
                 if (task == null) {
                     error(exchange, 404, "not_found", "no such task");
@@ -157,6 +180,9 @@ public final class ProviderEmulator implements AutoCloseable {
         long elapsed = System.currentTimeMillis() - task.createdAtMs();
         long latency = task.behaviour().latencyMs();
         ObjectNode node = JSON.createObjectNode().put("id", task.id());
+        if (cancelled.containsKey(task.id())) {
+            return node.put("status", "canceled");
+        }
         if (elapsed < latency) {
             node.put("status", elapsed < latency / 10 ? "queued" : "running");
             node.put("progress", (int) (100 * elapsed / Math.max(1, latency)));

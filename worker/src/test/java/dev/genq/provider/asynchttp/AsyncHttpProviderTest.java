@@ -7,8 +7,11 @@ import dev.genq.devkit.emulator.ProviderEmulator;
 import dev.genq.provider.ProviderConfig;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderRequest;
-import dev.genq.provider.ProviderResult;
+import dev.genq.provider.Submission;
+import dev.genq.provider.TaskState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.http.client.HttpClient;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The async HTTP adapter against the emulator over real HTTP: results, and every failure classified. */
+/** The async HTTP adapter against the emulator over real HTTP: submit, check, cancel, and every failure classified. */
 class AsyncHttpProviderTest {
     private static ProviderEmulator emulator;
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -35,86 +38,90 @@ class AsyncHttpProviderTest {
     }
 
     @Nested
-    class Success {
+    class Tasks {
         @Test
-        void pollsUntilDoneReportingProgressAndReturnsTheOutputs() throws Exception {
-            List<Integer> progress = new ArrayList<>();
+        void aSubmittedTaskIsCheckedUntilDoneWithItsOutputs() throws Exception {
             UUID id = UUID.randomUUID();
+            List<Integer> progress = new ArrayList<>();
 
-            ProviderResult result = provider(emulator.baseUrl(), "key").generate(request(id, "[latency=600] fox", 3), progress::add);
+            TaskState end = runToEnd(provider("key"), request(id, "[latency=600] fox", 3), progress);
 
-            assertThat(result.outputs()).hasSize(3);
-            assertThat(result.deliveredUnits()).isEqualTo(3);
-            assertThat(result.outputs().getFirst().contentType()).isEqualTo("image/png");
+            assertThat(end).isInstanceOfSatisfying(TaskState.Done.class, done -> {
+                assertThat(done.result().outputs()).hasSize(3);
+                assertThat(done.result().deliveredUnits()).isEqualTo(3);
+                assertThat(done.result().outputs().getFirst().contentType()).isEqualTo("image/png");
+            });
             assertThat(progress).isNotEmpty().allSatisfy(p -> assertThat(p).isBetween(0, 100));
             assertThat(emulator.submits(id.toString())).isEqualTo(1);
         }
 
         @Test
         void aPartialDeliveryReportsTheUnitsDelivered() throws Exception {
-            ProviderResult result = provider(emulator.baseUrl(), "key").generate(request(UUID.randomUUID(), "[deliver=2]", 4), p -> { });
-            assertThat(result.deliveredUnits()).isEqualTo(2);
+            TaskState end = runToEnd(provider("key"), request(UUID.randomUUID(), "[deliver=2]", 4), new ArrayList<>());
+            assertThat(end).isInstanceOfSatisfying(TaskState.Done.class, d -> assertThat(d.result().deliveredUnits()).isEqualTo(2));
         }
 
         @Test
-        void theGenerationIdIsTheIdempotencyKeySoARerunResumesTheSameTask() throws Exception {
+        void theGenerationIdIsTheIdempotencyKeySoASecondSubmitFindsTheSameTask() throws Exception {
             UUID id = UUID.randomUUID();
-            provider(emulator.baseUrl(), "key").generate(request(id, "once", 1), p -> { });
-            provider(emulator.baseUrl(), "key").generate(request(id, "once", 1), p -> { });
-            assertThat(emulator.submits(id.toString())).isEqualTo(2);
+            Submission first = provider("key").submit(request(id, "once", 1));
+            Submission second = provider("key").submit(request(id, "once", 1));
+            assertThat(second.taskId()).isEqualTo(first.taskId());
             assertThat(emulator.tasksStarted(id.toString())).isEqualTo(1);
+        }
+
+        @Test
+        void aCancelledTaskEndsAsAPermanentFailure() throws Exception {
+            UUID id = UUID.randomUUID();
+            AsyncHttpProvider provider = provider("key");
+            Submission submission = provider.submit(request(id, "[latency=60000] long", 1));
+
+            provider.cancel(submission.taskId());
+
+            assertThat(emulator.cancelled(id.toString())).isTrue();
+            assertThat(provider.check(submission.taskId())).isInstanceOfSatisfying(TaskState.Failed.class, f -> {
+                assertThat(f.error().retryable()).isFalse();
+                assertThat(f.error().code()).isEqualTo("provider_cancelled");
+            });
+        }
+
+        @Test
+        void aTaskTheProviderFailsEndsAsAPermanentFailure() throws Exception {
+            TaskState end = runToEnd(provider("key"), request(UUID.randomUUID(), "[fail]", 1), new ArrayList<>());
+            assertThat(end).isInstanceOfSatisfying(TaskState.Failed.class, f -> {
+                assertThat(f.error().retryable()).isFalse();
+                assertThat(f.error().code()).isEqualTo("content_policy");
+            });
         }
     }
 
     @Nested
-    class Classification {
+    class SubmitFailures {
         @Test
         void contentPolicyRejectionIsPermanent() {
-            assertFailure("[reject]", false, "content_policy");
-        }
-
-        @Test
-        void aFailedTaskIsPermanent() {
-            assertFailure("[fail]", false, "content_policy");
+            assertSubmitFails(provider("key"), "[reject]", false, "content_policy");
         }
 
         @Test
         void serverErrorsAreRetryable() {
-            assertFailure("[transient=1]", true, "unavailable");
+            assertSubmitFails(provider("key"), "[transient=1]", true, "unavailable");
         }
 
         @Test
         void throttlingIsRetryable() {
-            assertFailure("[throttle=1]", true, "rate_limited");
+            assertSubmitFails(provider("key"), "[throttle=1]", true, "rate_limited");
         }
 
         @Test
         void aWrongCredentialIsPermanent() {
-            assertThatThrownBy(() -> provider(emulator.baseUrl(), "wrong").generate(request(UUID.randomUUID(), "x", 1), p -> { }))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.code()).isEqualTo("unauthorized");
-                });
+            assertSubmitFails(provider("wrong"), "x", false, "unauthorized");
         }
 
         @Test
         void anUnreachableProviderIsRetryable() {
-            assertThatThrownBy(() -> provider("http://127.0.0.1:1", "key").generate(request(UUID.randomUUID(), "x", 1), p -> { }))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.retryable()).isTrue();
-                    assertThat(e.code()).isEqualTo("provider_unreachable");
-                });
-        }
-
-        @Test
-        void aTaskPastItsDeadlineIsAPermanentTimeout() {
-            ProviderConfig config = config(emulator.baseUrl(), "key");
-            config.setDeadline(Duration.ofMillis(300));
-            assertThatThrownBy(() -> new AsyncHttpProvider(config, metrics).generate(request(UUID.randomUUID(), "[latency=5000]", 1), p -> { }))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.code()).isEqualTo("provider_timeout");
-                });
+            ProviderConfig config = config("key");
+            config.setBaseUrl("http://127.0.0.1:1");
+            assertSubmitFails(adapter(config), "x", true, "provider_unreachable");
         }
 
         @Test
@@ -127,8 +134,8 @@ class AsyncHttpProviderTest {
             assertThat(ProviderException.fromStatus(404, null, "x").code()).isEqualTo("provider_http_404");
         }
 
-        private void assertFailure(String prompt, boolean retryable, String code) {
-            assertThatThrownBy(() -> provider(emulator.baseUrl(), "key").generate(request(UUID.randomUUID(), prompt, 1), p -> { }))
+        private void assertSubmitFails(AsyncHttpProvider provider, String prompt, boolean retryable, String code) {
+            assertThatThrownBy(() -> provider.submit(request(UUID.randomUUID(), prompt, 1)))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.retryable()).isEqualTo(retryable);
                     assertThat(e.code()).isEqualTo(code);
@@ -137,20 +144,50 @@ class AsyncHttpProviderTest {
     }
 
     @Test
+    void checksComeFasterForYoungTasksAndSlowerForOldOnes() {
+        ProviderConfig config = config("key");
+        config.setPollInterval(Duration.ofSeconds(1));
+        config.setMaxPollInterval(Duration.ofSeconds(30));
+        assertThat(config.nextCheckAfter(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.nextCheckAfter(Duration.ofSeconds(80))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.nextCheckAfter(Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void everyCallIsTimedByProviderOperationAndOutcome() throws Exception {
-        provider(emulator.baseUrl(), "key").generate(request(UUID.randomUUID(), "timed", 1), p -> { });
+        provider("key").submit(request(UUID.randomUUID(), "timed", 1));
         assertThat(metrics.find("genq.provider.call").tag("operation", "submit").tag("outcome", "ok").timer().count()).isEqualTo(1);
     }
 
-    private AsyncHttpProvider provider(String baseUrl, String key) {
-        return new AsyncHttpProvider(config(baseUrl, key), metrics);
+    private static TaskState runToEnd(AsyncHttpProvider provider, ProviderRequest request, List<Integer> progress) throws Exception {
+        Submission submission = provider.submit(request);
+        TaskState state = submission.state();
+        while (state instanceof TaskState.Running running) {
+            progress.add(running.progressPercent());
+            Thread.sleep(50);
+            state = provider.check(submission.taskId());
+        }
+        return state;
     }
 
-    private static ProviderConfig config(String baseUrl, String key) {
+    private AsyncHttpProvider provider(String key) {
+        return adapter(config(key));
+    }
+
+    /** Outside an application context the static client factory is the right one. */
+    private AsyncHttpProvider adapter(ProviderConfig config) {
+        try {
+            return new AsyncHttpProvider(config, HttpClient.create(URI.create(config.getBaseUrl()).toURL(),
+                AsyncHttpProvider.clientConfiguration(config)), metrics);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ProviderConfig config(String key) {
         ProviderConfig config = new ProviderConfig("emulator");
-        config.setBaseUrl(baseUrl);
+        config.setBaseUrl(emulator.baseUrl());
         config.setApiKey(key);
-        config.setPollInterval(Duration.ofMillis(50));
         config.setConnectTimeout(Duration.ofSeconds(2));
         return config;
     }

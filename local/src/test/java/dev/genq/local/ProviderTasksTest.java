@@ -1,0 +1,89 @@
+package dev.genq.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genq.generation.GenerationExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Vendor tasks are followed by the poller: no JobRunr worker waits, re-runs resume, deadlines cancel. */
+class ProviderTasksTest extends EndToEndTest {
+
+    @Nested
+    class Waiting {
+        @Test
+        void waitingOnVendorsHoldsNoJobRunrWorker() throws Exception {
+            int generations = 10 * GenqStack.JOBRUNR_WORKERS;
+            Api.Account account = api.newAccount(1_000);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < generations; i++) {
+                ids.add(api.submitted(account, "emu-text", "{\"prompt\":\"[latency=20000] slow " + i + "\"}"));
+            }
+
+            // Were each wait to hold a worker, only 4 of these 20-second tasks could have started by now.
+            Instant deadline = Instant.now().plusSeconds(15);
+            long started;
+            do {
+                Thread.sleep(250);
+                started = Fixtures.count("SELECT count(*) FROM generation WHERE account_id = ? AND provider_task_id IS NOT NULL", account.id());
+            } while (started < generations && Instant.now().isBefore(deadline));
+            assertThat(started).isEqualTo(generations);
+
+            for (String id : ids) {
+                assertThat(api.awaitEnd(account, id, Duration.ofSeconds(60)).path("status").asText()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(api.balance(account)).isEqualTo(1_000 - generations);
+        }
+    }
+
+    @Nested
+    class Resuming {
+        @Test
+        void aRunAfterTheVendorTaskStartedFollowsItInsteadOfSubmittingAgain() throws Exception {
+            Api.Account account = api.newAccount(40);
+            GenerationExecutor executor = stack.bean(GenerationExecutor.class);
+            String id = Fixtures.whilePaused(() -> {
+                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=1500] resume\"}");
+                executor.execute(UUID.fromString(gid));
+                executor.execute(UUID.fromString(gid)); // as if JobRunr ran the job again after a crash
+                return gid;
+            });
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("attempts").asInt()).isEqualTo(2);
+            assertThat(stack.emulator.submits(id)).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
+    }
+
+    @Nested
+    class Deadlines {
+        @Test
+        void aTaskPastItsDeadlineIsCancelledAtTheVendorAndRefunded() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=600000] forever\"}");
+            Instant until = Instant.now().plusSeconds(30);
+            while (Fixtures.count("SELECT count(*) FROM generation WHERE id = ? AND provider_task_id IS NOT NULL", UUID.fromString(id)) == 0) {
+                assertThat(Instant.now()).isBefore(until);
+                Thread.sleep(100);
+            }
+
+            Fixtures.update("UPDATE generation SET provider_deadline_at = now() - interval '1 second', next_check_at = now() WHERE id = ?",
+                UUID.fromString(id));
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("provider_timeout");
+            assertThat(stack.emulator.cancelled(id)).isTrue();
+            assertThat(api.balance(account)).isEqualTo(40);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.genq.execution;
+
+import dev.genq.generation.Generation;
+import dev.genq.generation.GenerationOutput;
+import dev.genq.generation.Generations;
+import dev.genq.provider.ProviderException;
+import dev.genq.provider.Providers;
+import dev.genq.provider.TaskState;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where what a vendor said becomes a state and a ledger operation: a running task is
+ * checked again later, a finished one is stored and captured, a failed one is refunded, a task
+ * past its deadline is cancelled at the vendor and refunded.
+ */
+@Singleton
+class TaskOutcomes {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskOutcomes.class);
+    private final Generations generations;
+    private final OutputStore outputs;
+    private final Clock clock;
+
+    TaskOutcomes(Generations generations, OutputStore outputs, Clock clock) {
+        this.generations = generations;
+        this.outputs = outputs;
+        this.clock = clock;
+    }
+
+    void apply(Generation running, Providers.Account account, TaskState state) {
+        switch (state) {
+            case TaskState.Running r -> {
+                generations.progress(running, r.progressPercent());
+                checkAgainLater(running, account);
+            }
+            case TaskState.Done done -> {
+                try {
+                    List<GenerationOutput> stored = outputs.store(running, done.result().outputs());
+                    generations.succeed(running, stored, done.result().deliveredUnits());
+                } catch (ProviderException e) {
+                    checkFailed(running, account, e);
+                }
+            }
+            case TaskState.Failed failed -> fail(running, failed.error());
+        }
+    }
+
+    /** A check or a finish that failed: retryable means ask again later, permanent means refund. */
+    void checkFailed(Generation running, Providers.Account account, ProviderException e) {
+        if (e.retryable()) {
+            LOG.info("checking generation {} failed ({}); checking again later", running.id(), e.code());
+            checkAgainLater(running, account);
+        } else {
+            fail(running, e);
+        }
+    }
+
+    void pastDeadline(Generation running, Providers.Account account) {
+        account.provider().cancel(running.providerTaskId());
+        generations.fail(running, "provider_timeout",
+            "the provider did not finish within " + account.config().getDeadline() + "; the coins were returned");
+    }
+
+    private void checkAgainLater(Generation running, Providers.Account account) {
+        Instant now = clock.instant();
+        Duration age = running.startedAt() == null ? Duration.ZERO : Duration.between(running.startedAt(), now);
+        generations.scheduleCheck(running, now.plus(account.config().nextCheckAfter(age)));
+    }
+
+    private void fail(Generation running, ProviderException e) {
+        LOG.info("generation {} failed at the provider: {} {}", running.id(), e.code(), e.getMessage());
+        generations.fail(running, e.code(), e.getMessage());
+    }
+}

@@ -1,0 +1,128 @@
+package dev.genq.execution;
+
+import dev.genq.generation.Generation;
+import dev.genq.generation.Generations;
+import dev.genq.provider.ProviderException;
+import dev.genq.provider.Providers;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows running vendor tasks for the worker role. It claims tasks due for a check in batches
+ * (several workers claim side by side, see the repository's SKIP LOCKED claim) and checks them
+ * concurrently on virtual threads, so thousands of pending tasks are watched at once and no
+ * platform thread or JobRunr worker waits on a vendor.
+ */
+@Context
+@Requires(env = "worker")
+class TaskPoller {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskPoller.class);
+    private static final java.time.Duration RETRY_AFTER_FAILURE = java.time.Duration.ofSeconds(5);
+    private final Generations generations;
+    private final Providers providers;
+    private final TaskOutcomes outcomes;
+    private final WorkerConfig config;
+    private final Clock clock;
+    private final Semaphore inFlight;
+    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    TaskPoller(Generations generations, Providers providers, TaskOutcomes outcomes, WorkerConfig config, Clock clock) {
+        this.generations = generations;
+        this.providers = providers;
+        this.outcomes = outcomes;
+        this.config = config;
+        this.clock = clock;
+        this.inFlight = new Semaphore(config.getMaxChecksInFlight());
+        this.loop = Thread.ofVirtual().name("genq-task-poller").start(this::pollUntilStopped);
+    }
+
+    private void pollUntilStopped() {
+        while (running) {
+            try {
+                int claimed = pollOnce();
+                if (claimed == 0) {
+                    Thread.sleep(config.getPollTick());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("polling vendor tasks failed; trying again: {}", e.toString());
+                sleepQuietly();
+            }
+        }
+    }
+
+    /** Claims the due tasks it has room for and starts checking them; returns how many it claimed. */
+    int pollOnce() throws InterruptedException {
+        inFlight.acquire();
+        int room = 1 + inFlight.drainPermits();
+        List<Generation> due = generations.claimDueChecks(clock.instant().plus(config.getCheckLease()),
+            Math.min(room, config.getPollBatchSize()));
+        inFlight.release(room - due.size());
+        for (Generation g : due) {
+            checks.submit(() -> {
+                try {
+                    check(g);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+        return due.size();
+    }
+
+    private void check(Generation running) {
+        try {
+            Providers.Account account = providers.get(running.provider());
+            if (running.providerDeadlineAt() != null && clock.instant().isAfter(running.providerDeadlineAt())) {
+                outcomes.pastDeadline(running, account);
+                return;
+            }
+            try {
+                outcomes.apply(running, account, account.provider().check(running.providerTaskId()));
+            } catch (ProviderException e) {
+                outcomes.checkFailed(running, account, e);
+            }
+        } catch (ProviderException e) {
+            generations.fail(running, e.code(), e.getMessage()); // the provider is no longer configured
+        } catch (RuntimeException e) {
+            LOG.warn("checking generation {} failed; checking again shortly: {}", running.id(), e.toString());
+            retryShortly(running);
+        }
+    }
+
+    /** After an unexpected failure; if even this write fails, the claim's lease still brings the task back. */
+    private void retryShortly(Generation running) {
+        try {
+            generations.scheduleCheck(running, clock.instant().plus(RETRY_AFTER_FAILURE));
+        } catch (RuntimeException e) {
+            LOG.warn("rescheduling generation {} failed; its lease brings it back: {}", running.id(), e.toString());
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(config.getPollTick());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        loop.interrupt();
+        loop.join(5_000);
+        checks.shutdown();
+    }
+}
