@@ -21,6 +21,9 @@ final class GenqStack {
     static final int MAX_ATTEMPTS = 3;
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     static final String IPN_SECRET = "test-ipn-secret";
+    /** A second account at the same emulator, capped cluster-wide; model emu-capped runs on it. */
+    static final String CAPPED_KEY = "emulator-capped-key";
+    static final int CAPPED_CONCURRENCY = 3;
     /** Few JobRunr workers on purpose: waiting on vendors must not need one each. */
     static final int JOBRUNR_WORKERS = 4;
 
@@ -32,6 +35,7 @@ final class GenqStack {
     final ApplicationContext context;
     final Api api;
     final int dashboardPort;
+    private final Map<String, Object> properties;
 
     private GenqStack() throws IOException {
         emulator = new ProviderEmulator(0, "emulator-test-key", 300);
@@ -41,7 +45,13 @@ final class GenqStack {
         dashboardPort = TestServices.freePort();
         Wiring wiring = new Wiring(TestServices.postgres(), TestServices.redis(), TestServices.s3(),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, TestServices.freePort(), dashboardPort, DASHBOARD_PASSWORD);
-        Map<String, Object> properties = new java.util.HashMap<>(wiring.properties());
+        emulator.acceptKey(CAPPED_KEY);
+        properties = new java.util.HashMap<>(wiring.properties());
+        properties.put("genq.catalog.path", catalogWithCappedModel().toString());
+        properties.put("genq.providers.emulator-capped.base-url", emulator.baseUrl());
+        properties.put("genq.providers.emulator-capped.api-key", CAPPED_KEY);
+        properties.put("genq.providers.emulator-capped.poll-interval", "200ms");
+        properties.put("genq.providers.emulator-capped.max-concurrency", CAPPED_CONCURRENCY);
         properties.put("genq.s3.bucket", "genq-test");
         properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");
         properties.put("genq.queue.backoff-seed-seconds", 1);
@@ -68,6 +78,29 @@ final class GenqStack {
             }
         }
         return instance;
+    }
+
+    /** The settings of this stack for another genq process (a second worker, say) on {@code httpPort}. */
+    Map<String, Object> propertiesForAnotherNode(int httpPort) {
+        Map<String, Object> copy = new java.util.HashMap<>(properties);
+        copy.put("micronaut.server.port", httpPort);
+        return copy;
+    }
+
+    /** The built-in catalog plus emu-capped, a text model on the capped account. */
+    private static java.nio.file.Path catalogWithCappedModel() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode catalog;
+        try (var in = GenqStack.class.getResourceAsStream("/catalog/default.json")) {
+            catalog = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode capped = catalog.withArray("models").addObject();
+        capped.put("id", "emu-capped").put("kind", "text").put("provider", "emulator-capped").put("coinsPerUnit", 1);
+        capped.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("genq-test-catalog", ".json");
+        json.writeValue(file.toFile(), catalog);
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     <T> T bean(Class<T> type) {

@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import org.jobrunr.server.BackgroundJobServer;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,7 @@ class RolesTest {
     void aWorkerRunsJobsAndServesNoApi() throws Exception {
         GenqStack.get(); // the database exists and is migrated
         int port = TestServices.freePort();
-        try (ApplicationContext worker = Application.startManaged(Set.of("worker"), propertiesOnPort(port))) {
+        try (ApplicationContext worker = Application.startManaged(Set.of("worker"), GenqStack.get().propertiesForAnotherNode(port))) {
             assertThat(worker.containsBean(BackgroundJobServer.class)).isTrue();
             assertThat(status(port, "/v1/models")).isEqualTo(404);
             assertThat(status(port, "/prometheus")).isEqualTo(200);
@@ -36,21 +34,11 @@ class RolesTest {
         GenqStack stack = GenqStack.get();
         Api.Account account = stack.api.newAccount(0);
         int port = TestServices.freePort();
-        try (ApplicationContext apiNode = Application.startManaged(Set.of("api"), propertiesOnPort(port))) {
+        try (ApplicationContext apiNode = Application.startManaged(Set.of("api"), GenqStack.get().propertiesForAnotherNode(port))) {
             assertThat(apiNode.containsBean(BackgroundJobServer.class)).isFalse();
             assertThat(new Api("http://127.0.0.1:" + port).get("/v1/models", account.key()).status()).isEqualTo(200);
             assertThat(status(port, "/prometheus")).isEqualTo(200);
         }
-    }
-
-    private Map<String, Object> propertiesOnPort(int port) {
-        Map<String, Object> properties = new HashMap<>(GenqStack.get().context.getProperties("datasources.default")
-            .entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> "datasources.default." + e.getKey(), Map.Entry::getValue)));
-        properties.put("genq.redis.uri", TestServices.redis().uri());
-        properties.put("genq.s3.endpoint", TestServices.s3().endpoint());
-        properties.put("genq.providers.emulator.base-url", GenqStack.get().emulator.baseUrl());
-        properties.put("micronaut.server.port", port);
-        return properties;
     }
 
     private int status(int port, String path) throws Exception {

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When JobRunr gives up on a generation job (it kept throwing something that is not a provider
  * outcome, such as a database outage), the generation still ends FAILED and refunded instead of
- * staying RUNNING with its coins held. JobRunr applies FAILED before its retry filter reschedules,
- * so only a failure beyond the retry budget counts as final.
+ * staying RUNNING with its coins held. JobRunr applies FAILED before the retry policy reschedules,
+ * so only a failure beyond the retry budget (permit waits aside) counts as final.
  */
 class FinalFailure implements ApplyStateFilter {
     private static final Logger LOG = LoggerFactory.getLogger(FinalFailure.class);
@@ -31,8 +31,7 @@ class FinalFailure implements ApplyStateFilter {
             || !(job.getJobDetails().getJobParameters().getFirst().getObject() instanceof RunGeneration run)) {
             return;
         }
-        long failures = job.getJobStates().stream().filter(s -> s.getName() == StateName.FAILED).count();
-        if (failures <= retries) {
+        if (RetryPolicy.countedFailures(job) <= retries) {
             return;
         }
         try {

@@ -6,6 +6,7 @@ import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationExecutor;
 import dev.genq.generation.Generations;
 import dev.genq.provider.ProviderException;
+import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.ProviderRequest;
 import dev.genq.provider.Providers;
 import dev.genq.provider.Submission;
@@ -34,12 +35,14 @@ public class GenerationRunner implements GenerationExecutor {
     private final Catalog catalog;
     private final Providers providers;
     private final TaskOutcomes outcomes;
+    private final ProviderLimits limits;
     private final WorkerConfig config;
     private final JsonMapper json;
     private final Clock clock;
 
     GenerationRunner(Generations generations, Catalog catalog, Providers providers, TaskOutcomes outcomes,
-                     WorkerConfig config, JsonMapper json, Clock clock) {
+                     ProviderLimits limits, WorkerConfig config, JsonMapper json, Clock clock) {
+        this.limits = limits;
         this.generations = generations;
         this.catalog = catalog;
         this.providers = providers;
@@ -56,7 +59,23 @@ public class GenerationRunner implements GenerationExecutor {
             LOG.warn("generation {} does not exist; nothing to run", generationId);
             return;
         }
-        Optional<Generation> started = generations.start(loaded.get());
+        Generation current = loaded.get();
+        if (current.status().isTerminal()) {
+            return;
+        }
+        Model model = catalog.model(current.model());
+        Providers.Account account;
+        try {
+            account = providers.get(model.provider());
+        } catch (ProviderException e) {
+            generations.fail(current, e.code(), e.getMessage());
+            return;
+        }
+        // Permits are taken before the attempt starts, so waiting for one never uses up attempts.
+        if (!limits.tryAcquireTask(account.config(), current.id()) || !limits.tryCall(account.config())) {
+            throw new PermitUnavailable(account.name());
+        }
+        Optional<Generation> started = generations.start(current);
         if (started.isEmpty()) {
             return; // already finished, or another run changed it first
         }
@@ -66,8 +85,6 @@ public class GenerationRunner implements GenerationExecutor {
             return;
         }
         try {
-            Model model = catalog.model(running.model());
-            Providers.Account account = providers.get(model.provider());
             Submission submission = account.provider().submit(
                 new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units()));
             Optional<Generation> recorded = generations.recordTask(running, account.name(), submission.taskId(),
@@ -76,6 +93,7 @@ public class GenerationRunner implements GenerationExecutor {
                 outcomes.apply(recorded.get(), account, submission.state());
             }
         } catch (ProviderException e) {
+            limits.releaseTask(account.config(), running.id());
             settleSubmitFailure(running, e);
         }
     }

@@ -31,7 +31,7 @@ class JobServer {
             .andBackgroundJobServerWorkerPolicy(
                 new DefaultBackgroundJobServerWorkerPolicy(config.getWorkerCount(), BackgroundJobServerThreadType.VirtualThreads));
         BackgroundJobServer server = new BackgroundJobServer(storage, jsonMapper, activator, configuration);
-        server.setJobFilters(List.of(new RetryBackoff(config.getRetries(), config.getBackoffSeedSeconds()),
+        server.setJobFilters(List.of(new RetryPolicy(config.getRetries(), config.getBackoffSeedSeconds()),
             new FinalFailure(generations, config.getRetries())));
         server.start();
         return server;

@@ -4,6 +4,7 @@ import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationOutput;
 import dev.genq.generation.Generations;
 import dev.genq.provider.ProviderException;
+import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
 import dev.genq.provider.TaskState;
 import jakarta.inject.Singleton;
@@ -24,17 +25,20 @@ class TaskOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(TaskOutcomes.class);
     private final Generations generations;
     private final OutputStore outputs;
+    private final ProviderLimits limits;
     private final Clock clock;
 
-    TaskOutcomes(Generations generations, OutputStore outputs, Clock clock) {
+    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Clock clock) {
         this.generations = generations;
         this.outputs = outputs;
+        this.limits = limits;
         this.clock = clock;
     }
 
     void apply(Generation running, Providers.Account account, TaskState state) {
         switch (state) {
             case TaskState.Running r -> {
+                limits.refreshTask(account.config(), running.id());
                 generations.progress(running, r.progressPercent());
                 checkAgainLater(running, account);
             }
@@ -42,11 +46,12 @@ class TaskOutcomes {
                 try {
                     List<GenerationOutput> stored = outputs.store(running, done.result().outputs());
                     generations.succeed(running, stored, done.result().deliveredUnits());
+                    limits.releaseTask(account.config(), running.id());
                 } catch (ProviderException e) {
                     checkFailed(running, account, e);
                 }
             }
-            case TaskState.Failed failed -> fail(running, failed.error());
+            case TaskState.Failed failed -> fail(running, account, failed.error());
         }
     }
 
@@ -56,7 +61,7 @@ class TaskOutcomes {
             LOG.info("checking generation {} failed ({}); checking again later", running.id(), e.code());
             checkAgainLater(running, account);
         } else {
-            fail(running, e);
+            fail(running, account, e);
         }
     }
 
@@ -64,6 +69,12 @@ class TaskOutcomes {
         account.provider().cancel(running.providerTaskId());
         generations.fail(running, "provider_timeout",
             "the provider did not finish within " + account.config().getDeadline() + "; the coins were returned");
+        limits.releaseTask(account.config(), running.id());
+    }
+
+    /** A check that may not run now (the account's request rate is used up) just runs a moment later. */
+    void rateLimited(Generation running) {
+        generations.scheduleCheck(running, clock.instant().plusSeconds(1));
     }
 
     private void checkAgainLater(Generation running, Providers.Account account) {
@@ -72,8 +83,9 @@ class TaskOutcomes {
         generations.scheduleCheck(running, now.plus(account.config().nextCheckAfter(age)));
     }
 
-    private void fail(Generation running, ProviderException e) {
+    private void fail(Generation running, Providers.Account account, ProviderException e) {
         LOG.info("generation {} failed at the provider: {} {}", running.id(), e.code(), e.getMessage());
         generations.fail(running, e.code(), e.getMessage());
+        limits.releaseTask(account.config(), running.id());
     }
 }

@@ -3,6 +3,7 @@ package dev.genq.execution;
 import dev.genq.generation.Generation;
 import dev.genq.generation.Generations;
 import dev.genq.provider.ProviderException;
+import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -29,6 +30,7 @@ class TaskPoller {
     private final Generations generations;
     private final Providers providers;
     private final TaskOutcomes outcomes;
+    private final ProviderLimits limits;
     private final WorkerConfig config;
     private final Clock clock;
     private final Semaphore inFlight;
@@ -36,7 +38,9 @@ class TaskPoller {
     private final Thread loop;
     private volatile boolean running = true;
 
-    TaskPoller(Generations generations, Providers providers, TaskOutcomes outcomes, WorkerConfig config, Clock clock) {
+    TaskPoller(Generations generations, Providers providers, TaskOutcomes outcomes, ProviderLimits limits,
+               WorkerConfig config, Clock clock) {
+        this.limits = limits;
         this.generations = generations;
         this.providers = providers;
         this.outcomes = outcomes;
@@ -86,6 +90,10 @@ class TaskPoller {
             Providers.Account account = providers.get(running.provider());
             if (running.providerDeadlineAt() != null && clock.instant().isAfter(running.providerDeadlineAt())) {
                 outcomes.pastDeadline(running, account);
+                return;
+            }
+            if (!limits.tryCall(account.config())) {
+                outcomes.rateLimited(running);
                 return;
             }
             try {

@@ -19,6 +19,9 @@ public class ProviderConfig {
     private Duration pollInterval = Duration.ofSeconds(1);
     private Duration maxPollInterval = Duration.ofSeconds(30);
     private Duration deadline = Duration.ofMinutes(15);
+    private int maxConcurrency;
+    private int maxRequestsPerSecond;
+    private int fallbackDivisor = 4;
 
     public ProviderConfig(@Parameter String name) {
         this.name = name;
@@ -102,5 +105,40 @@ public class ProviderConfig {
 
     public void setDeadline(Duration deadline) {
         this.deadline = deadline;
+    }
+
+    /**
+     * Most tasks this account may have running at the vendor at once, across all workers (enforced
+     * through Redis). Default 0: no limit. Vendors bill and throttle per account, so this is the cap
+     * their contract states.
+     */
+    public int getMaxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+    }
+
+    /** Most HTTP requests per second to this account, across all workers. Default 0: no limit. */
+    public int getMaxRequestsPerSecond() {
+        return maxRequestsPerSecond;
+    }
+
+    public void setMaxRequestsPerSecond(int maxRequestsPerSecond) {
+        this.maxRequestsPerSecond = maxRequestsPerSecond;
+    }
+
+    /**
+     * While Redis is unreachable each worker enforces the limits alone, at this fraction of them
+     * (rounded down, at least 1). Default 4, for about four workers: the cluster then stays near the
+     * cap instead of overrunning it by the worker count.
+     */
+    public int getFallbackDivisor() {
+        return fallbackDivisor;
+    }
+
+    public void setFallbackDivisor(int fallbackDivisor) {
+        this.fallbackDivisor = fallbackDivisor;
     }
 }

@@ -24,9 +24,18 @@ public class ProviderException extends Exception {
 
     /** Classifies an HTTP status from a vendor. */
     public static ProviderException fromStatus(int status, String vendorCode, String message) {
+        return fromStatus(status, vendorCode, message, null);
+    }
+
+    /**
+     * Classifies an HTTP status from a vendor, keeping its Retry-After (seconds) in the message as
+     * "retry-after=Ns", where the job's retry policy reads it back after JobRunr stored the failure.
+     */
+    public static ProviderException fromStatus(int status, String vendorCode, String message, String retryAfter) {
         boolean retryable = status == 408 || status == 429 || status >= 500;
         String code = vendorCode != null && !vendorCode.isBlank() ? vendorCode : "provider_http_" + status;
-        return new ProviderException(retryable, code, "provider answered " + status + ": " + message);
+        String wait = retryAfter != null && retryAfter.trim().matches("\\d{1,6}") ? " (retry-after=" + retryAfter.trim() + "s)" : "";
+        return new ProviderException(retryable, code, "provider answered " + status + ": " + message + wait);
     }
 
     public boolean retryable() {

@@ -34,6 +34,11 @@ public final class ProviderEmulator implements AutoCloseable {
 
     private final HttpServer server;
     private final String apiKey;
+    /** Accepted keys (vendor accounts) and, per key, tasks in flight now and at most. */
+    private final Map<String, AtomicInteger> activeByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> peakByKey = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService timers =
+        Executors.newScheduledThreadPool(1, Thread.ofVirtual().factory());
     private final Map<String, Behaviour> modelBehaviour = new ConcurrentHashMap<>();
     private volatile Behaviour defaults;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -42,12 +47,13 @@ public final class ProviderEmulator implements AutoCloseable {
     private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
     private final AtomicInteger polls = new AtomicInteger();
 
-    private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs) {
+    private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs, String account) {
     }
 
     public ProviderEmulator(int port, String apiKey, long defaultLatencyMs) throws IOException {
         this.apiKey = apiKey;
         this.defaults = Behaviour.defaults(defaultLatencyMs);
+        acceptKey(apiKey);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/tasks", this::tasks);
@@ -61,6 +67,17 @@ public final class ProviderEmulator implements AutoCloseable {
 
     public String apiKey() {
         return apiKey;
+    }
+
+    /** Accepts another vendor account's key; each account's concurrency is tracked apart. */
+    public void acceptKey(String key) {
+        activeByKey.putIfAbsent(key, new AtomicInteger());
+        peakByKey.putIfAbsent(key, new AtomicInteger());
+    }
+
+    /** Most tasks of the account with {@code key} that were ever in flight at once. */
+    public int peakConcurrency(String key) {
+        return peakByKey.get(key).get();
     }
 
     /** Sets how tasks of {@code model} behave unless their prompt says otherwise. */
@@ -112,13 +129,15 @@ public final class ProviderEmulator implements AutoCloseable {
 
     private void tasks(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (apiKey != null && !("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            String key = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+            if (apiKey != null && (key == null || !activeByKey.containsKey(key))) {
                 error(exchange, 401, "unauthorized", "missing or wrong API key");
                 return;
             }
             String path = exchange.getRequestURI().getPath();
             if (exchange.getRequestMethod().equals("POST") && path.equals("/v1/tasks")) {
-                submit(exchange);
+                submit(exchange, key);
             } else if (exchange.getRequestMethod().equals("POST") && path.startsWith("/v1/tasks/") && path.endsWith("/cancel")) {
                 Task task = tasks.get(path.substring("/v1/tasks/".length(), path.length() - "/cancel".length()));
                 if (task == null) {
@@ -141,7 +160,7 @@ public final class ProviderEmulator implements AutoCloseable {
         }
     }
 
-    private void submit(HttpExchange exchange) throws IOException {
+    private void submit(HttpExchange exchange, String account) throws IOException {
         JsonNode body;
         try {
             body = JSON.readTree(exchange.getRequestBody());
@@ -170,10 +189,21 @@ public final class ProviderEmulator implements AutoCloseable {
             return;
         }
         int units = Math.max(1, body.path("units").asInt(1));
-        Task task = tasksByKey.computeIfAbsent(key,
-            k -> new Task("task_" + UUID.randomUUID().toString().replace("-", ""), model, units, behaviour, System.currentTimeMillis()));
+        Task task = tasksByKey.computeIfAbsent(key, k -> started(new Task("task_" + UUID.randomUUID().toString().replace("-", ""),
+            model, units, behaviour, System.currentTimeMillis(), account)));
         tasks.put(task.id(), task);
         send(exchange, attempt == 1 ? 201 : 200, status(task));
+    }
+
+    /** Counts a new task as in flight for its account until its latency has passed. */
+    private Task started(Task task) {
+        if (task.account() != null) {
+            int now = activeByKey.get(task.account()).incrementAndGet();
+            peakByKey.get(task.account()).accumulateAndGet(now, Math::max);
+            timers.schedule(() -> activeByKey.get(task.account()).decrementAndGet(),
+                task.behaviour().latencyMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return task;
     }
 
     private ObjectNode status(Task task) {
@@ -244,6 +274,7 @@ public final class ProviderEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         server.stop(0);
     }
 }

@@ -109,7 +109,8 @@ public final class AsyncHttpProvider implements Provider {
             outcome = String.valueOf(e.getStatus().getCode());
             Wire.Error error = e.getResponse().getBody(Wire.ErrorBody.class).map(Wire.ErrorBody::error).orElse(null);
             throw ProviderException.fromStatus(e.getStatus().getCode(), error == null ? null : error.code(),
-                error == null || error.message() == null ? e.getMessage() : error.message());
+                error == null || error.message() == null ? e.getMessage() : error.message(),
+                e.getResponse().getHeaders().get("Retry-After"));
         } catch (HttpClientException e) {
             outcome = "io_error";
             throw ProviderException.retryable("provider_unreachable", "provider call failed: " + e.getMessage());
