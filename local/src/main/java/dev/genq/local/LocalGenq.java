@@ -29,6 +29,7 @@ public final class LocalGenq {
         int port = Integer.parseInt(System.getenv().getOrDefault("GENQ_PORT", "8080"));
         ProviderEmulator emulator = new ProviderEmulator(19100, "emulator-key", 3000);
         Shutdown.register(emulator);
+        emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET);
         Wiring wiring = new Wiring(
             Embedded.postgres(data.resolve("postgres"), 15432),
             Embedded.redis(16379),

@@ -23,6 +23,7 @@ final class GenqStack {
     static final String IPN_SECRET = "test-ipn-secret";
     /** A second account at the same emulator, capped cluster-wide; model emu-capped runs on it. */
     static final String CAPPED_KEY = "emulator-capped-key";
+    static final String WEBHOOK_SECRET = Wiring.EMULATOR_WEBHOOK_SECRET;
     static final int CAPPED_CONCURRENCY = 3;
     /** Few JobRunr workers on purpose: waiting on vendors must not need one each. */
     static final int JOBRUNR_WORKERS = 4;
@@ -46,6 +47,7 @@ final class GenqStack {
         Wiring wiring = new Wiring(TestServices.postgres(), TestServices.redis(), TestServices.s3(),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, TestServices.freePort(), dashboardPort, DASHBOARD_PASSWORD);
         emulator.acceptKey(CAPPED_KEY);
+        emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET);
         properties = new java.util.HashMap<>(wiring.properties());
         properties.put("genq.catalog.path", catalogWithCappedModel().toString());
         properties.put("genq.providers.emulator-capped.base-url", emulator.baseUrl());

@@ -65,16 +65,77 @@ class ProviderTasksTest extends EndToEndTest {
     }
 
     @Nested
+    class Webhooks {
+        @Test
+        void aVerifiedWebhookFinishesATaskWithoutWaitingForThePoller() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=3000] hooked\"}");
+            awaitTaskRecorded(id);
+            Thread.sleep(300); // past the dispatch's own first scheduling of a check
+            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+
+            JsonNode done = api.awaitEnd(account, id, Duration.ofSeconds(20));
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(stack.emulator.webhookAnswers(id)).contains(202);
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
+
+        @Test
+        void aBadlySignedWebhookIsRefusedAndPollingStillFinishesTheTask() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=500] [webhook-badsig] forged\"}");
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(stack.emulator.webhookAnswers(id)).containsOnly(401);
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
+
+        @Test
+        void aWebhookBeforeTheSubmitAnswerIsHarmless() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=500] [webhook-early] eager\"}");
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(stack.emulator.submits(id)).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
+
+        @Test
+        void aReplayedOrStaleWebhookChangesNothing() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"[latency=300] once\"}");
+            api.awaitEnd(account, id, END);
+            String body = "{\"id\":\"whatever\"}";
+            String stale = Long.toString(Instant.now().minusSeconds(600).getEpochSecond());
+
+            Api.Response replay = api.post("/webhooks/providers/emulator", null, body,
+                java.util.Map.of("webhook-timestamp", stale, "webhook-signature", "v1=" + hmac(stale + "." + body)));
+            Api.Response unknownAccount = api.post("/webhooks/providers/nobody", null, body, java.util.Map.of());
+
+            assertThat(replay.status()).isEqualTo(401);
+            assertThat(unknownAccount.status()).isEqualTo(404);
+            assertThat(api.balance(account)).isEqualTo(39);
+        }
+
+        private String hmac(String text) throws Exception {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(GenqStack.WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Nested
     class Deadlines {
         @Test
         void aTaskPastItsDeadlineIsCancelledAtTheVendorAndRefunded() throws Exception {
             Api.Account account = api.newAccount(40);
             String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=600000] forever\"}");
-            Instant until = Instant.now().plusSeconds(30);
-            while (Fixtures.count("SELECT count(*) FROM generation WHERE id = ? AND provider_task_id IS NOT NULL", UUID.fromString(id)) == 0) {
-                assertThat(Instant.now()).isBefore(until);
-                Thread.sleep(100);
-            }
+            awaitTaskRecorded(id);
 
             Fixtures.update("UPDATE generation SET provider_deadline_at = now() - interval '1 second', next_check_at = now() WHERE id = ?",
                 UUID.fromString(id));
@@ -84,6 +145,14 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(done.path("error").path("code").asText()).isEqualTo("provider_timeout");
             assertThat(stack.emulator.cancelled(id)).isTrue();
             assertThat(api.balance(account)).isEqualTo(40);
+        }
+    }
+
+    private static void awaitTaskRecorded(String id) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Fixtures.count("SELECT count(*) FROM generation WHERE id = ? AND provider_task_id IS NOT NULL", UUID.fromString(id)) == 0) {
+            assertThat(Instant.now()).isBefore(until);
+            Thread.sleep(100);
         }
     }
 }

@@ -86,7 +86,7 @@ public class GenerationRunner implements GenerationExecutor {
         }
         try {
             Submission submission = account.provider().submit(
-                new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units()));
+                new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units(), webhookUrl(account)));
             Optional<Generation> recorded = generations.recordTask(running, account.name(), submission.taskId(),
                 clock.instant().plus(account.config().getDeadline()));
             if (recorded.isPresent()) {
@@ -106,6 +106,15 @@ public class GenerationRunner implements GenerationExecutor {
         }
         LOG.info("generation {} failed after {} attempt(s): {} {}", running.id(), running.attempts(), e.code(), e.getMessage());
         generations.fail(running, e.code(), e.getMessage());
+    }
+
+    /** Where this account's vendor should call back, if webhooks are set up for it. */
+    private String webhookUrl(Providers.Account account) {
+        String base = config.getWebhookBaseUrl();
+        if (base == null || base.isBlank() || account.config().getWebhookSecret() == null) {
+            return null;
+        }
+        return base.replaceAll("/+$", "") + "/webhooks/providers/" + account.name();
     }
 
     @SuppressWarnings("unchecked")

@@ -18,6 +18,13 @@ public interface WorkerConfig {
     @Bindable(defaultValue = "10m")
     Duration getDownloadTimeout();
 
+    /**
+     * Public base URL at which vendors reach this cluster's worker webhooks, e.g.
+     * https://hooks.example.com. Unset: no webhooks are requested and polling alone finishes tasks.
+     */
+    @io.micronaut.core.annotation.Nullable
+    String getWebhookBaseUrl();
+
     /** How often the poller looks for vendor tasks due for a check when it found none. Default 250 ms. */
     @Bindable(defaultValue = "250ms")
     Duration getPollTick();

@@ -22,6 +22,7 @@ public class ProviderConfig {
     private int maxConcurrency;
     private int maxRequestsPerSecond;
     private int fallbackDivisor = 4;
+    private String webhookSecret;
 
     public ProviderConfig(@Parameter String name) {
         this.name = name;
@@ -140,5 +141,18 @@ public class ProviderConfig {
 
     public void setFallbackDivisor(int fallbackDivisor) {
         this.fallbackDivisor = fallbackDivisor;
+    }
+
+    /**
+     * Secret the vendor signs its webhooks with (HMAC-SHA256). Unset: genq asks for no webhooks and
+     * relies on polling alone.
+     */
+    @Nullable
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    public void setWebhookSecret(@Nullable String webhookSecret) {
+        this.webhookSecret = webhookSecret;
     }
 }

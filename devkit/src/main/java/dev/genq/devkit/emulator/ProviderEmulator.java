@@ -47,8 +47,13 @@ public final class ProviderEmulator implements AutoCloseable {
     private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
     private final AtomicInteger polls = new AtomicInteger();
 
-    private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs, String account) {
+    private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs, String account,
+                        String webhook, String prompt) {
     }
+
+    private final Map<String, String> webhookSecrets = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Integer>> webhookAnswers = new ConcurrentHashMap<>();
+    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newHttpClient();
 
     public ProviderEmulator(int port, String apiKey, long defaultLatencyMs) throws IOException {
         this.apiKey = apiKey;
@@ -189,21 +194,61 @@ public final class ProviderEmulator implements AutoCloseable {
             return;
         }
         int units = Math.max(1, body.path("units").asInt(1));
+        String webhook = body.path("webhook").asText(null);
+        String prompt = body.path("input").path("prompt").asText("");
+        String idempotencyKey = key;
         Task task = tasksByKey.computeIfAbsent(key, k -> started(new Task("task_" + UUID.randomUUID().toString().replace("-", ""),
-            model, units, behaviour, System.currentTimeMillis(), account)));
+            model, units, behaviour, System.currentTimeMillis(), account, webhook, prompt), idempotencyKey));
         tasks.put(task.id(), task);
         send(exchange, attempt == 1 ? 201 : 200, status(task));
     }
 
-    /** Counts a new task as in flight for its account until its latency has passed. */
-    private Task started(Task task) {
+    /**
+     * Counts a new task as in flight for its account until its latency has passed, then calls its
+     * webhook if it gave one ({@code [webhook-early]} calls it at once, before the submit answers;
+     * {@code [webhook-badsig]} signs with the wrong secret).
+     */
+    private Task started(Task task, String idempotencyKey) {
         if (task.account() != null) {
             int now = activeByKey.get(task.account()).incrementAndGet();
             peakByKey.get(task.account()).accumulateAndGet(now, Math::max);
             timers.schedule(() -> activeByKey.get(task.account()).decrementAndGet(),
                 task.behaviour().latencyMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+        if (task.webhook() != null && webhookSecrets.containsKey(String.valueOf(task.account()))) {
+            long delay = task.prompt().contains("[webhook-early]") ? 0 : task.behaviour().latencyMs();
+            timers.schedule(() -> callWebhook(task, idempotencyKey), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         return task;
+    }
+
+    /** Signs webhooks of the account with {@code key} using {@code secret}: HMAC-SHA256 of "timestamp.body", hex. */
+    public void webhookSecret(String key, String secret) {
+        webhookSecrets.put(key, secret);
+    }
+
+    /** The HTTP statuses genq answered to the webhooks of the task made for {@code idempotencyKey}. */
+    public java.util.List<Integer> webhookAnswers(String idempotencyKey) {
+        return webhookAnswers.getOrDefault(idempotencyKey, java.util.List.of());
+    }
+
+    private void callWebhook(Task task, String idempotencyKey) {
+        try {
+            String body = JSON.writeValueAsString(status(task));
+            String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+            String secret = task.prompt().contains("[webhook-badsig]") ? "not-the-secret" : webhookSecrets.get(task.account());
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            String signature = "v1=" + java.util.HexFormat.of().formatHex(
+                mac.doFinal((timestamp + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            int status = webhookClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(task.webhook()))
+                .header("Content-Type", "application/json").header("webhook-timestamp", timestamp).header("webhook-signature", signature)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            webhookAnswers.computeIfAbsent(idempotencyKey, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(status);
+        } catch (Exception e) {
+            webhookAnswers.computeIfAbsent(idempotencyKey, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(-1);
+        }
     }
 
     private ObjectNode status(Task task) {

@@ -49,7 +49,7 @@ public final class AsyncHttpProvider implements Provider {
     @Override
     public Submission submit(ProviderRequest request) throws ProviderException {
         Wire.Task task = call("submit", () -> http.retrieve(authorized(HttpRequest.POST("/v1/tasks",
-                new Wire.SubmitBody(request.model(), request.inputs(), request.units())))
+                new Wire.SubmitBody(request.model(), request.inputs(), request.units(), request.webhookUrl())))
             .header("Idempotency-Key", request.generationId().toString()), Argument.of(Wire.Task.class), Argument.of(Wire.ErrorBody.class)));
         return new Submission(task.id(), stateOf(task));
     }

@@ -13,7 +13,7 @@ final class Wire {
     }
 
     @Serdeable
-    record SubmitBody(String model, Map<String, Object> input, int units) {
+    record SubmitBody(String model, Map<String, Object> input, int units, @Nullable String webhook) {
     }
 
     @Serdeable

@@ -193,6 +193,6 @@ class AsyncHttpProviderTest {
     }
 
     private static ProviderRequest request(UUID id, String prompt, int units) {
-        return new ProviderRequest(id, "emu-image", Map.of("prompt", prompt), units);
+        return new ProviderRequest(id, "emu-image", Map.of("prompt", prompt), units, null);
     }
 }
