@@ -2,10 +2,8 @@ package dev.genq.catalog;
 
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
-import io.micronaut.json.JsonMapper;
+import dev.genq.infra.JsonText;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -19,10 +17,10 @@ public class Quotes {
     private final PriceList prices;
     private final QuoteRepository quotes;
     private final CatalogConfig config;
-    private final JsonMapper json;
+    private final JsonText json;
     private final Clock clock;
 
-    public Quotes(Catalog catalog, PriceList prices, QuoteRepository quotes, CatalogConfig config, JsonMapper json, Clock clock) {
+    public Quotes(Catalog catalog, PriceList prices, QuoteRepository quotes, CatalogConfig config, JsonText json, Clock clock) {
         this.catalog = catalog;
         this.prices = prices;
         this.quotes = quotes;
@@ -34,7 +32,7 @@ public class Quotes {
     public Quote give(UUID accountId, String modelId, Map<String, Object> inputs) {
         Priced priced = prices.price(catalog.validate(modelId, inputs));
         Instant expiresAt = clock.instant().plus(config.getQuoteTtl());
-        return quotes.save(new Quote(UUID.randomUUID(), accountId, priced.model().id(), toJson(priced.inputs()),
+        return quotes.save(new Quote(UUID.randomUUID(), accountId, priced.model().id(), json.write(priced.inputs()),
             priced.units(), priced.priceCoins(), priced.priceVersion(), expiresAt, null));
     }
 
@@ -60,19 +58,6 @@ public class Quotes {
     }
 
     private boolean sameInputs(String quotedJson, Validated validated) {
-        try {
-            Map<?, ?> quoted = json.readValue(quotedJson, Map.class);
-            return toJson(new TreeMap<>(quoted)).equals(toJson(validated.inputs()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return json.write(new TreeMap<>(json.readObject(quotedJson))).equals(json.write(validated.inputs()));
     }
 }

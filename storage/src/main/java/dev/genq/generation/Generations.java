@@ -13,11 +13,9 @@ import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionStatus;
 import io.micronaut.transaction.support.TransactionSynchronization;
 import java.sql.SQLException;
-import io.micronaut.json.JsonMapper;
+import dev.genq.infra.JsonText;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,12 +41,12 @@ public class Generations {
     private final GenerationQueue queue;
     private final GenerationConfig config;
     private final TransactionOperations<Connection> tx;
-    private final JsonMapper json;
+    private final JsonText json;
     private final Clock clock;
 
     Generations(GenerationRepository repository, Ledger ledger, Quotes quotes, StatusCache cache,
                 GenerationMetrics metrics, GenerationQueue queue, GenerationConfig config,
-                TransactionOperations<Connection> tx, JsonMapper json, Clock clock) {
+                TransactionOperations<Connection> tx, JsonText json, Clock clock) {
         this.repository = repository;
         this.ledger = ledger;
         this.quotes = quotes;
@@ -68,7 +66,7 @@ public class Generations {
     public GenerationView submit(UUID accountId, String model, Map<String, Object> inputs, UUID quoteId) {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
         Instant now = now();
-        Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(), toJson(priced.inputs()),
+        Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(), json.write(priced.inputs()),
             priced.units(), priced.priceCoins(), priced.priceVersion(), quoteId, priced.dedupeKey(), now);
         try {
             tx.executeWrite(status -> {
@@ -205,7 +203,7 @@ public class Generations {
     public boolean succeed(Generation running, List<GenerationOutput> outputs, int deliveredUnits) {
         int delivered = Math.clamp(deliveredUnits, 0, running.units());
         long capturedCoins = Math.multiplyExact(running.priceCoins(), delivered) / running.units();
-        Generation next = running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(toJson(outputs));
+        Generation next = running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(json.write(outputs));
         try {
             return tx.executeWrite(status -> {
                 if (!repository.compareAndSet(running, next)) {
@@ -318,19 +316,7 @@ public class Generations {
     }
 
     private List<GenerationOutput> outputsOf(Generation g) {
-        try {
-            return List.of(json.readValue(g.outputs(), GenerationOutput[].class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return List.of(json.read(g.outputs(), GenerationOutput[].class));
     }
 
     private static <T> T owned(UUID owner, UUID caller, UUID id, T value) {

@@ -10,9 +10,8 @@ import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.ProviderRequest;
 import dev.genq.provider.Providers;
 import dev.genq.provider.Submission;
-import io.micronaut.json.JsonMapper;
+import dev.genq.infra.JsonText;
 import jakarta.inject.Singleton;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +36,11 @@ public class GenerationRunner implements GenerationExecutor {
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
     private final WorkerConfig config;
-    private final JsonMapper json;
+    private final JsonText json;
     private final Clock clock;
 
     GenerationRunner(Generations generations, Catalog catalog, Providers providers, TaskOutcomes outcomes,
-                     ProviderLimits limits, WorkerConfig config, JsonMapper json, Clock clock) {
+                     ProviderLimits limits, WorkerConfig config, JsonText json, Clock clock) {
         this.limits = limits;
         this.generations = generations;
         this.catalog = catalog;
@@ -117,8 +116,7 @@ public class GenerationRunner implements GenerationExecutor {
         return base.replaceAll("/+$", "") + "/webhooks/providers/" + account.name();
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> inputsOf(Generation generation) throws IOException {
-        return json.readValue(generation.inputs(), Map.class);
+    private Map<String, Object> inputsOf(Generation generation) {
+        return json.readObject(generation.inputs());
     }
 }

@@ -7,6 +7,7 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.idempotency.Claim;
 import dev.genq.idempotency.IdempotencyKeys;
+import dev.genq.infra.JsonText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -36,11 +37,11 @@ public class IdempotentRequests {
 
     private final IdempotencyKeys keys;
     private final TransactionOperations<Connection> tx;
-    private final io.micronaut.json.JsonMapper json;
+    private final JsonText json;
     /** Request bodies are hashed with map keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are one body. */
     private final JsonMapper canonical = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
-    IdempotentRequests(IdempotencyKeys keys, TransactionOperations<Connection> tx, io.micronaut.json.JsonMapper json) {
+    IdempotentRequests(IdempotencyKeys keys, TransactionOperations<Connection> tx, JsonText json) {
         this.keys = keys;
         this.tx = tx;
         this.json = json;
@@ -100,11 +101,7 @@ public class IdempotentRequests {
     }
 
     private String toJson(Object body) {
-        try {
-            return json.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return json.write(body);
     }
 
     private static MutableHttpResponse<String> response(int status, String body) {

@@ -11,11 +11,10 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
-import io.micronaut.json.JsonMapper;
+import dev.genq.infra.JsonText;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -25,9 +24,9 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class QuoteController {
     private final Quotes quotes;
-    private final JsonMapper json;
+    private final JsonText json;
 
-    QuoteController(Quotes quotes, JsonMapper json) {
+    QuoteController(Quotes quotes, JsonText json) {
         this.quotes = quotes;
         this.json = json;
     }
@@ -42,14 +41,13 @@ class QuoteController {
     }
 
     @Post
-    @SuppressWarnings("unchecked")
-    HttpResponse<QuoteResponse> quote(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body QuoteRequest body) throws IOException {
+    HttpResponse<QuoteResponse> quote(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body QuoteRequest body) {
         caller.requireActive();
         if (body.model() == null || body.model().isBlank()) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
         }
         Quote quote = quotes.give(caller.accountId(), body.model(), body.inputs());
-        return HttpResponse.created(new QuoteResponse(quote.id(), quote.model(), json.readValue(quote.inputs(), Map.class),
+        return HttpResponse.created(new QuoteResponse(quote.id(), quote.model(), json.readObject(quote.inputs()),
             quote.units(), quote.priceCoins(), quote.priceVersion(), quote.expiresAt()));
     }
 }
