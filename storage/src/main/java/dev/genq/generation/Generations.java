@@ -167,9 +167,9 @@ public class Generations {
      * crash then resumes the task instead of submitting again. Empty if another writer changed the
      * generation first (that writer owns the attempt).
      */
-    public Optional<Generation> recordTask(Generation running, String provider, String taskId, Instant deadline) {
-        Instant now = now();
-        Generation next = running.withTask(provider, taskId, deadline, now, now);
+    public Optional<Generation> recordTask(Generation running, String provider, String taskId, Instant deadline,
+                                           Instant firstCheckAt) {
+        Generation next = running.withTask(provider, taskId, deadline, firstCheckAt, now());
         if (!repository.compareAndSet(running, next)) {
             return Optional.empty();
         }

@@ -10,9 +10,11 @@ import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.ProviderRequest;
 import dev.genq.provider.Providers;
 import dev.genq.provider.Submission;
+import dev.genq.provider.TaskState;
 import dev.genq.infra.JsonText;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -86,9 +88,11 @@ public class GenerationRunner implements GenerationExecutor {
         try {
             Submission submission = account.provider().submit(
                 new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units(), webhookUrl(account)));
+            Instant now = clock.instant();
             Optional<Generation> recorded = generations.recordTask(running, account.name(), submission.taskId(),
-                clock.instant().plus(account.config().getDeadline()));
-            if (recorded.isPresent()) {
+                now.plus(account.config().getDeadline()), now.plus(account.config().getPollInterval()));
+            // A task still running was scheduled for its first check by recordTask itself: one write, not two.
+            if (recorded.isPresent() && !(submission.state() instanceof TaskState.Running)) {
                 outcomes.apply(recorded.get(), account, submission.state());
             }
         } catch (ProviderException e) {

@@ -40,12 +40,11 @@ public final class ProviderEmulator implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService timers =
         Executors.newScheduledThreadPool(1, Thread.ofVirtual().factory());
     private final Map<String, Behaviour> modelBehaviour = new ConcurrentHashMap<>();
-    private volatile Behaviour defaults;
+    private final Behaviour defaults;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final Map<String, Task> tasksByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submitsByKey = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
-    private final AtomicInteger polls = new AtomicInteger();
 
     private record Task(String id, String model, int units, Behaviour behaviour, long createdAtMs, String account,
                         String webhook, String prompt) {
@@ -90,10 +89,6 @@ public final class ProviderEmulator implements AutoCloseable {
         modelBehaviour.put(model, behaviour);
     }
 
-    public void defaultLatencyMs(long latencyMs) {
-        defaults = Behaviour.defaults(latencyMs);
-    }
-
     /** How many submits arrived with this idempotency key, failed ones included. */
     public int submits(String idempotencyKey) {
         AtomicInteger n = submitsByKey.get(idempotencyKey);
@@ -109,11 +104,6 @@ public final class ProviderEmulator implements AutoCloseable {
     public boolean cancelled(String idempotencyKey) {
         Task task = tasksByKey.get(idempotencyKey);
         return task != null && cancelled.containsKey(task.id());
-    }
-
-    /** Status requests answered so far, across all tasks. */
-    public int polls() {
-        return polls.get();
     }
 
     /** The bytes the task made for {@code idempotencyKey} serves as output {@code index}. */
@@ -152,7 +142,6 @@ public final class ProviderEmulator implements AutoCloseable {
                     send(exchange, 200, status(task));
                 }
             } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/v1/tasks/")) {
-                polls.incrementAndGet();
                 Task task = tasks.get(path.substring("/v1/tasks/".length()));
                 if (task == null) {
                     error(exchange, 404, "not_found", "no such task");

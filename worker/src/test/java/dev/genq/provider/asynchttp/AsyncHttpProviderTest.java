@@ -86,6 +86,13 @@ class AsyncHttpProviderTest {
         }
 
         @Test
+        void behaviourCanBeSetPerModel() {
+            emulator.behave("emu-strict", new dev.genq.devkit.emulator.Behaviour(0, 0, 0, true, false, -1, 16, false));
+            assertThatThrownBy(() -> provider("key").submit(new ProviderRequest(UUID.randomUUID(), "emu-strict", Map.of("prompt", "x"), 1, null)))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.code()).isEqualTo("content_policy"));
+        }
+
+        @Test
         void aTaskTheProviderFailsEndsAsAPermanentFailure() throws Exception {
             TaskState end = runToEnd(provider("key"), request(UUID.randomUUID(), "[fail]", 1), new ArrayList<>());
             assertThat(end).isInstanceOfSatisfying(TaskState.Failed.class, f -> {
