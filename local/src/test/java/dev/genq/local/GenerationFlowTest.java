@@ -143,6 +143,17 @@ class GenerationFlowTest extends EndToEndTest {
         }
 
         @Test
+        void anOutputOfTheWrongMediaTypeFailsAndRefunds() throws Exception {
+            Api.Account account = api.newAccount(50);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[ctype=text/html] a page, not a picture\"}");
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertFailed(done, "output_wrong_type");
+            assertThat(api.balance(account)).isEqualTo(50);
+        }
+
+        @Test
         void aTaskTheProviderFailsIsRefunded() throws Exception {
             Api.Account account = api.newAccount(50);
             String id = api.submitted(account, "emu-voice", "{\"prompt\":\"[fail]\",\"duration_s\":5}");

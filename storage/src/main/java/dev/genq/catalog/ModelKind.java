@@ -5,5 +5,17 @@ import io.micronaut.serde.annotation.Serdeable;
 /** What a model produces; {@code order} is a reseller order (views, followers) fulfilled upstream. */
 @Serdeable
 public enum ModelKind {
-    image, video, audio, text, order
+    image, video, audio, text, order;
+
+    /** Whether an output of this media type is what the kind promises (orders deliver reports of any type). */
+    public boolean accepts(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT).trim();
+        return switch (this) {
+            case image -> type.startsWith("image/");
+            case video -> type.startsWith("video/");
+            case audio -> type.startsWith("audio/");
+            case text -> type.startsWith("text/") || type.startsWith("application/json");
+            case order -> true;
+        };
+    }
 }

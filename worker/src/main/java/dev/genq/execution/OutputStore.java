@@ -1,6 +1,7 @@
 package dev.genq.execution;
 
 import dev.genq.blob.BlobStore;
+import dev.genq.catalog.ModelKind;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationOutput;
 import dev.genq.provider.ProviderException;
@@ -37,15 +38,17 @@ class OutputStore {
         this.config = config;
     }
 
-    List<GenerationOutput> store(Generation generation, List<ProviderResult.Output> outputs) throws ProviderException {
+    /** Stores every output; an output whose media type is not what the model's kind promises fails the generation. */
+    List<GenerationOutput> store(Generation generation, ModelKind kind, List<ProviderResult.Output> outputs) throws ProviderException {
         List<GenerationOutput> stored = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
-            stored.add(storeOne(generation, i, outputs.get(i)));
+            stored.add(storeOne(generation, kind, i, outputs.get(i)));
         }
         return stored;
     }
 
-    private GenerationOutput storeOne(Generation generation, int index, ProviderResult.Output output) throws ProviderException {
+    private GenerationOutput storeOne(Generation generation, ModelKind kind, int index, ProviderResult.Output output)
+        throws ProviderException {
         HttpRequest request = HttpRequest.newBuilder(output.url()).timeout(config.getDownloadTimeout()).GET().build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -54,6 +57,10 @@ class OutputStore {
                     throw ProviderException.fromStatus(response.statusCode(), "output_download_failed", "download of output " + index + " failed");
                 }
                 String contentType = response.headers().firstValue("Content-Type").orElse(output.contentType());
+                if (!kind.accepts(contentType)) {
+                    throw ProviderException.permanent("output_wrong_type",
+                        "output " + index + " is " + contentType + ", not what a " + kind + " model delivers");
+                }
                 long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 String key = "outputs/" + generation.accountId() + "/" + generation.id() + "/" + index
                     + EXTENSIONS.getOrDefault(contentType, "");

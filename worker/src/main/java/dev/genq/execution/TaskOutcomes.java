@@ -1,5 +1,6 @@
 package dev.genq.execution;
 
+import dev.genq.catalog.Catalog;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationOutput;
 import dev.genq.generation.Generations;
@@ -26,9 +27,11 @@ class TaskOutcomes {
     private final Generations generations;
     private final OutputStore outputs;
     private final ProviderLimits limits;
+    private final Catalog catalog;
     private final Clock clock;
 
-    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Clock clock) {
+    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Catalog catalog, Clock clock) {
+        this.catalog = catalog;
         this.generations = generations;
         this.outputs = outputs;
         this.limits = limits;
@@ -44,7 +47,7 @@ class TaskOutcomes {
             }
             case TaskState.Done done -> {
                 try {
-                    List<GenerationOutput> stored = outputs.store(running, done.result().outputs());
+                    List<GenerationOutput> stored = outputs.store(running, catalog.model(running.model()).kind(), done.result().outputs());
                     generations.succeed(running, stored, done.result().deliveredUnits());
                     limits.releaseTask(account.config(), running.id());
                 } catch (ProviderException e) {

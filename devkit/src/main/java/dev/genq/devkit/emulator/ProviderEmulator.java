@@ -278,7 +278,8 @@ public final class ProviderEmulator implements AutoCloseable {
                 return;
             }
             byte[] bytes = outputBytes(task.id(), Integer.parseInt(parts.get(1)), task.behaviour().outputBytes());
-            exchange.getResponseHeaders().set("Content-Type", contentType(task.model()));
+            exchange.getResponseHeaders().set("Content-Type",
+                task.behaviour().contentType() != null ? task.behaviour().contentType() : contentType(task.model()));
             exchange.sendResponseHeaders(200, task.behaviour().chunked() ? 0 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);

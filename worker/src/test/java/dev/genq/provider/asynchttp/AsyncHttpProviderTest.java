@@ -87,7 +87,7 @@ class AsyncHttpProviderTest {
 
         @Test
         void behaviourCanBeSetPerModel() {
-            emulator.behave("emu-strict", new dev.genq.devkit.emulator.Behaviour(0, 0, 0, true, false, -1, 16, false));
+            emulator.behave("emu-strict", new dev.genq.devkit.emulator.Behaviour(0, 0, 0, true, false, -1, 16, false, null));
             assertThatThrownBy(() -> provider("key").submit(new ProviderRequest(UUID.randomUUID(), "emu-strict", Map.of("prompt", "x"), 1, null)))
                 .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.code()).isEqualTo("content_policy"));
         }
