@@ -21,7 +21,7 @@ final class GenqStack {
     static final int MAX_ATTEMPTS = 3;
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     static final String IPN_SECRET = "test-ipn-secret";
-    /** A second account at the same emulator, capped cluster-wide; model emu-capped runs on it. */
+    /** A second account at the same emulator, capped cluster-wide; model emu-text-capped runs on it. */
     static final String CAPPED_KEY = "emulator-capped-key";
     static final String WEBHOOK_SECRET = Wiring.EMULATOR_WEBHOOK_SECRET;
     static final int CAPPED_CONCURRENCY = 3;
@@ -89,7 +89,7 @@ final class GenqStack {
         return copy;
     }
 
-    /** The built-in catalog plus emu-capped, a text model on the capped account. */
+    /** The built-in catalog plus emu-text-capped, a text model on the capped account. */
     private static java.nio.file.Path catalogWithCappedModel() throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode catalog;
@@ -97,7 +97,7 @@ final class GenqStack {
             catalog = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
         }
         com.fasterxml.jackson.databind.node.ObjectNode capped = catalog.withArray("models").addObject();
-        capped.put("id", "emu-capped").put("kind", "text").put("provider", "emulator-capped").put("coinsPerUnit", 1);
+        capped.put("id", "emu-text-capped").put("kind", "text").put("provider", "emulator-capped").put("coinsPerUnit", 1);
         capped.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
         java.nio.file.Path file = java.nio.file.Files.createTempFile("genq-test-catalog", ".json");
         json.writeValue(file.toFile(), catalog);

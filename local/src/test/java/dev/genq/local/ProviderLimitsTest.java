@@ -23,7 +23,7 @@ class ProviderLimitsTest extends EndToEndTest {
             Api.Account account = api.newAccount(100);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                ids.add(api.submitted(account, "emu-capped", "{\"prompt\":\"[latency=1500] capped " + i + "\"}"));
+                ids.add(api.submitted(account, "emu-text-capped", "{\"prompt\":\"[latency=1500] capped " + i + "\"}"));
             }
 
             for (String id : ids) {
