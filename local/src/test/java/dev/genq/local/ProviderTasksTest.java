@@ -58,7 +58,8 @@ class ProviderTasksTest extends EndToEndTest {
             JsonNode done = api.awaitEnd(account, id, END);
 
             assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
-            assertThat(done.path("attempts").asInt()).isEqualTo(2);
+            // JobRunr's own copy of the job may run once more after the resume: every run counts, none resubmits.
+            assertThat(done.path("attempts").asInt()).isGreaterThanOrEqualTo(2);
             assertThat(stack.emulator.submits(id)).isEqualTo(1);
             assertThat(api.balance(account)).isEqualTo(30);
         }
