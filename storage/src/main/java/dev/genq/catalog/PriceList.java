@@ -61,7 +61,12 @@ public class PriceList {
         if (coinsPerUnit < 0) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'coinsPerUnit' must not be negative");
         }
-        repository.append(model.id(), coinsPerUnit, enabled, actor, reason);
+        try {
+            repository.append(model.id(), coinsPerUnit, enabled, actor, reason);
+        } catch (io.micronaut.data.exceptions.DataAccessException e) {
+            // Two changes took the same next version; the primary key let one win.
+            throw new GenqException(ErrorCode.INVALID_STATE, "another price change of " + model.id() + " landed at the same time; look and retry");
+        }
         reload();
         return current(model);
     }
