@@ -70,8 +70,13 @@ class TaskPoller {
     int pollOnce() throws InterruptedException {
         inFlight.acquire();
         int room = 1 + inFlight.drainPermits();
-        List<Generation> due = generations.claimDueChecks(clock.instant().plus(config.getCheckLease()),
-            Math.min(room, config.getPollBatchSize()));
+        List<Generation> due;
+        try {
+            due = generations.claimDueChecks(clock.instant().plus(config.getCheckLease()), Math.min(room, config.getPollBatchSize()));
+        } catch (RuntimeException e) {
+            inFlight.release(room); // a failed claim must not shrink the room for later ones
+            throw e;
+        }
         inFlight.release(room - due.size());
         for (Generation g : due) {
             checks.submit(() -> {
