@@ -1,11 +1,8 @@
 package dev.genq.account;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.genq.infra.Crypto;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** Making and digesting API keys. Keys carry 192 random bits, so a plain SHA-256 is enough. */
 public final class ApiKeys {
@@ -22,12 +19,7 @@ public final class ApiKeys {
     }
 
     public static String digest(String key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Crypto.sha256Hex(key);
     }
 
     /** What may be shown about a key after creation. */

@@ -2,13 +2,10 @@ package dev.genq.catalog;
 
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.infra.Crypto;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -95,11 +92,6 @@ public class PriceList {
         String target = guard.input() != null
             ? String.valueOf(validated.inputs().get(guard.input())).trim().toLowerCase(java.util.Locale.ROOT)
             : validated.inputs().toString();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Crypto.sha256Hex(target);
     }
 }

@@ -7,6 +7,7 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.idempotency.Claim;
 import dev.genq.idempotency.IdempotencyKeys;
+import dev.genq.infra.Crypto;
 import dev.genq.infra.JsonText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -17,11 +18,7 @@ import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -91,12 +88,9 @@ public class IdempotentRequests {
 
     private String hash(String route, Object request) {
         try {
-            byte[] bytes = (route + "\n" + canonical.writeValueAsString(request)).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return Crypto.sha256Hex(route + "\n" + canonical.writeValueAsString(request));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.infra.Crypto;
 import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
@@ -19,14 +20,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * NOWPayments IPN. The order id of the payment is the genq account id. Crediting rule: a
@@ -93,15 +88,9 @@ class NowPaymentsWebhook {
 
     private boolean validSignature(String body, String signature) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA512");
-            mac.init(new SecretKeySpec(config.getIpnSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA512"));
-            byte[] expected = mac.doFinal(JsSortedJson.of(body).getBytes(StandardCharsets.UTF_8));
-            byte[] presented = HexFormat.of().parseHex(signature.trim().toLowerCase(java.util.Locale.ROOT));
-            return MessageDigest.isEqual(expected, presented);
-        } catch (IOException | IllegalArgumentException e) {
-            return false; // unparseable body or signature: not signed by NOWPayments
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            return Crypto.matchesHex(Crypto.hmac("HmacSHA512", config.getIpnSecret(), JsSortedJson.of(body)), signature);
+        } catch (IOException e) {
+            return false; // not JSON: not signed by NOWPayments
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.Generations;
+import dev.genq.infra.Crypto;
 import dev.genq.provider.ProviderConfig;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.Providers;
@@ -19,15 +20,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** {@code POST /webhooks/providers/{account}}: a vendor says one of its tasks changed. */
 @Controller("/webhooks/providers")
@@ -78,14 +73,9 @@ class ProviderWebhook {
             if (Duration.between(sentAt, clock.instant()).abs().compareTo(MAX_AGE) > 0) {
                 return false;
             }
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] expected = mac.doFinal((timestamp.trim() + "." + body).getBytes(StandardCharsets.UTF_8));
-            return MessageDigest.isEqual(expected, HexFormat.of().parseHex(signature.substring(3).trim()));
-        } catch (IllegalArgumentException e) {
-            return false; // not a number, not hex: not signed by the vendor
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        } catch (NumberFormatException e) {
+            return false; // not a timestamp: not signed by the vendor
         }
+        return Crypto.matchesHex(Crypto.hmac("HmacSHA256", secret, timestamp.trim() + "." + body), signature.substring(3));
     }
 }
