@@ -3,18 +3,20 @@ package dev.genq.blob;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Puts outputs into the bucket and mints presigned GET URLs for them. */
@@ -24,11 +26,13 @@ public class BlobStore {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final S3Config config;
+    private final Semaphore uploads;
 
     public BlobStore(S3Client s3, S3Presigner presigner, S3Config config) {
         this.s3 = s3;
         this.presigner = presigner;
         this.config = config;
+        this.uploads = new Semaphore(config.getMaxConcurrentUploads());
     }
 
     @EventListener
@@ -45,43 +49,71 @@ public class BlobStore {
     }
 
     /**
-     * Streams {@code content} into the object {@code key}. With a known length the bytes go straight
-     * through; with an unknown one they are spooled to a temporary file first, never held in memory.
-     * Returns the stored size.
+     * Streams {@code content} into the object {@code key} and returns the stored size. Content of a
+     * known length up to one part goes in a single put; anything larger or of unknown length goes as
+     * a multipart upload, one part-sized buffer at a time, so a 1 GB video never sits in memory.
+     * Content past the size limit stops the upload and leaves nothing behind.
      */
     public long put(String key, InputStream content, long lengthBytes, String contentType) throws IOException {
         if (lengthBytes > config.getMaxObjectBytes()) {
             throw new ObjectTooLargeException(lengthBytes, config.getMaxObjectBytes());
         }
-        PutObjectRequest request = PutObjectRequest.builder().bucket(config.getBucket()).key(key).contentType(contentType).build();
-        if (lengthBytes >= 0) {
-            s3.putObject(request, RequestBody.fromInputStream(content, lengthBytes));
-            return lengthBytes;
-        }
-        Path spool = Files.createTempFile("genq-output-", ".part");
         try {
-            long size = spoolAtMost(content, spool, config.getMaxObjectBytes());
-            s3.putObject(request, RequestBody.fromFile(spool));
-            return size;
+            uploads.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to upload " + key);
+        }
+        try {
+            if (lengthBytes >= 0 && lengthBytes <= config.getPartSizeBytes()) {
+                s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType), RequestBody.fromInputStream(content, lengthBytes));
+                return lengthBytes;
+            }
+            return putInParts(key, content, contentType);
         } finally {
-            Files.deleteIfExists(spool);
+            uploads.release();
         }
     }
 
-    /** Copies to {@code file}, stopping as soon as the stream passes {@code maxBytes}: a disk is finite too. */
-    private static long spoolAtMost(InputStream content, Path file, long maxBytes) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long size = 0;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int n; (n = content.read(buffer)) != -1; ) {
-                size += n;
-                if (size > maxBytes) {
-                    throw new ObjectTooLargeException(size, maxBytes);
-                }
-                out.write(buffer, 0, n);
-            }
+    private long putInParts(String key, InputStream content, String contentType) throws IOException {
+        byte[] part = new byte[config.getPartSizeBytes()];
+        int filled = content.readNBytes(part, 0, part.length);
+        if (filled < part.length) { // it fits in one part after all
+            s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType),
+                RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, filled), filled));
+            return filled;
         }
-        return size;
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(config.getBucket()).key(key).contentType(contentType)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            long size = 0;
+            while (filled > 0) {
+                size += filled;
+                if (size > config.getMaxObjectBytes()) {
+                    throw new ObjectTooLargeException(size, config.getMaxObjectBytes());
+                }
+                int number = parts.size() + 1;
+                int length = filled;
+                String eTag = s3.uploadPart(b -> b.bucket(config.getBucket()).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, length), length)).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
+                filled = content.readNBytes(part, 0, part.length);
+            }
+            s3.completeMultipartUpload(b -> b.bucket(config.getBucket()).key(key).uploadId(uploadId)
+                .multipartUpload(u -> u.parts(parts)));
+            return size;
+        } catch (IOException | RuntimeException e) {
+            abortQuietly(key, uploadId);
+            throw e;
+        }
+    }
+
+    private void abortQuietly(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(config.getBucket()).key(key).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            LOG.warn("could not abort upload {} of {}; the bucket's lifecycle rule must clean it: {}", uploadId, key, e.toString());
+        }
     }
 
     /** A GET URL valid for the configured TTL. Signing is local: no call to S3. */

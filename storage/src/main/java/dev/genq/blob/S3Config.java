@@ -47,4 +47,16 @@ public interface S3Config {
     /** Largest output accepted, in bytes. Default 2 GiB. */
     @Bindable(defaultValue = "2147483648")
     long getMaxObjectBytes();
+
+    /**
+     * Part size of multipart uploads, in bytes. Default 8 MiB (S3's floor is 5 MiB). An output larger
+     * than one part, or of unknown length, is uploaded part by part, so a worker holds at most one
+     * part of it in memory.
+     */
+    @Bindable(defaultValue = "8388608")
+    int getPartSizeBytes();
+
+    /** Most uploads one worker runs at once; with the part size this bounds upload memory. Default 16. */
+    @Bindable(defaultValue = "16")
+    int getMaxConcurrentUploads();
 }

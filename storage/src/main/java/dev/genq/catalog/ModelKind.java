@@ -18,4 +18,13 @@ public enum ModelKind {
             case order -> true;
         };
     }
+
+    /**
+     * Units delivered when the vendor does not say: an image model's unit is one image, so each
+     * missing image is not charged; other kinds deliver their units (seconds, a request) whole in
+     * whatever files they return.
+     */
+    public int deliveredUnits(int orderedUnits, int outputs) {
+        return this == image ? Math.min(orderedUnits, outputs) : outputs > 0 || this == order ? orderedUnits : 0;
+    }
 }

@@ -13,19 +13,28 @@ public final class Crypto {
     }
 
     public static String sha256Hex(String text) {
+        return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The MAC of {@code text} under {@code secret}, with a JDK algorithm such as HmacSHA256. */
+    public static byte[] hmac(String algorithm, String secret, String text) {
+        return hmac(algorithm, secret.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The MAC of {@code data} under a raw {@code key} (secrets that arrive base64-encoded). */
+    public static byte[] hmac(String algorithm, byte[] key, byte[] data) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
+            return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The MAC of {@code text} under {@code secret}, with a JDK algorithm such as HmacSHA256. */
-    public static byte[] hmac(String algorithm, String secret, String text) {
+    public static byte[] sha256(byte[] data) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -35,6 +44,15 @@ public final class Crypto {
     public static boolean matchesHex(byte[] expected, String presentedHex) {
         try {
             return MessageDigest.isEqual(expected, HexFormat.of().parseHex(presentedHex.trim().toLowerCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Compares a MAC with a presented base64 string in constant time; a string that is not base64 does not match. */
+    public static boolean matchesBase64(byte[] expected, String presentedBase64) {
+        try {
+            return MessageDigest.isEqual(expected, java.util.Base64.getDecoder().decode(presentedBase64.trim()));
         } catch (IllegalArgumentException e) {
             return false;
         }

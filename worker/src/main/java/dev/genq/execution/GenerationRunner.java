@@ -5,17 +5,17 @@ import dev.genq.catalog.Model;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationExecutor;
 import dev.genq.generation.Generations;
+import dev.genq.infra.JsonText;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.ProviderRequest;
 import dev.genq.provider.Providers;
 import dev.genq.provider.Submission;
 import dev.genq.provider.TaskState;
-import dev.genq.infra.JsonText;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -26,7 +26,12 @@ import org.slf4j.LoggerFactory;
  * the vendor happens elsewhere ({@link TaskPoller}), so a job holds a worker only for the submit.
  * Safe to run more than once: a terminal generation is skipped, a generation whose vendor task is
  * recorded is resumed rather than submitted again, and the vendor sees the generation id as its
- * idempotency key.
+ * idempotency key where it takes one.
+ *
+ * <p>Routes are tried in the catalog's order. A route whose breaker is open is skipped; a submit
+ * that fails for the route's sake with nothing started (the vendor is down, throttling, or refuses
+ * our key) moves on to the next route at once. A failure about the request itself, or one whose
+ * fate at the vendor is unknown, does not: the first would fail everywhere, the second could pay twice.
  */
 @Singleton
 public class GenerationRunner implements GenerationExecutor {
@@ -34,20 +39,20 @@ public class GenerationRunner implements GenerationExecutor {
 
     private final Generations generations;
     private final Catalog catalog;
-    private final Providers providers;
+    private final Routes routes;
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
     private final WorkerConfig config;
     private final JsonText json;
     private final Clock clock;
 
-    GenerationRunner(Generations generations, Catalog catalog, Providers providers, TaskOutcomes outcomes,
+    GenerationRunner(Generations generations, Catalog catalog, Routes routes, TaskOutcomes outcomes,
                      ProviderLimits limits, WorkerConfig config, JsonText json, Clock clock) {
-        this.limits = limits;
         this.generations = generations;
         this.catalog = catalog;
-        this.providers = providers;
+        this.routes = routes;
         this.outcomes = outcomes;
+        this.limits = limits;
         this.config = config;
         this.json = json;
         this.clock = clock;
@@ -64,41 +69,93 @@ public class GenerationRunner implements GenerationExecutor {
         if (current.status().isTerminal()) {
             return;
         }
+        if (current.providerTaskId() != null) {
+            resume(current);
+            return;
+        }
         Model model = catalog.model(current.model());
-        Providers.Account account;
-        try {
-            account = providers.get(model.provider());
-        } catch (ProviderException e) {
-            generations.fail(current, e.code(), e.getMessage());
+        List<Routes.Target> targets = routes.targets(model);
+        if (targets.isEmpty()) {
+            generations.fail(current, "provider_not_configured", "no route of model " + model.id() + " has a configured provider account");
             return;
         }
         // Permits are taken before the attempt starts, so waiting for one never uses up attempts.
-        if (!limits.tryAcquireTask(account.config(), current.id()) || !limits.tryCall(account.config())) {
-            throw new PermitUnavailable(account.name());
-        }
+        int first = firstOpenRoute(targets, current.id());
         Optional<Generation> started = generations.start(current);
         if (started.isEmpty()) {
+            if (first >= 0) {
+                limits.releaseTask(targets.get(first).account().config(), current.id());
+            }
             return; // already finished, or another run changed it first
         }
-        Generation running = started.get();
-        if (running.providerTaskId() != null) {
-            generations.scheduleCheck(running, clock.instant()); // an earlier run started the vendor task: follow it
+        if (first < 0) {
+            settleSubmitFailure(started.get(), ProviderException.retryable("no_route_available",
+                "every route of model " + model.id() + " is failing and its breaker is open"));
             return;
         }
-        try {
-            Submission submission = account.provider().submit(
-                new ProviderRequest(running.id(), model.id(), inputsOf(running), running.units(), webhookUrl(account)));
-            Instant now = clock.instant();
-            Optional<Generation> recorded = generations.recordTask(running, account.name(), submission.taskId(),
-                now.plus(account.config().getDeadline()), now.plus(account.config().getPollInterval()));
-            // A task still running was scheduled for its first check by recordTask itself: one write, not two.
-            if (recorded.isPresent() && !(submission.state() instanceof TaskState.Running)) {
-                outcomes.apply(recorded.get(), account, submission.state());
+        submit(started.get(), targets, first);
+    }
+
+    /** The first route whose breaker is closed; -1 if none. Throws when it is the account's cap that stops us. */
+    private int firstOpenRoute(List<Routes.Target> targets, UUID generationId) throws PermitUnavailable {
+        for (int i = 0; i < targets.size(); i++) {
+            Routes.Target target = targets.get(i);
+            if (routes.allow(target)) {
+                if (!limits.tryAcquireTask(target.account().config(), generationId) || !limits.tryCall(target.account().config())) {
+                    throw new PermitUnavailable(target.account().name());
+                }
+                return i;
             }
-        } catch (ProviderException e) {
-            limits.releaseTask(account.config(), running.id());
-            settleSubmitFailure(running, e);
         }
+        return -1;
+    }
+
+    private void submit(Generation running, List<Routes.Target> targets, int first) throws ProviderException {
+        ProviderException last = null;
+        for (int i = first; i < targets.size(); i++) {
+            Routes.Target target = targets.get(i);
+            if (i > first && !(routes.allow(target) && limits.tryAcquireTask(target.account().config(), running.id()))) {
+                continue;
+            }
+            try {
+                Submission submission = target.account().provider().submit(new ProviderRequest(running.id(), target.vendorModel(),
+                    json.readObject(running.inputs()), running.units(), webhookUrl(target.account()), target.route().options()));
+                routes.record(target, true);
+                Instant now = clock.instant();
+                Optional<Generation> recorded = generations.recordTask(running, target.account().name(), submission.taskId(),
+                    now.plus(target.deadline()), now.plus(target.account().config().getPollInterval()));
+                // A task still running was scheduled for its first check by recordTask itself: one write, not two.
+                if (recorded.isPresent() && !(submission.state() instanceof TaskState.Running)) {
+                    outcomes.apply(recorded.get(), target.account(), submission.state());
+                }
+                return;
+            } catch (ProviderException e) {
+                limits.releaseTask(target.account().config(), running.id());
+                if (e.routeFault()) {
+                    routes.record(target, false);
+                }
+                last = e;
+                if (!(e.routeFault() && e.unstarted())) {
+                    break;
+                }
+                LOG.info("generation {}: route {} failed ({}); trying the next route", running.id(), target.id(), e.code());
+            }
+        }
+        settleSubmitFailure(running, last);
+    }
+
+    /** A re-run of a generation whose vendor task is recorded: follow that task, never submit again. */
+    private void resume(Generation current) {
+        Providers.Account account;
+        try {
+            account = routes.accountOf(current);
+        } catch (ProviderException e) {
+            generations.fail(current, e.code(), e.getMessage()); // its account is no longer configured
+            return;
+        }
+        limits.tryAcquireTask(account.config(), current.id()); // the task occupies the vendor either way; count it if there is room
+        Optional<Generation> started = generations.start(current);
+        started.ifPresent(running -> generations.scheduleCheck(running, clock.instant()));
     }
 
     /** A submit that failed: a retryable failure within the attempt budget is retried by JobRunr, anything else refunds. */
@@ -114,13 +171,9 @@ public class GenerationRunner implements GenerationExecutor {
     /** Where this account's vendor should call back, if webhooks are set up for it. */
     private String webhookUrl(Providers.Account account) {
         String base = config.getWebhookBaseUrl();
-        if (base == null || base.isBlank() || account.config().getWebhookSecret() == null) {
+        if (base == null || base.isBlank() || !account.provider().webhooksEnabled()) {
             return null;
         }
         return base.replaceAll("/+$", "") + "/webhooks/providers/" + account.name();
-    }
-
-    private Map<String, Object> inputsOf(Generation generation) {
-        return json.readObject(generation.inputs());
     }
 }

@@ -7,6 +7,7 @@ import dev.genq.generation.GenerationOutput;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderResult;
 import jakarta.inject.Singleton;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -49,23 +50,18 @@ class OutputStore {
 
     private GenerationOutput storeOne(Generation generation, ModelKind kind, int index, ProviderResult.Output output)
         throws ProviderException {
-        HttpRequest request = HttpRequest.newBuilder(output.url()).timeout(config.getDownloadTimeout()).GET().build();
         try {
+            if (output.inline() != null) {
+                return put(generation, kind, index, output.contentType(), new ByteArrayInputStream(output.inline()), output.inline().length);
+            }
+            HttpRequest request = HttpRequest.newBuilder(output.url()).timeout(config.getDownloadTimeout()).GET().build();
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw ProviderException.fromStatus(response.statusCode(), "output_download_failed", "download of output " + index + " failed");
                 }
                 String contentType = response.headers().firstValue("Content-Type").orElse(output.contentType());
-                if (!kind.accepts(contentType)) {
-                    throw ProviderException.permanent("output_wrong_type",
-                        "output " + index + " is " + contentType + ", not what a " + kind + " model delivers");
-                }
-                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                String key = "outputs/" + generation.accountId() + "/" + generation.id() + "/" + index
-                    + EXTENSIONS.getOrDefault(contentType, "");
-                long size = blobs.put(key, body, length, contentType);
-                return new GenerationOutput(index, key, contentType, size);
+                return put(generation, kind, index, contentType, body, response.headers().firstValueAsLong("Content-Length").orElse(-1));
             }
         } catch (BlobStore.ObjectTooLargeException e) {
             throw ProviderException.permanent("output_too_large", e.getMessage());
@@ -79,5 +75,17 @@ class OutputStore {
             // rewound; the next attempt downloads the output again, so it is always worth retrying.
             throw ProviderException.retryable("storage_unavailable", "storing output " + index + " failed: " + e);
         }
+    }
+
+    private GenerationOutput put(Generation generation, ModelKind kind, int index, String contentType, InputStream body, long length)
+        throws IOException, ProviderException {
+        String type = contentType == null ? "application/octet-stream" : contentType;
+        if (!kind.accepts(type)) {
+            throw ProviderException.permanent("output_wrong_type", "output " + index + " is " + type + ", not what a " + kind + " model delivers");
+        }
+        String bare = type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String key = "outputs/" + generation.accountId() + "/" + generation.id() + "/" + index + EXTENSIONS.getOrDefault(bare, "");
+        long size = blobs.put(key, body, length, type);
+        return new GenerationOutput(index, key, type, size);
     }
 }

@@ -1,12 +1,14 @@
 package dev.genq.execution;
 
 import dev.genq.catalog.Catalog;
+import dev.genq.catalog.ModelKind;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationOutput;
 import dev.genq.generation.Generations;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
+import dev.genq.provider.TaskRef;
 import dev.genq.provider.TaskState;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -47,8 +49,10 @@ class TaskOutcomes {
             }
             case TaskState.Done done -> {
                 try {
-                    List<GenerationOutput> stored = outputs.store(running, catalog.model(running.model()).kind(), done.result().outputs());
-                    generations.succeed(running, stored, done.result().deliveredUnits());
+                    ModelKind kind = catalog.model(running.model()).kind();
+                    List<GenerationOutput> stored = outputs.store(running, kind, done.result().outputs());
+                    Integer reported = done.result().deliveredUnits();
+                    generations.succeed(running, stored, reported != null ? reported : kind.deliveredUnits(running.units(), stored.size()));
                     limits.releaseTask(account.config(), running.id());
                 } catch (ProviderException e) {
                     checkFailed(running, account, e);
@@ -68,10 +72,9 @@ class TaskOutcomes {
         }
     }
 
-    void pastDeadline(Generation running, Providers.Account account) {
-        account.provider().cancel(running.providerTaskId());
-        generations.fail(running, "provider_timeout",
-            "the provider did not finish within " + account.config().getDeadline() + "; the coins were returned");
+    void pastDeadline(Generation running, Providers.Account account, TaskRef task) {
+        account.provider().cancel(task);
+        generations.fail(running, "provider_timeout", "the provider did not finish in time; the coins were returned");
         limits.releaseTask(account.config(), running.id());
     }
 

@@ -5,6 +5,7 @@ import dev.genq.generation.Generations;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
+import dev.genq.provider.TaskRef;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
@@ -28,7 +29,7 @@ class TaskPoller {
     private static final Logger LOG = LoggerFactory.getLogger(TaskPoller.class);
     private static final java.time.Duration RETRY_AFTER_FAILURE = java.time.Duration.ofSeconds(5);
     private final Generations generations;
-    private final Providers providers;
+    private final Routes routes;
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
     private final WorkerConfig config;
@@ -38,11 +39,11 @@ class TaskPoller {
     private final Thread loop;
     private volatile boolean running = true;
 
-    TaskPoller(Generations generations, Providers providers, TaskOutcomes outcomes, ProviderLimits limits,
+    TaskPoller(Generations generations, Routes routes, TaskOutcomes outcomes, ProviderLimits limits,
                WorkerConfig config, Clock clock) {
         this.limits = limits;
         this.generations = generations;
-        this.providers = providers;
+        this.routes = routes;
         this.outcomes = outcomes;
         this.config = config;
         this.clock = clock;
@@ -92,9 +93,10 @@ class TaskPoller {
 
     private void check(Generation running) {
         try {
-            Providers.Account account = providers.get(running.provider());
+            Providers.Account account = routes.accountOf(running);
+            TaskRef task = routes.taskOf(running);
             if (running.providerDeadlineAt() != null && clock.instant().isAfter(running.providerDeadlineAt())) {
-                outcomes.pastDeadline(running, account);
+                outcomes.pastDeadline(running, account, task);
                 return;
             }
             if (!limits.tryCall(account.config())) {
@@ -102,7 +104,7 @@ class TaskPoller {
                 return;
             }
             try {
-                outcomes.apply(running, account, account.provider().check(running.providerTaskId()));
+                outcomes.apply(running, account, account.provider().check(task));
             } catch (ProviderException e) {
                 outcomes.checkFailed(running, account, e);
             }

@@ -1,23 +1,43 @@
 package dev.genq.provider;
 
+import java.util.function.Function;
+
 /**
- * One vendor account speaking one wire format. Work is split so nothing waits on a vendor while
- * holding a worker: {@link #submit} starts the task and returns at once, {@link #check} is asked
- * later (by the poller, or when a webhook says the task changed).
+ * One vendor account speaking one wire format; one package per wire format implements it. Work is
+ * split so nothing waits on a vendor while holding a worker: {@link #submit} starts the task and
+ * returns at once, {@link #check} is asked later (by the poller, or when a webhook says the task
+ * changed). Synchronous vendors answer the submit with a finished state.
  */
 public interface Provider {
 
     /**
-     * Starts the vendor's work, passing the generation id as the vendor's idempotency key, so a
-     * retried submit finds the task already made. Synchronous vendors answer with a finished state.
+     * Starts the vendor's work. Where the vendor supports one, the generation id goes along as its
+     * idempotency key, so a resent submit finds the task already made. Where it does not, a submit
+     * whose fate is unknown fails for good (see {@link ProviderException#afterSubmit}).
      *
      * @throws ProviderException classified as retryable or permanent
      */
     Submission submit(ProviderRequest request) throws ProviderException;
 
     /** What the vendor says about a task now. A retryable exception means "ask again later". */
-    TaskState check(String taskId) throws ProviderException;
+    TaskState check(TaskRef task) throws ProviderException;
 
     /** Asks the vendor to stop a task; best effort, so a vendor that cannot simply ignores it. */
-    void cancel(String taskId);
+    void cancel(TaskRef task);
+
+    /** Whether this account is set up to receive the vendor's webhooks (a secret or keys are configured). */
+    default boolean webhooksEnabled() {
+        return false;
+    }
+
+    /**
+     * Checks a webhook delivery's signature and freshness by the vendor's scheme and returns the
+     * task id it is about.
+     *
+     * @param header a header's value by name (any case), or null
+     * @throws ProviderException (permanent) when the delivery is unsigned, forged, stale or unreadable
+     */
+    default String verifiedWebhookTaskId(Function<String, String> header, String body) throws ProviderException {
+        throw ProviderException.permanent("webhooks_unsupported", "this provider sends no webhooks");
+    }
 }

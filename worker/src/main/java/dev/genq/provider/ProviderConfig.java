@@ -12,6 +12,7 @@ import java.time.Duration;
 @EachProperty("genq.providers")
 public class ProviderConfig {
     private final String name;
+    private ProviderType type = ProviderType.generic;
     private String baseUrl;
     private String apiKey;
     private Duration connectTimeout = Duration.ofSeconds(5);
@@ -23,6 +24,7 @@ public class ProviderConfig {
     private int maxRequestsPerSecond;
     private int fallbackDivisor = 4;
     private String webhookSecret;
+    private String webhookJwksUrl;
 
     public ProviderConfig(@Parameter String name) {
         this.name = name;
@@ -31,6 +33,15 @@ public class ProviderConfig {
     /** The account's name, as catalog models refer to it. */
     public String getName() {
         return name;
+    }
+
+    /** The wire format the account speaks. Default {@code generic}: genq's protocol, or the shape the route's options describe. */
+    public ProviderType getType() {
+        return type;
+    }
+
+    public void setType(ProviderType type) {
+        this.type = type;
     }
 
     /** Base URL of the vendor's API. Required. */
@@ -144,7 +155,8 @@ public class ProviderConfig {
     }
 
     /**
-     * Secret the vendor signs its webhooks with (HMAC-SHA256). Unset: genq asks for no webhooks and
+     * Secret the vendor signs its webhooks with: genq's own scheme for {@code generic} accounts, the
+     * {@code whsec_…} signing secret for {@code replicate}. Unset: genq asks for no webhooks and
      * relies on polling alone.
      */
     @Nullable
@@ -154,5 +166,18 @@ public class ProviderConfig {
 
     public void setWebhookSecret(@Nullable String webhookSecret) {
         this.webhookSecret = webhookSecret;
+    }
+
+    /**
+     * Where a {@code fal} account's webhook verification keys are published (a JWKS of Ed25519 keys;
+     * fal's is {@code https://rest.alpha.fal.ai/.well-known/jwks.json}). Unset: no fal webhooks, polling alone.
+     */
+    @Nullable
+    public String getWebhookJwksUrl() {
+        return webhookJwksUrl;
+    }
+
+    public void setWebhookJwksUrl(@Nullable String webhookJwksUrl) {
+        this.webhookJwksUrl = webhookJwksUrl;
     }
 }

@@ -3,23 +3,40 @@ package dev.genq.provider;
 /**
  * Every provider failure, classified once. Retryable: timeouts, connection errors, 5xx, 429.
  * Permanent: other 4xx, content policy, invalid input, a task the vendor failed.
+ *
+ * <p>Two more facts steer retries and failover. {@code unstarted}: the vendor certainly started
+ * nothing (it answered with an error, or the connection was never made), so sending again or going
+ * to another route cannot pay twice. {@code routeFault}: the failure says something about the route
+ * (it is down, throttled, or our credentials there are wrong) rather than about the request, so it
+ * counts against the route's breaker and the next route may do better.
  */
 public class ProviderException extends Exception {
     private final boolean retryable;
+    private final boolean unstarted;
+    private final boolean routeFault;
     private final String code;
 
-    public ProviderException(boolean retryable, String code, String message) {
+    public ProviderException(boolean retryable, boolean unstarted, boolean routeFault, String code, String message) {
         super(message);
         this.retryable = retryable;
+        this.unstarted = unstarted;
+        this.routeFault = routeFault;
         this.code = code;
     }
 
+    /** The vendor may or may not have acted (a timeout, a connection cut mid-call, an unreadable answer). */
     public static ProviderException retryable(String code, String message) {
-        return new ProviderException(true, code, message);
+        return new ProviderException(true, false, true, code, message);
     }
 
+    /** Nothing reached the vendor (the connection was never made). */
+    public static ProviderException unreachable(String code, String message) {
+        return new ProviderException(true, true, true, code, message);
+    }
+
+    /** The request itself is wrong, or the vendor refused it for good. */
     public static ProviderException permanent(String code, String message) {
-        return new ProviderException(false, code, message);
+        return new ProviderException(false, true, false, code, message);
     }
 
     /** Classifies an HTTP status from a vendor. */
@@ -30,16 +47,42 @@ public class ProviderException extends Exception {
     /**
      * Classifies an HTTP status from a vendor, keeping its Retry-After (seconds) in the message as
      * "retry-after=Ns", where the job's retry policy reads it back after JobRunr stored the failure.
+     * 401, 402 and 403 are permanent for the request but faults of the route (our key or balance there).
      */
     public static ProviderException fromStatus(int status, String vendorCode, String message, String retryAfter) {
         boolean retryable = status == 408 || status == 429 || status >= 500;
+        boolean routeFault = retryable || status == 401 || status == 402 || status == 403;
         String code = vendorCode != null && !vendorCode.isBlank() ? vendorCode : "provider_http_" + status;
         String wait = retryAfter != null && retryAfter.trim().matches("\\d{1,6}") ? " (retry-after=" + retryAfter.trim() + "s)" : "";
-        return new ProviderException(retryable, code, "provider answered " + status + ": " + message + wait);
+        return new ProviderException(retryable, true, routeFault, code, "provider answered " + status + ": " + message + wait);
+    }
+
+    /**
+     * What a failed submit means for a retry. If the vendor may have started a task and cannot
+     * recognise a resend ({@code idempotent} false), sending again could start and bill a second
+     * one: the generation fails and is refunded instead. Never pay twice wins over never fail.
+     */
+    public ProviderException afterSubmit(boolean idempotent) {
+        if (unstarted || idempotent) {
+            return this;
+        }
+        return new ProviderException(false, false, true, "provider_submit_unknown",
+            "the provider may or may not have started the task (" + getMessage() + "); it cannot recognise a resend,"
+                + " so genq does not risk paying twice");
     }
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** True when the vendor certainly started nothing, so a resend or another route cannot pay twice. */
+    public boolean unstarted() {
+        return unstarted;
+    }
+
+    /** True when the failure counts against the route, and another route may succeed. */
+    public boolean routeFault() {
+        return routeFault;
     }
 
     public String code() {

@@ -1,17 +1,23 @@
 package dev.genq.provider;
 
-import dev.genq.provider.asynchttp.AsyncHttpProvider;
+import dev.genq.provider.fal.FalQueueProvider;
+import dev.genq.provider.fal.FalWebhookKeys;
+import dev.genq.provider.generic.GenericHttpProvider;
+import dev.genq.provider.openai.OpenAiImagesProvider;
+import dev.genq.provider.replicate.ReplicateProvider;
+import dev.genq.provider.smm.SmmPanelProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.BeanContext;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.LoadBalancer;
-import java.net.URI;
 import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-/** The configured provider accounts by name, each with its adapter. */
+/** The configured provider accounts by name, each with the adapter of its wire format. */
 @Singleton
 public class Providers {
     /** A provider account: its configuration and the adapter speaking its wire format. */
@@ -21,17 +27,26 @@ public class Providers {
         }
     }
 
-    private final Map<String, Account> byName;
+    private final Map<String, Account> byName = new LinkedHashMap<>();
 
     /**
      * Clients come from the context's registry, not the static factory: they then share the
      * context's event loops and close with it, so one context stopping never stalls another's calls.
      */
-    public Providers(List<ProviderConfig> configs, MeterRegistry metrics, HttpClientRegistry<?> clients, BeanContext context) {
-        this.byName = configs.stream().collect(Collectors.toMap(ProviderConfig::getName,
-            c -> new Account(c, new AsyncHttpProvider(c, clients.resolveClient(null,
-                LoadBalancer.fixed(URI.create(c.getBaseUrl())), AsyncHttpProvider.clientConfiguration(c), context), metrics)),
-            (a, b) -> a, java.util.LinkedHashMap::new));
+    public Providers(List<ProviderConfig> configs, MeterRegistry metrics, HttpClientRegistry<?> clients, BeanContext context, Clock clock) {
+        FalWebhookKeys falKeys = new FalWebhookKeys(clock);
+        for (ProviderConfig c : configs) {
+            VendorHttp http = new VendorHttp(c, clients.resolveClient(null, LoadBalancer.fixed(URI.create(c.getBaseUrl())),
+                VendorHttp.clientConfiguration(c), context).toBlocking(), metrics);
+            Provider provider = switch (c.getType()) {
+                case generic -> new GenericHttpProvider(http, clock);
+                case openai -> new OpenAiImagesProvider(http);
+                case replicate -> new ReplicateProvider(http, clock);
+                case fal -> new FalQueueProvider(http, falKeys, clock);
+                case smm -> new SmmPanelProvider(http);
+            };
+            byName.put(c.getName(), new Account(c, provider));
+        }
     }
 
     public Account get(String name) throws ProviderException {

@@ -1,0 +1,377 @@
+package dev.genq.devkit.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.genq.devkit.Exchanges;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every vendor emulator shares: an HTTP server on loopback, accepted keys with the peak number
+ * of tasks each had in flight, the fault directives of {@link Behaviour} applied to submits and
+ * polls, output files behind expiring links, and webhook delivery. Subclasses speak one vendor's
+ * wire format on top. Tasks are counted by a marker (the generation id where the vendor takes an
+ * idempotency key, else the prompt or link), so tests can assert what the vendor billed.
+ */
+public abstract class VendorEmulator implements AutoCloseable {
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    /** How long an output link stays valid unless {@code [expired]}: long enough to copy, as at real vendors. */
+    private static final long OUTPUT_TTL_MS = 60_000;
+
+    protected final HttpServer server;
+    private final Behaviour defaults;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofVirtual().factory());
+    private final HttpClient webhookClient = HttpClient.newHttpClient();
+    private final Map<String, AtomicInteger> activeByKey = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> peakByKey = new ConcurrentHashMap<>();
+    private final Map<String, Behaviour> modelBehaviour = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> submitsByMarker = new ConcurrentHashMap<>();
+    private final Map<String, List<Task>> tasksByMarker = new ConcurrentHashMap<>();
+    private final Map<String, List<Integer>> webhookAnswers = new ConcurrentHashMap<>();
+    protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private volatile long stallMs = 4_000;
+
+    /** One task at the vendor. */
+    public static final class Task {
+        public final String id;
+        public final String model;
+        public final int units;
+        public final Behaviour behaviour;
+        public final String account;
+        public final String marker;
+        public final String webhook;
+        public final long createdAtMs = System.currentTimeMillis();
+        public volatile boolean cancelled;
+
+        Task(String id, String model, int units, Behaviour behaviour, String account, String marker, String webhook) {
+            this.id = id;
+            this.model = model;
+            this.units = units;
+            this.behaviour = behaviour;
+            this.account = account;
+            this.marker = marker;
+            this.webhook = webhook;
+        }
+
+        public long elapsedMs() {
+            return System.currentTimeMillis() - createdAtMs;
+        }
+
+        public boolean finished() {
+            return elapsedMs() >= behaviour.latencyMs();
+        }
+
+        public int progressPercent() {
+            return (int) Math.min(100, 100 * elapsedMs() / Math.max(1, behaviour.latencyMs()));
+        }
+
+        /** Outputs the finished task delivers: one file for video, audio and text; one per unit for images. */
+        public int outputs() {
+            if (!mediaType(model).startsWith("image/")) {
+                return 1;
+            }
+            return behaviour.deliver() >= 0 ? Math.min(behaviour.deliver(), units) : units;
+        }
+    }
+
+    protected VendorEmulator(int port, long defaultLatencyMs) throws IOException {
+        this.defaults = Behaviour.defaults(defaultLatencyMs);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/files/", this::file);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Accepts a vendor account's key; each account's concurrency is tracked apart. */
+    public void acceptKey(String key) {
+        activeByKey.putIfAbsent(key, new AtomicInteger());
+        peakByKey.putIfAbsent(key, new AtomicInteger());
+    }
+
+    protected boolean accepted(String key) {
+        return key != null && activeByKey.containsKey(key);
+    }
+
+    /** Most tasks of the account with {@code key} that were ever in flight at once. */
+    public int peakConcurrency(String key) {
+        return peakByKey.get(key).get();
+    }
+
+    /** Sets how tasks of {@code model} behave unless their prompt says otherwise. */
+    public void behave(String model, Behaviour behaviour) {
+        modelBehaviour.put(model, behaviour);
+    }
+
+    /** How long a {@code [timeout]} answer is held back; longer than genq's request timeout for the account. */
+    public void stallFor(long ms) {
+        stallMs = ms;
+    }
+
+    /** How many submits arrived for this marker, failed ones included. */
+    public int submits(String marker) {
+        AtomicInteger n = submitsByMarker.get(marker);
+        return n == null ? 0 : n.get();
+    }
+
+    /** How many tasks were started (and would be billed) for this marker. */
+    public int tasksStarted(String marker) {
+        return tasksByMarker.getOrDefault(marker, List.of()).size();
+    }
+
+    /** Whether a task made for {@code marker} was cancelled. */
+    public boolean cancelled(String marker) {
+        return tasksByMarker.getOrDefault(marker, List.of()).stream().anyMatch(t -> t.cancelled);
+    }
+
+    /** The HTTP statuses genq answered to the webhooks of the tasks made for {@code marker}. */
+    public List<Integer> webhookAnswers(String marker) {
+        return webhookAnswers.getOrDefault(marker, List.of());
+    }
+
+    /** The bytes the first task made for {@code marker} serves as output {@code index}. */
+    public byte[] expectedOutput(String marker, int index) {
+        List<Task> made = tasksByMarker.get(marker);
+        if (made == null || made.isEmpty()) {
+            throw new IllegalArgumentException("no task was started for " + marker);
+        }
+        return outputBytes(made.getFirst().id, index, made.getFirst().behaviour.outputBytes());
+    }
+
+    /** The bytes output {@code index} of a task serves; deterministic, so tests can compare. */
+    public static byte[] outputBytes(String taskId, int index, int size) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(taskId.hashCode() * 31L + index).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** The behaviour of a task of {@code model} whose prompt (or link) is {@code text}. */
+    protected Behaviour behaviourOf(String model, String text) {
+        return modelBehaviour.getOrDefault(model, defaults).withPrompt(text);
+    }
+
+    /** The first task made for {@code marker}, if any: vendors with idempotency keys answer with it again. */
+    protected Task existing(String marker) {
+        List<Task> made = tasksByMarker.get(marker);
+        return made == null || made.isEmpty() ? null : made.getFirst();
+    }
+
+    /**
+     * Counts a submit and answers the faults that come before any task exists (throttling, a
+     * server error, a refusal); true when one answered.
+     */
+    protected boolean refusedBeforeStart(HttpExchange exchange, Behaviour b, String marker) throws IOException {
+        int attempt = submitsByMarker.computeIfAbsent(marker, k -> new AtomicInteger()).incrementAndGet();
+        if (attempt <= b.throttles()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            error(exchange, 429, "rate_limited", "Request was throttled. Expected available in 1 second.");
+            return true;
+        }
+        if (attempt <= b.throttles() + b.transientFailures()) {
+            error(exchange, 500, "server_error", "The server had an error while processing your request.");
+            return true;
+        }
+        if (b.reject()) {
+            error(exchange, 400, rejectCode(), "Your request was rejected by the safety system.");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Applies the faults that strike after the task was made: the answer is cut off, held back past
+     * the client's timeout, or not JSON. True when the answer was spoiled and nothing more may be sent.
+     */
+    protected boolean spoiledAnswer(HttpExchange exchange, Behaviour b, String marker) throws IOException {
+        int k = submits(marker) - b.throttles() - b.transientFailures();
+        if (k <= b.count("reset")) {
+            exchange.close(); // no status line: the client sees the connection end
+            return true;
+        }
+        if (k <= b.count("reset") + b.count("timeout")) {
+            sleep(stallMs);
+            return false;
+        }
+        if (k <= b.count("reset") + b.count("timeout") + b.count("malformed")) {
+            sendText(exchange, 200, "application/json", "<html><body>502 Bad Gateway</body></html>");
+            return true;
+        }
+        return false;
+    }
+
+    /** True (and answered with garbage) while the task's first {@code [garbled=N]} status answers are due. */
+    protected boolean garbledStatus(HttpExchange exchange, Task task) throws IOException {
+        int n = task.behaviour.count("garbled");
+        if (n > 0 && garbledSoFar.computeIfAbsent(task.id, k -> new AtomicInteger()).incrementAndGet() <= n) {
+            sendText(exchange, 200, "application/json", "{\"status\": ");
+            return true;
+        }
+        return false;
+    }
+
+    private final Map<String, AtomicInteger> garbledSoFar = new ConcurrentHashMap<>();
+
+    /**
+     * Makes a task: counted for its marker, in flight for its account until its latency has passed,
+     * and with its webhook scheduled if it gave one.
+     */
+    protected Task start(String id, String model, int units, Behaviour behaviour, String account, String marker, String webhook) {
+        Task task = new Task(id, model, units, behaviour, account, marker, webhook);
+        tasks.put(id, task);
+        tasksByMarker.computeIfAbsent(marker, k -> new CopyOnWriteArrayList<>()).add(task);
+        if (account != null && activeByKey.containsKey(account)) {
+            int now = activeByKey.get(account).incrementAndGet();
+            peakByKey.get(account).accumulateAndGet(now, Math::max);
+            timers.schedule(() -> activeByKey.get(account).decrementAndGet(), behaviour.latencyMs(), TimeUnit.MILLISECONDS);
+        }
+        if (webhook != null && signsWebhooks(account)) {
+            long delay = behaviour.has("webhook-early") ? 0 : behaviour.latencyMs() + 20;
+            timers.schedule(() -> deliverWebhook(task), delay, TimeUnit.MILLISECONDS);
+        }
+        return task;
+    }
+
+    /** A link to output {@code index} of a task, expiring as real vendors' links do. */
+    protected String fileUrl(Task task, int index) {
+        long expires = task.behaviour.has("expired") ? System.currentTimeMillis() - 1 : System.currentTimeMillis() + OUTPUT_TTL_MS;
+        return baseUrl() + "/files/" + task.id + "/" + index + "?expires=" + expires;
+    }
+
+    /** The media type a model's outputs have, judged by its name as the built-in catalog names them. */
+    public static String mediaType(String model) {
+        if (model.contains("video")) {
+            return "video/mp4";
+        }
+        if (model.contains("voice") || model.contains("audio")) {
+            return "audio/mpeg";
+        }
+        return model.contains("text") ? "text/plain" : "image/png";
+    }
+
+    private void file(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            List<String> parts = List.of(exchange.getRequestURI().getPath().substring("/files/".length()).split("/"));
+            Task task = parts.size() == 2 ? tasks.get(parts.get(0)) : null;
+            if (task == null) {
+                sendText(exchange, 404, "text/plain", "no such file");
+                return;
+            }
+            String query = exchange.getRequestURI().getQuery();
+            if (query != null && query.startsWith("expires=") && Long.parseLong(query.substring(8)) < System.currentTimeMillis()) {
+                sendText(exchange, 403, "application/xml", "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+                return;
+            }
+            byte[] bytes = outputBytes(task.id, Integer.parseInt(parts.get(1)), task.behaviour.outputBytes());
+            exchange.getResponseHeaders().set("Content-Type",
+                task.behaviour.contentType() != null ? task.behaviour.contentType() : mediaType(task.model));
+            exchange.sendResponseHeaders(200, task.behaviour.chunked() ? 0 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private void deliverWebhook(Task task) {
+        String body = webhookBody(task);
+        Map<String, String> headers = webhookHeaders(task, body, task.behaviour.has("webhook-badsig"));
+        int times = task.behaviour.has("webhook-replay") ? 2 : 1;
+        for (int i = 0; i < times; i++) {
+            int status;
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(task.webhook))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                headers.forEach(request::header);
+                status = webhookClient.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            webhookAnswers.computeIfAbsent(task.marker, k -> new CopyOnWriteArrayList<>()).add(status);
+        }
+    }
+
+    /** Whether webhooks of the account with {@code key} are signed (a secret or key pair is set up). */
+    protected boolean signsWebhooks(String key) {
+        return false;
+    }
+
+    /** The body of a task's webhook: the vendor's view of the task now. */
+    protected String webhookBody(Task task) {
+        throw new UnsupportedOperationException("this vendor sends no webhooks");
+    }
+
+    /** The headers that sign a webhook; {@code forged} signs with a key genq does not know. */
+    protected Map<String, String> webhookHeaders(Task task, String body, boolean forged) {
+        throw new UnsupportedOperationException("this vendor sends no webhooks");
+    }
+
+    /** The vendor's error code for a prompt its content policy refuses. */
+    protected String rejectCode() {
+        return "content_policy";
+    }
+
+    /** Answers an error in the vendor's own shape. */
+    protected abstract void error(HttpExchange exchange, int status, String code, String message) throws IOException;
+
+    protected static void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        Exchanges.sendJson(exchange, status, JSON.writeValueAsBytes(body));
+    }
+
+    protected static void sendText(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    protected static String bearer(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        return authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+    }
+
+    protected static JsonNode readJson(HttpExchange exchange) {
+        try {
+            return JSON.readTree(exchange.getRequestBody());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        server.stop(0);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.genq.provider.fal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genq.provider.Provider;
+import dev.genq.provider.ProviderException;
+import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderResult;
+import dev.genq.provider.Submission;
+import dev.genq.provider.TaskRef;
+import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import dev.genq.provider.WebhookWindow;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.uri.UriBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * fal's queue. The vendor model is the endpoint id ({@code fal-ai/flux/dev}); status, result and
+ * cancel live under its app ({@code fal-ai/flux}). A completed request's result is the model's own
+ * JSON; every object in it with a {@code url} is an output ({@code images[]}, {@code video},
+ * {@code audio}). The queue takes no idempotency key: a submit whose answer is lost is not resent.
+ */
+public final class FalQueueProvider implements Provider {
+    private static final Logger LOG = LoggerFactory.getLogger(FalQueueProvider.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final VendorHttp http;
+    private final FalWebhookKeys keys;
+    private final Clock clock;
+
+    public FalQueueProvider(VendorHttp http, FalWebhookKeys keys, Clock clock) {
+        this.http = http;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    @Override
+    public Submission submit(ProviderRequest request) throws ProviderException {
+        UriBuilder uri = UriBuilder.of("/" + request.model());
+        if (request.webhookUrl() != null) {
+            uri.queryParam("fal_webhook", request.webhookUrl());
+        }
+        try {
+            JsonNode queued = http.json("submit", keyed(HttpRequest.POST(uri.build(), request.inputs())), FalQueueProvider::error);
+            String id = VendorHttp.text(queued, "request_id");
+            if (id == null) {
+                throw ProviderException.retryable("provider_malformed_response", "the queue's answer has no request_id");
+            }
+            return new Submission(id, new TaskState.Running(0, queuePosition(queued)));
+        } catch (ProviderException e) {
+            throw e.afterSubmit(false);
+        }
+    }
+
+    @Override
+    public TaskState check(TaskRef task) throws ProviderException {
+        String base = "/" + appId(task.model()) + "/requests/" + task.id();
+        JsonNode status = http.json("poll", keyed(HttpRequest.GET(base + "/status")), FalQueueProvider::error);
+        String state = String.valueOf(VendorHttp.text(status, "status"));
+        return switch (state) {
+            case "IN_QUEUE", "IN_PROGRESS" -> new TaskState.Running(0, queuePosition(status));
+            case "COMPLETED" -> VendorHttp.text(status, "error") != null
+                ? new TaskState.Failed(ProviderException.permanent("provider_failed", VendorHttp.text(status, "error")))
+                : result(http.json("result", keyed(HttpRequest.GET(base)), FalQueueProvider::error));
+            default -> throw ProviderException.retryable("provider_malformed_response", "unknown queue status " + state);
+        };
+    }
+
+    @Override
+    public void cancel(TaskRef task) {
+        try {
+            http.json("cancel", keyed(HttpRequest.PUT("/" + appId(task.model()) + "/requests/" + task.id() + "/cancel", "")),
+                FalQueueProvider::error);
+        } catch (ProviderException e) {
+            LOG.info("fal account {} did not cancel request {}: {}", http.account().getName(), task.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean webhooksEnabled() {
+        return http.account().getWebhookJwksUrl() != null;
+    }
+
+    /**
+     * fal signs {@code request_id \n user_id \n timestamp \n hex(sha256(body))} with ED25519; the
+     * signature (hex) is valid under any key of its published set.
+     */
+    @Override
+    public String verifiedWebhookTaskId(Function<String, String> header, String body) throws ProviderException {
+        String requestId = header.apply("x-fal-webhook-request-id");
+        String userId = header.apply("x-fal-webhook-user-id");
+        String timestamp = header.apply("x-fal-webhook-timestamp");
+        String signature = header.apply("x-fal-webhook-signature");
+        WebhookWindow.requireFresh(timestamp, clock);
+        if (!webhooksEnabled() || requestId == null || userId == null || signature == null) {
+            throw WebhookWindow.rejected("webhook headers missing");
+        }
+        if (!keys.verify(http.account().getWebhookJwksUrl(), requestId, userId, timestamp.trim(), body, signature)) {
+            throw WebhookWindow.rejected("webhook signature wrong");
+        }
+        try {
+            String bodyRequestId = VendorHttp.text(JSON.readTree(body), "request_id");
+            if (!requestId.equals(bodyRequestId)) {
+                throw WebhookWindow.rejected("webhook body is about another request");
+            }
+        } catch (IOException e) {
+            throw WebhookWindow.rejected("webhook body is not JSON");
+        }
+        return requestId;
+    }
+
+    private TaskState result(JsonNode payload) {
+        List<ProviderResult.Output> outputs = new ArrayList<>();
+        collectFiles(payload, outputs);
+        if (outputs.isEmpty()) {
+            return new TaskState.Failed(ProviderException.permanent("provider_no_output", "the result holds no files"));
+        }
+        return new TaskState.Done(ProviderResult.of(outputs));
+    }
+
+    private static void collectFiles(JsonNode node, List<ProviderResult.Output> into) {
+        if (node.isObject() && node.path("url").isTextual()) {
+            into.add(ProviderResult.Output.at(URI.create(node.get("url").asText()), VendorHttp.text(node, "content_type")));
+            return;
+        }
+        if (node.isContainerNode()) {
+            node.forEach(child -> collectFiles(child, into));
+        }
+    }
+
+    private <T> MutableHttpRequest<T> keyed(MutableHttpRequest<T> request) {
+        return http.account().getApiKey() == null ? request : request.header("Authorization", "Key " + http.account().getApiKey());
+    }
+
+    /** {@code fal-ai/flux/dev} runs in app {@code fal-ai/flux}: the owner and the app's name. */
+    static String appId(String endpointId) {
+        String[] parts = endpointId.split("/");
+        return parts.length <= 2 ? endpointId : parts[0] + "/" + parts[1];
+    }
+
+    private static Integer queuePosition(JsonNode answer) {
+        JsonNode position = answer.get("queue_position");
+        return position != null && position.canConvertToInt() ? position.asInt() : null;
+    }
+
+    /** fal answers errors as {@code {"detail": "..."}} or {@code {"detail": [validation errors]}}. */
+    private static VendorHttp.VendorError error(JsonNode answer) {
+        JsonNode detail = answer.path("detail");
+        return new VendorHttp.VendorError(null, detail.isTextual() ? detail.asText() : detail.isMissingNode() ? null : detail.toString());
+    }
+}

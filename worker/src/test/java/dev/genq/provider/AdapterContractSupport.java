@@ -1,0 +1,257 @@
+package dev.genq.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genq.devkit.emulator.VendorEmulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.http.client.HttpClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every adapter promises, run against its vendor's emulator over real HTTP: tasks run to their
+ * end, and every failure is classified the same way (retryable or not, the route's fault or the
+ * request's, started or not), whatever the wire format.
+ */
+public abstract class AdapterContractSupport {
+    /** Answers held back by {@code [timeout]} arrive well after the adapter's request timeout. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
+    private static final AtomicInteger PROMPTS = new AtomicInteger();
+    protected static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
+
+    /** The emulator of this vendor, started once per test class. */
+    protected abstract VendorEmulator emulator();
+
+    /** The adapter under test, as {@link Providers} builds it, for an account with this key. */
+    protected abstract Provider adapter(VendorHttp http);
+
+    protected abstract ProviderType type();
+
+    /** The vendor-side model the requests name. */
+    protected abstract String model();
+
+    /** Whether a resent submit finds the first task (the vendor takes an idempotency key). */
+    protected abstract boolean idempotent();
+
+    /** Whether the vendor answers a submit with the finished result. */
+    protected boolean synchronous() {
+        return false;
+    }
+
+    /** The base URL the account is configured with. */
+    protected String baseUrl() {
+        return emulator().baseUrl();
+    }
+
+    /** The marker the emulator counts a request's tasks by. */
+    protected String marker(ProviderRequest request) {
+        return String.valueOf(request.inputs().get(inputName()));
+    }
+
+    /** The input that carries the prompt (and the emulator's directives). */
+    protected String inputName() {
+        return "prompt";
+    }
+
+    protected Map<String, Object> options() {
+        return Map.of();
+    }
+
+    protected static final String KEY = "contract-key";
+
+    protected Provider provider(String key) {
+        ProviderConfig config = new ProviderConfig("contract-" + type());
+        config.setType(type());
+        config.setBaseUrl(baseUrl());
+        config.setApiKey(key);
+        config.setConnectTimeout(Duration.ofSeconds(2));
+        config.setRequestTimeout(REQUEST_TIMEOUT);
+        return adapter(new VendorHttp(config, client(config), METRICS));
+    }
+
+    /** Outside an application context the static client factory is the right one. */
+    private static io.micronaut.http.client.BlockingHttpClient client(ProviderConfig config) {
+        try {
+            return HttpClient.create(URI.create(config.getBaseUrl()).toURL(), VendorHttp.clientConfiguration(config)).toBlocking();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected ProviderRequest request(String directives) {
+        String text = directives + " " + type() + "-" + PROMPTS.incrementAndGet() + (inputName().equals("link") ? " https://t.me/genq" : "");
+        return new ProviderRequest(UUID.randomUUID(), model(), Map.of(inputName(), text), 1, null, options());
+    }
+
+    protected TaskState runToEnd(Provider provider, ProviderRequest request) throws Exception {
+        Submission submission = provider.submit(request);
+        TaskState state = submission.state();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (state instanceof TaskState.Running && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            try {
+                state = provider.check(task(submission, request));
+            } catch (ProviderException e) {
+                assertThat(e.retryable()).as("a failed check is worth asking again: %s", e.getMessage()).isTrue();
+            }
+        }
+        return state;
+    }
+
+    protected TaskRef task(Submission submission, ProviderRequest request) {
+        return new TaskRef(submission.taskId(), request.model(), request.units(), request.options());
+    }
+
+    @Nested
+    class Tasks {
+        @Test
+        void aTaskRunsToItsEndWithOutputs() throws Exception {
+            ProviderRequest request = request("[latency=400]");
+            assertThat(runToEnd(provider(KEY), request)).isInstanceOfSatisfying(TaskState.Done.class,
+                done -> assertThat(done.result().outputs().size() + (done.result().deliveredUnits() == null ? 0 : 1)).isPositive());
+            assertThat(emulator().tasksStarted(marker(request))).isEqualTo(1);
+        }
+
+        @Test
+        void aTaskTheVendorFailsIsAPermanentFailureOfTheRequest() throws Exception {
+            ProviderRequest request = request("[fail]");
+            try {
+                TaskState end = runToEnd(provider(KEY), request);
+                assertThat(end).isInstanceOfSatisfying(TaskState.Failed.class, f -> {
+                    assertThat(f.error().retryable()).isFalse();
+                    assertThat(f.error().routeFault()).isFalse();
+                });
+            } catch (ProviderException e) { // synchronous vendors refuse the finished task in the answer
+                assertThat(synchronous()).isTrue();
+                assertThat(e.retryable()).isFalse();
+                assertThat(e.routeFault()).isFalse();
+            }
+        }
+
+        @Test
+        void aStatusAnswerThatIsNotJsonIsAskedAgain() throws Exception {
+            Assumptions.assumeFalse(synchronous(), "a synchronous vendor is never polled");
+            assertThat(runToEnd(provider(KEY), request("[latency=300] [garbled=2]"))).isInstanceOf(TaskState.Done.class);
+        }
+    }
+
+    @Nested
+    class SubmitFailures {
+        @Test
+        void aRefusedRequestIsPermanentAndNotTheRoutesFault() {
+            assertThatThrownBy(() -> provider(KEY).submit(request("[reject]"))).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.retryable()).isFalse();
+                assertThat(e.routeFault()).isFalse();
+            });
+        }
+
+        @Test
+        void throttlingIsRetryableAfterTheVendorsWaitWithNothingStarted() {
+            ProviderRequest request = request("[throttle=1]");
+            assertThatThrownBy(() -> provider(KEY).submit(request)).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.unstarted()).isTrue();
+                assertThat(e.getMessage()).contains("retry-after=1s");
+            });
+            assertThat(emulator().tasksStarted(marker(request))).isZero();
+        }
+
+        @Test
+        void aServerErrorIsRetryableAndTheRoutesFault() {
+            assertThatThrownBy(() -> provider(KEY).submit(request("[transient=1]"))).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.routeFault()).isTrue();
+                assertThat(e.unstarted()).isTrue();
+            });
+        }
+
+        @Test
+        void aWrongKeyIsTheRoutesFaultSoTheNextRouteIsTried() {
+            assertThatThrownBy(() -> provider("wrong-key").submit(request(""))).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.routeFault()).isTrue();
+                assertThat(e.unstarted()).isTrue();
+            });
+        }
+
+        @Test
+        void anUnreachableVendorIsRetryableWithNothingStarted() {
+            ProviderConfig config = new ProviderConfig("unreachable");
+            config.setType(type());
+            config.setBaseUrl("http://127.0.0.1:1" + (baseUrl().contains("/api/") ? "/api/v2" : ""));
+            config.setConnectTimeout(Duration.ofSeconds(2));
+            Provider provider = adapter(new VendorHttp(config, client(config), METRICS));
+            assertThatThrownBy(() -> provider.submit(request(""))).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.unstarted()).isTrue();
+            });
+        }
+
+        @Test
+        void aCutConnectionIsResentOnlyWhereTheVendorRecognisesTheResend() throws Exception {
+            assertUnknownFate("[reset=1]");
+        }
+
+        @Test
+        void aLateAnswerIsResentOnlyWhereTheVendorRecognisesTheResend() throws Exception {
+            emulator().stallFor(REQUEST_TIMEOUT.toMillis() + 1000);
+            assertUnknownFate("[timeout=1] [latency=100]");
+        }
+
+        @Test
+        void anAnswerThatIsNotJsonIsResentOnlyWhereTheVendorRecognisesTheResend() throws Exception {
+            assertUnknownFate("[malformed=1]");
+        }
+
+        /** The vendor may have made the task: resend only if it would find it; never start a second. */
+        private void assertUnknownFate(String directives) throws Exception {
+            ProviderRequest request = request(directives);
+            Provider provider = provider(KEY);
+            assertThatThrownBy(() -> provider.submit(request)).isInstanceOfSatisfying(ProviderException.class, e -> {
+                assertThat(e.unstarted()).isFalse();
+                assertThat(e.retryable()).isEqualTo(idempotent());
+                if (!idempotent()) {
+                    assertThat(e.code()).isEqualTo("provider_submit_unknown");
+                }
+            });
+            if (idempotent()) {
+                provider.submit(request);
+            }
+            Thread.sleep(200);
+            assertThat(emulator().tasksStarted(marker(request))).isEqualTo(1);
+        }
+    }
+
+    /** Whether the vendor can stop a task. */
+    protected boolean cancels() {
+        return !synchronous();
+    }
+
+    @Test
+    void aCancelReachesTheVendor() throws Exception {
+        Assumptions.assumeTrue(cancels(), "this vendor cannot stop a task");
+        ProviderRequest request = request("[latency=60000]");
+        Provider provider = provider(KEY);
+        Submission submission = provider.submit(request);
+        provider.cancel(task(submission, request));
+        assertThat(emulator().cancelled(marker(request))).isTrue();
+    }
+
+    @Test
+    void everyCallIsTimedByProviderOperationAndOutcome() throws Exception {
+        provider(KEY).submit(request(""));
+        assertThat(METRICS.find("genq.provider.call").tag("provider", "contract-" + type()).tag("operation", "submit")
+            .tag("outcome", "ok").timer().count()).isPositive();
+    }
+
+    protected static Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.genq.provider.fal;
+
+import dev.genq.devkit.emulator.FalEmulator;
+import dev.genq.devkit.emulator.VendorEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
+import dev.genq.provider.ProviderType;
+import dev.genq.provider.VendorHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.Submission;
+import dev.genq.provider.TaskState;
+import org.junit.jupiter.api.Test;
+
+/** fal's queue against its emulator: queue positions, results, and the contract. */
+class FalQueueProviderTest extends AdapterContractSupport {
+    private static FalEmulator emulator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = new FalEmulator(0, 300);
+        emulator.acceptKey(KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    @Override
+    protected VendorEmulator emulator() {
+        return emulator;
+    }
+
+    @Override
+    protected ProviderType type() {
+        return ProviderType.fal;
+    }
+
+    @Override
+    protected String model() {
+        return "fal-ai/flux/dev";
+    }
+
+    @Override
+    protected boolean idempotent() {
+        return false;
+    }
+
+    @Override
+    protected Provider adapter(VendorHttp http) {
+        return new FalQueueProvider(http, new FalWebhookKeys(clock()), clock());
+    }
+
+    @Test
+    void aQueuedRequestReportsItsPlaceInTheQueue() throws Exception {
+        ProviderRequest request = request("[latency=3000]");
+        Submission submission = provider(KEY).submit(request);
+        assertThat(submission.state()).isInstanceOfSatisfying(TaskState.Running.class, r -> assertThat(r.queuePosition()).isEqualTo(2));
+        assertThat(provider(KEY).check(task(submission, request))).isInstanceOfSatisfying(TaskState.Running.class,
+            r -> assertThat(r.queuePosition()).isNotNull());
+    }
+
+    @Test
+    void theAppOfAnEndpointIsItsOwnerAndName() {
+        assertThat(FalQueueProvider.appId("fal-ai/flux/dev")).isEqualTo("fal-ai/flux");
+        assertThat(FalQueueProvider.appId("fal-ai/fast-sdxl")).isEqualTo("fal-ai/fast-sdxl");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.genq.provider.generic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.devkit.emulator.KlingStyleEmulator;
+import dev.genq.devkit.emulator.VendorEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
+import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderType;
+import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generic adapter set up from catalog options for a vendor with its own shape (Kling's task
+ * envelope): paths, field paths and status values all come from the route, not from code.
+ */
+class ConfiguredGenericProviderTest extends AdapterContractSupport {
+    /** As a catalog route would carry them. */
+    static final Map<String, Object> KLING = Map.ofEntries(
+        Map.entry("submitPath", KlingStyleEmulator.PATH), Map.entry("pollPath", KlingStyleEmulator.PATH + "/{id}"),
+        Map.entry("cancelPath", ""), Map.entry("inputsField", ""), Map.entry("modelField", "model_name"),
+        Map.entry("unitsField", ""), Map.entry("webhookField", "callback_url"), Map.entry("idempotencyHeader", ""),
+        Map.entry("idPath", "data.task_id"), Map.entry("statusPath", "data.task_status"), Map.entry("progressPath", ""),
+        Map.entry("outputsPath", "data.task_result.videos[].url"), Map.entry("outputTypesPath", ""),
+        Map.entry("errorCodePath", "code"), Map.entry("errorMessagePath", "data.task_status_msg|message"),
+        Map.entry("succeeded", List.of("succeed")), Map.entry("failed", List.of("failed")));
+    private static KlingStyleEmulator emulator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = new KlingStyleEmulator(0, 200);
+        emulator.acceptKey(KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    @Override
+    protected VendorEmulator emulator() {
+        return emulator;
+    }
+
+    @Override
+    protected Provider adapter(VendorHttp http) {
+        return new GenericHttpProvider(http, clock());
+    }
+
+    @Override
+    protected ProviderType type() {
+        return ProviderType.generic;
+    }
+
+    @Override
+    protected String model() {
+        return "kling-v1";
+    }
+
+    @Override
+    protected boolean idempotent() {
+        return false;
+    }
+
+    @Override
+    protected boolean cancels() {
+        return false;
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        return KLING;
+    }
+
+    @Test
+    void theVideoIsFoundWhereTheRouteSaysAndTheFailureMessageToo() throws Exception {
+        assertThat(runToEnd(provider(KEY), request("[latency=200]"))).isInstanceOfSatisfying(TaskState.Done.class,
+            d -> assertThat(d.result().outputs().getFirst().url().getPath()).startsWith("/files/"));
+        ProviderRequest failing = request("[fail]");
+        assertThat(runToEnd(provider(KEY), failing)).isInstanceOfSatisfying(TaskState.Failed.class,
+            f -> assertThat(f.error().getMessage()).contains("risk control"));
+    }
+}

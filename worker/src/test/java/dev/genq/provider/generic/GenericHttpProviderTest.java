@@ -1,0 +1,93 @@
+package dev.genq.provider.generic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.devkit.emulator.ProviderEmulator;
+import dev.genq.devkit.emulator.VendorEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
+import dev.genq.provider.ProviderConfig;
+import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderType;
+import dev.genq.provider.Submission;
+import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The generic adapter with its defaults: genq's own protocol, with the generation id as Idempotency-Key. */
+class GenericHttpProviderTest extends AdapterContractSupport {
+    private static ProviderEmulator emulator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = new ProviderEmulator(0, KEY, 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    @Override
+    protected VendorEmulator emulator() {
+        return emulator;
+    }
+
+    @Override
+    protected Provider adapter(VendorHttp http) {
+        return new GenericHttpProvider(http, clock());
+    }
+
+    @Override
+    protected ProviderType type() {
+        return ProviderType.generic;
+    }
+
+    @Override
+    protected String model() {
+        return "emu-image";
+    }
+
+    @Override
+    protected boolean idempotent() {
+        return true;
+    }
+
+    @Override
+    protected String marker(ProviderRequest request) {
+        return request.generationId().toString();
+    }
+
+    @Test
+    void theGenerationIdIsTheIdempotencyKeySoASecondSubmitFindsTheSameTask() throws Exception {
+        ProviderRequest request = request("once");
+        Submission first = provider(KEY).submit(request);
+        Submission second = provider(KEY).submit(request);
+        assertThat(second.taskId()).isEqualTo(first.taskId());
+        assertThat(emulator.tasksStarted(marker(request))).isEqualTo(1);
+    }
+
+    @Test
+    void anImageModelReportsNoUnitsItselfSoTheOutputsAreCounted() throws Exception {
+        ProviderRequest request = new ProviderRequest(UUID.randomUUID(), "emu-image",
+            java.util.Map.of("prompt", "[deliver=2] [latency=200]"), 4, null, options());
+        assertThat(runToEnd(provider(KEY), request)).isInstanceOfSatisfying(TaskState.Done.class, d -> {
+            assertThat(d.result().outputs()).hasSize(2);
+            assertThat(d.result().deliveredUnits()).isNull();
+        });
+    }
+
+    @Test
+    void checksComeFasterForYoungTasksAndSlowerForOldOnes() {
+        ProviderConfig config = new ProviderConfig("cadence");
+        config.setPollInterval(Duration.ofSeconds(1));
+        config.setMaxPollInterval(Duration.ofSeconds(30));
+        assertThat(config.nextCheckAfter(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.nextCheckAfter(Duration.ofSeconds(80))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.nextCheckAfter(Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(30));
+    }
+}

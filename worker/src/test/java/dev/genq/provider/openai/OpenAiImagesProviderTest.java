@@ -1,0 +1,84 @@
+package dev.genq.provider.openai;
+
+import dev.genq.devkit.emulator.OpenAiEmulator;
+import dev.genq.devkit.emulator.VendorEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
+import dev.genq.provider.ProviderType;
+import dev.genq.provider.VendorHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.TaskRef;
+import dev.genq.provider.TaskState;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** OpenAI Images against its emulator: synchronous answers, base64 or links, and the contract. */
+class OpenAiImagesProviderTest extends AdapterContractSupport {
+    private static OpenAiEmulator emulator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = new OpenAiEmulator(0, 100);
+        emulator.acceptKey(KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    @Override
+    protected VendorEmulator emulator() {
+        return emulator;
+    }
+
+    @Override
+    protected ProviderType type() {
+        return ProviderType.openai;
+    }
+
+    @Override
+    protected String model() {
+        return "gpt-image-1";
+    }
+
+    @Override
+    protected boolean idempotent() {
+        return false;
+    }
+
+    @Override
+    protected Provider adapter(VendorHttp http) {
+        return new OpenAiImagesProvider(http);
+    }
+
+    @Override
+    protected boolean synchronous() {
+        return true;
+    }
+
+    @Test
+    void base64ImagesArriveInHandWithTheirMediaTypeAndUrlsAsLinks() throws Exception {
+        assertThat(provider(KEY).submit(request("b64")).state()).isInstanceOfSatisfying(TaskState.Done.class, d -> {
+            assertThat(d.result().outputs().getFirst().inline()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+            assertThat(d.result().outputs().getFirst().contentType()).isEqualTo("image/png");
+        });
+        ProviderRequest linked = new ProviderRequest(UUID.randomUUID(), model(), Map.of("prompt", "links"), 2, null,
+            Map.of("responseFormat", "url"));
+        assertThat(provider(KEY).submit(linked).state()).isInstanceOfSatisfying(TaskState.Done.class, d -> {
+            assertThat(d.result().outputs()).hasSize(2);
+            assertThat(d.result().outputs()).allSatisfy(o -> assertThat(o.url()).isNotNull());
+        });
+    }
+
+    @Test
+    void askingAfterTheAnswerWasLostRefundsInsteadOfPayingAgain() throws Exception {
+        assertThat(provider(KEY).check(new TaskRef("gen", model(), 1, Map.of()))).isInstanceOfSatisfying(TaskState.Failed.class,
+            f -> assertThat(f.error().code()).isEqualTo("provider_result_lost"));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.genq.provider.replicate;
+
+import dev.genq.devkit.emulator.ReplicateEmulator;
+import dev.genq.devkit.emulator.VendorEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
+import dev.genq.provider.ProviderType;
+import dev.genq.provider.VendorHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.TaskState;
+import java.net.http.HttpClient;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Replicate predictions against their emulator: models and pinned versions, expiring outputs, and the contract. */
+class ReplicateProviderTest extends AdapterContractSupport {
+    private static ReplicateEmulator emulator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        emulator = new ReplicateEmulator(0, 200);
+        emulator.acceptKey(KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    @Override
+    protected VendorEmulator emulator() {
+        return emulator;
+    }
+
+    @Override
+    protected ProviderType type() {
+        return ProviderType.replicate;
+    }
+
+    @Override
+    protected String model() {
+        return "black-forest-labs/flux-schnell";
+    }
+
+    @Override
+    protected boolean idempotent() {
+        return false;
+    }
+
+    @Override
+    protected Provider adapter(VendorHttp http) {
+        return new ReplicateProvider(http, clock());
+    }
+
+    @Test
+    void aPinnedVersionIsCreatedThroughThePredictionsEndpoint() throws Exception {
+        ProviderRequest pinned = new ProviderRequest(UUID.randomUUID(), "owner/model:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa",
+            Map.of("prompt", "pinned [latency=100]"), 1, null, Map.of());
+        assertThat(runToEnd(provider(KEY), pinned)).isInstanceOf(TaskState.Done.class);
+    }
+
+    @Test
+    void anExpiredOutputLinkIsRefusedByTheVendor() throws Exception {
+        ProviderRequest request = request("[latency=100] [expired]");
+        TaskState end = runToEnd(provider(KEY), request);
+        assertThat(end).isInstanceOfSatisfying(TaskState.Done.class, d -> {
+            int status = HttpClient.newHttpClient().sendAsync(java.net.http.HttpRequest.newBuilder(d.result().outputs().getFirst().url()).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).join().statusCode();
+            assertThat(status).isEqualTo(403);
+        });
+    }
+}
