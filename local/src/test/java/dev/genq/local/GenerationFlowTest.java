@@ -143,25 +143,8 @@ class GenerationFlowTest extends EndToEndTest {
         }
 
         @Test
-        void anOutputOfTheWrongMediaTypeFailsAndRefunds() throws Exception {
-            Api.Account account = api.newAccount(50);
-            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[ctype=text/html] a page, not a picture\"}");
-
-            JsonNode done = api.awaitEnd(account, id, END);
-
-            assertFailed(done, "output_wrong_type");
-            assertThat(api.balance(account)).isEqualTo(50);
-        }
-
-        @Test
         void aTaskTheProviderFailsIsRefunded() throws Exception {
-            Api.Account account = api.newAccount(50);
-            String id = api.submitted(account, "emu-voice", "{\"prompt\":\"[fail]\",\"duration_s\":5}");
-
-            JsonNode done = api.awaitEnd(account, id, END);
-
-            assertFailed(done, "content_policy");
-            assertThat(api.balance(account)).isEqualTo(50);
+            failsAndRefundsInFull("emu-voice", "{\"prompt\":\"[fail]\",\"duration_s\":5}", "content_policy");
         }
 
         @Test
@@ -193,15 +176,24 @@ class GenerationFlowTest extends EndToEndTest {
 
         @Test
         void exhaustedRetriesFailAndRefund() throws Exception {
-            Api.Account account = api.newAccount(50);
-            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[transient=99] down\"}");
-
-            JsonNode done = api.awaitEnd(account, id, END);
-
-            assertFailed(done, "unavailable");
+            JsonNode done = failsAndRefundsInFull("emu-image", "{\"prompt\":\"[transient=99] down\"}", "server_error");
             assertThat(done.path("attempts").asInt()).isEqualTo(GenqStack.MAX_ATTEMPTS);
-            assertThat(stack.emulator.submits(id)).isEqualTo(GenqStack.MAX_ATTEMPTS);
+            assertThat(stack.emulator.submits(done.path("id").asText())).isEqualTo(GenqStack.MAX_ATTEMPTS);
+        }
+
+        @Test
+        void aModelMayAllowFewerAttemptsThanTheWorkerDefault() throws Exception {
+            JsonNode done = failsAndRefundsInFull("emu-text-once", "{\"prompt\":\"[transient=1] once only\"}", "server_error");
+            assertThat(stack.emulator.submits(done.path("id").asText())).isEqualTo(1);
+        }
+
+        /** Submits on a fresh account of 50 coins and expects the generation to fail with {@code code}, every coin back. */
+        private JsonNode failsAndRefundsInFull(String model, String inputs, String code) throws Exception {
+            Api.Account account = api.newAccount(50);
+            JsonNode done = api.awaitEnd(account, api.submitted(account, model, inputs), END);
+            assertFailed(done, code);
             assertThat(api.balance(account)).isEqualTo(50);
+            return done;
         }
     }
 

@@ -28,9 +28,13 @@ final class GenqStack {
     /** Few JobRunr workers on purpose: waiting on vendors must not need one each. */
     static final int JOBRUNR_WORKERS = 4;
 
+    /** The failover model's broken primary opens after this many calls; the fault matrix never gets near 90% failures. */
+    static final int BREAKER_MINIMUM_CALLS = 8;
+
     private static GenqStack instance;
 
     final ProviderEmulator emulator;
+    final Vendors vendors;
     final YooKassaEmulator yookassa;
     final NowPaymentsEmulator nowpayments = new NowPaymentsEmulator(IPN_SECRET);
     final ApplicationContext context;
@@ -49,6 +53,19 @@ final class GenqStack {
         emulator.acceptKey(CAPPED_KEY);
         emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET);
         properties = new java.util.HashMap<>(wiring.properties());
+        vendors = new Vendors(() -> emulator);
+        emulator.acceptKey(Vendors.KEY); // the generic vendor of the fault matrix
+        vendors.configure(properties, emulator.baseUrl());
+        properties.put("genq.providers.generic.base-url", emulator.baseUrl());
+        properties.put("genq.providers.generic.api-key", Vendors.KEY);
+        properties.put("genq.providers.generic.poll-interval", "200ms");
+        properties.put("genq.providers.generic.request-timeout", Vendors.REQUEST_TIMEOUT);
+        properties.put("genq.providers.generic.max-concurrency", Vendors.CAP);
+        properties.put("genq.providers.generic.webhook-secret", Wiring.EMULATOR_WEBHOOK_SECRET);
+        emulator.webhookSecret(Vendors.KEY, Wiring.EMULATOR_WEBHOOK_SECRET);
+        emulator.stallFor(Vendors.STALL_MS);
+        properties.put("genq.routing.breaker.minimum-calls", BREAKER_MINIMUM_CALLS);
+        properties.put("genq.routing.breaker.failure-ratio", 0.9);
         properties.put("genq.catalog.path", catalogWithCappedModel().toString());
         properties.put("genq.providers.emulator-capped.base-url", emulator.baseUrl());
         properties.put("genq.providers.emulator-capped.api-key", CAPPED_KEY);
@@ -99,6 +116,13 @@ final class GenqStack {
         com.fasterxml.jackson.databind.node.ObjectNode capped = catalog.withArray("models").addObject();
         capped.put("id", "emu-text-capped").put("kind", "text").put("provider", "emulator-capped").put("coinsPerUnit", 1);
         capped.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
+        com.fasterxml.jackson.databind.node.ObjectNode matrix = catalog.withArray("models").addObject();
+        matrix.put("id", "generic-image").put("kind", "image").put("provider", "generic").put("coinsPerUnit", 10);
+        matrix.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
+        com.fasterxml.jackson.databind.node.ObjectNode once = catalog.withArray("models").addObject();
+        once.put("id", "emu-text-once").put("kind", "text").put("provider", "emulator").put("coinsPerUnit", 1).put("maxAttempts", 1);
+        once.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
+        Vendors.addModels(catalog.withArray("models"), json);
         java.nio.file.Path file = java.nio.file.Files.createTempFile("genq-test-catalog", ".json");
         json.writeValue(file.toFile(), catalog);
         file.toFile().deleteOnExit();

@@ -78,6 +78,9 @@ public class BlobStore {
     private long putInParts(String key, InputStream content, String contentType) throws IOException {
         byte[] part = new byte[config.getPartSizeBytes()];
         int filled = content.readNBytes(part, 0, part.length);
+        if (filled > config.getMaxObjectBytes()) {
+            throw new ObjectTooLargeException(filled, config.getMaxObjectBytes());
+        }
         if (filled < part.length) { // it fits in one part after all
             s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType),
                 RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, filled), filled));

@@ -13,7 +13,8 @@ import java.util.Optional;
  * here is price version 0; admins append later versions (see {@link PriceList}).
  *
  * <p>{@code routes} are tried in order: the primary first, then the fallbacks. {@code provider} is
- * shorthand for a single route on that account; a model names one or the other.
+ * shorthand for a single route on that account; a model names one or the other. {@code maxAttempts}
+ * lowers {@code genq.worker.max-attempts} for this model (a slow, costly video may deserve fewer tries).
  */
 @Serdeable
 public record Model(String id,
@@ -24,7 +25,8 @@ public record Model(String id,
                     long coinsPerUnit,
                     @Nullable String unitsFrom,
                     Map<String, InputField> inputs,
-                    @Nullable DuplicateGuard duplicateGuard) {
+                    @Nullable DuplicateGuard duplicateGuard,
+                    @Nullable Integer maxAttempts) {
 
     public Model {
         if (routes == null || routes.isEmpty()) {

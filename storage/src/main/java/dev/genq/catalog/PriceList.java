@@ -76,7 +76,8 @@ public class PriceList {
         return entries;
     }
 
-    private Map<String, ModelPrice> reload() {
+    /** Serialised, so a slow read of an older snapshot can never replace a newer one. */
+    private synchronized Map<String, ModelPrice> reload() {
         Map<String, ModelPrice> entries = repository.findCurrent().stream()
             .collect(Collectors.toUnmodifiableMap(ModelPrice::model, Function.identity()));
         current = entries;

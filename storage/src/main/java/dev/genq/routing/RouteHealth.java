@@ -38,7 +38,7 @@ public class RouteHealth {
           return 1
         end
         return 0""";
-    /** Counts one call; returns the state after it. ARGV: now, ok(1/0), window, min calls, ratio. */
+    /** Counts one call; returns the state after it, or 'opened' when this call opened it. ARGV: now, ok(1/0), window, min calls, ratio. */
     private static final String RECORD = """
         local now = tonumber(ARGV[1])
         local ok = ARGV[2] == '1'
@@ -55,11 +55,11 @@ public class RouteHealth {
             return 'closed'
           end
           redis.call('HSET', KEYS[1], 'state', 'open', 'opened', now)
-          return 'open'
+          return 'opened'
         end
         if state == 'closed' and not ok and calls >= tonumber(ARGV[4]) and failures >= tonumber(ARGV[5]) * calls then
           redis.call('HSET', KEYS[1], 'state', 'open', 'opened', now)
-          return 'open'
+          return 'opened'
         end
         return state""";
 
@@ -92,11 +92,11 @@ public class RouteHealth {
             Object state = redis.eval(RECORD, List.of(PREFIX + route), List.of(Long.toString(clock.millis()),
                 succeeded ? "1" : "0", Long.toString(config.getWindow().toMillis()),
                 Integer.toString(config.getMinimumCalls()), Double.toString(config.getFailureRatio())));
-            BreakerState after = BreakerState.valueOf(String.valueOf(state));
-            if (!succeeded && after == BreakerState.open) {
+            if ("opened".equals(state)) {
                 LOG.warn("route {} is failing; its breaker is open for {}", route, config.getCoolDown());
+                return BreakerState.open;
             }
-            return after;
+            return BreakerState.valueOf(String.valueOf(state));
         } catch (JedisException e) {
             warn(e);
             return BreakerState.closed;

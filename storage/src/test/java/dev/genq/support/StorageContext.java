@@ -7,8 +7,11 @@ import io.micronaut.context.ApplicationContext;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The storage module's beans on the real PostgreSQL and Redis of this test JVM, no role started. */
+/** The storage module's beans on the real PostgreSQL, Redis and S3-compatible server of this test JVM, no role started. */
 public final class StorageContext {
+    /** S3's smallest part, so multipart uploads show with small test objects. */
+    public static final int PART_SIZE_BYTES = 5 * 1024 * 1024;
+    public static final long MAX_OBJECT_BYTES = 24L * 1024 * 1024;
     private static ApplicationContext context;
 
     private StorageContext() {
@@ -26,7 +29,14 @@ public final class StorageContext {
             p.put("datasources.default.dialect", "POSTGRES");
             p.put("flyway.datasources.default.enabled", true);
             p.put("genq.redis.uri", TestServices.redis().uri());
-            p.put("genq.s3.endpoint", "http://127.0.0.1:1");
+            dev.genq.devkit.services.S3 s3 = TestServices.s3();
+            p.put("genq.s3.endpoint", s3.endpoint());
+            p.put("genq.s3.access-key", s3.accessKey());
+            p.put("genq.s3.secret-key", s3.secretKey());
+            p.put("genq.s3.bucket", "genq-storage-test");
+            p.put("genq.s3.create-bucket", true);
+            p.put("genq.s3.part-size-bytes", PART_SIZE_BYTES);
+            p.put("genq.s3.max-object-bytes", MAX_OBJECT_BYTES);
             context = ApplicationContext.builder().properties(p).start();
             Shutdown.register(context);
         }

@@ -160,7 +160,9 @@ public class GenerationRunner implements GenerationExecutor {
 
     /** A submit that failed: a retryable failure within the attempt budget is retried by JobRunr, anything else refunds. */
     private void settleSubmitFailure(Generation running, ProviderException e) throws ProviderException {
-        if (e.retryable() && running.attempts() < config.getMaxAttempts()) {
+        Integer modelMax = catalog.model(running.model()).maxAttempts();
+        int maxAttempts = modelMax == null ? config.getMaxAttempts() : Math.min(modelMax, config.getMaxAttempts());
+        if (e.retryable() && running.attempts() < maxAttempts) {
             LOG.info("generation {} attempt {} failed ({}); retrying", running.id(), running.attempts(), e.code());
             throw e;
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,16 @@ import java.util.UUID;
  */
 public final class KlingStyleEmulator extends VendorEmulator {
     public static final String PATH = "/v1/videos/text2video";
+
+    /** How a catalog route describes this vendor's shape to genq's generic adapter. */
+    public static final Map<String, Object> ROUTE_OPTIONS = Map.ofEntries(
+        Map.entry("submitPath", PATH), Map.entry("pollPath", PATH + "/{id}"),
+        Map.entry("cancelPath", ""), Map.entry("inputsField", ""), Map.entry("modelField", "model_name"),
+        Map.entry("unitsField", ""), Map.entry("webhookField", ""), Map.entry("idempotencyHeader", ""),
+        Map.entry("idPath", "data.task_id"), Map.entry("statusPath", "data.task_status"), Map.entry("progressPath", ""),
+        Map.entry("outputsPath", "data.task_result.videos[].url"), Map.entry("outputTypesPath", ""),
+        Map.entry("errorCodePath", "code"), Map.entry("errorMessagePath", "data.task_status_msg|message"),
+        Map.entry("succeeded", List.of("succeed")), Map.entry("failed", List.of("failed")));
 
     public KlingStyleEmulator(int port, long defaultLatencyMs) throws IOException {
         super(port, defaultLatencyMs);

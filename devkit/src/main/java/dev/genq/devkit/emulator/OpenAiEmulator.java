@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * OpenAI Images: {@code POST /v1/images/generations} with {@code model, prompt, n, size,
  * response_format}, answered after the task's latency with {@code {"created","data":[{"b64_json"}|{"url"}]}}.
- * Errors are {@code {"error":{"message","type","param","code"}}}. No idempotency key: each call that
+ * Errors are {@code {"error":{"message","type","param","code"}}}; {@code [ctype=…]} of a non-image
+ * type makes the base64 data something other than a PNG. No idempotency key: each call that
  * gets past the faults is a new (billed) task, counted by prompt.
  */
 public final class OpenAiEmulator extends VendorEmulator {
@@ -64,7 +65,9 @@ public final class OpenAiEmulator extends VendorEmulator {
                 if (urls) {
                     image.put("url", fileUrl(task, i));
                 } else {
-                    image.put("b64_json", Base64.getEncoder().encodeToString(png(task.id, i, behaviour.outputBytes())));
+                    boolean notAnImage = behaviour.contentType() != null && !behaviour.contentType().startsWith("image/");
+                    byte[] bytes = notAnImage ? outputBytes(task.id, i, behaviour.outputBytes()) : png(task.id, i, behaviour.outputBytes());
+                    image.put("b64_json", Base64.getEncoder().encodeToString(bytes));
                 }
                 image.put("revised_prompt", prompt);
             }

@@ -118,6 +118,11 @@ public abstract class VendorEmulator implements AutoCloseable {
         return peakByKey.get(key).get();
     }
 
+    /** Starts counting the peak afresh from the tasks in flight now (earlier tests' tasks may have overlapped ones genq gave up on). */
+    public void resetPeak(String key) {
+        peakByKey.get(key).set(activeByKey.get(key).get());
+    }
+
     /** Sets how tasks of {@code model} behave unless their prompt says otherwise. */
     public void behave(String model, Behaviour behaviour) {
         modelBehaviour.put(model, behaviour);

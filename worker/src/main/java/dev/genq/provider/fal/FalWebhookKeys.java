@@ -109,7 +109,10 @@ public final class FalWebhookKeys {
                 }
             }
             return new KeySet(keys, clock.instant());
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.io.IOException | GeneralSecurityException | RuntimeException e) {
             LOG.warn("fetching fal webhook keys from {} failed: {}", jwksUrl, e.toString());
             return null;
         }

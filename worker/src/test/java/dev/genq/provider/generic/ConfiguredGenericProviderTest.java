@@ -10,7 +10,6 @@ import dev.genq.provider.ProviderRequest;
 import dev.genq.provider.ProviderType;
 import dev.genq.provider.TaskState;
 import dev.genq.provider.VendorHttp;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,15 +20,6 @@ import org.junit.jupiter.api.Test;
  * envelope): paths, field paths and status values all come from the route, not from code.
  */
 class ConfiguredGenericProviderTest extends AdapterContractSupport {
-    /** As a catalog route would carry them. */
-    static final Map<String, Object> KLING = Map.ofEntries(
-        Map.entry("submitPath", KlingStyleEmulator.PATH), Map.entry("pollPath", KlingStyleEmulator.PATH + "/{id}"),
-        Map.entry("cancelPath", ""), Map.entry("inputsField", ""), Map.entry("modelField", "model_name"),
-        Map.entry("unitsField", ""), Map.entry("webhookField", "callback_url"), Map.entry("idempotencyHeader", ""),
-        Map.entry("idPath", "data.task_id"), Map.entry("statusPath", "data.task_status"), Map.entry("progressPath", ""),
-        Map.entry("outputsPath", "data.task_result.videos[].url"), Map.entry("outputTypesPath", ""),
-        Map.entry("errorCodePath", "code"), Map.entry("errorMessagePath", "data.task_status_msg|message"),
-        Map.entry("succeeded", List.of("succeed")), Map.entry("failed", List.of("failed")));
     private static KlingStyleEmulator emulator;
 
     @BeforeAll
@@ -75,7 +65,7 @@ class ConfiguredGenericProviderTest extends AdapterContractSupport {
 
     @Override
     protected Map<String, Object> options() {
-        return KLING;
+        return KlingStyleEmulator.ROUTE_OPTIONS;
     }
 
     @Test

@@ -1,0 +1,135 @@
+package dev.genq.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genq.devkit.emulator.FalEmulator;
+import dev.genq.devkit.emulator.KlingStyleEmulator;
+import dev.genq.devkit.emulator.OpenAiEmulator;
+import dev.genq.devkit.emulator.ReplicateEmulator;
+import dev.genq.devkit.emulator.SmmPanelEmulator;
+import dev.genq.devkit.emulator.VendorEmulator;
+import dev.genq.devkit.services.Shutdown;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One emulator per wire format, each with a capped provider account in the test stack and a catalog
+ * model routed to it, plus a model whose primary route is broken, for failover.
+ */
+final class Vendors {
+    static final String KEY = "vendor-key";
+    /** Each vendor account's cluster-wide cap on tasks in flight. */
+    static final int CAP = 2;
+    static final int STALL_MS = 3_000;
+    static final String REQUEST_TIMEOUT = "1500ms";
+    static final String SYNC_REQUEST_TIMEOUT = "4s";
+    static final String REPLICATE_SECRET = ReplicateEmulator.newWebhookSecret();
+    static final String FAILOVER_MODEL = "failover-text";
+
+    /** A vendor as the tests see it: its catalog model, its emulator, and how its tasks are counted. */
+    record Vendor(String name, String model, VendorEmulator emulator, boolean idempotent, boolean async,
+                  boolean files, boolean webhooks, String input) {
+        /** The marker the emulator counts this generation's tasks by. */
+        String marker(String generationId, String text) {
+            return idempotent ? generationId : text;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    final OpenAiEmulator openai;
+    final ReplicateEmulator replicate;
+    final FalEmulator fal;
+    final SmmPanelEmulator smm;
+    final KlingStyleEmulator kling;
+    final List<Vendor> all;
+
+    Vendors(GenqStackEmulator generic) throws IOException {
+        openai = started(new OpenAiEmulator(0, 300));
+        openai.stallFor(STALL_MS + 3_000);
+        replicate = started(new ReplicateEmulator(0, 300));
+        replicate.webhookSecret(KEY, REPLICATE_SECRET);
+        fal = started(new FalEmulator(0, 300));
+        fal.signWebhooks();
+        smm = started(new SmmPanelEmulator(0, 300));
+        kling = started(new KlingStyleEmulator(0, 300));
+        all = List.of(
+            new Vendor("generic", "generic-image", generic.emulator(), true, true, true, true, "prompt"),
+            new Vendor("openai", "oa-image", openai, false, false, true, false, "prompt"),
+            new Vendor("replicate", "rep-video", replicate, false, true, true, true, "prompt"),
+            new Vendor("fal", "fal-image", fal, false, true, true, true, "prompt"),
+            new Vendor("smm", "smm-views", smm, false, true, false, false, "link"),
+            new Vendor("kling", "kling-video", kling, false, true, true, false, "prompt"));
+    }
+
+    /** The default emulator of the stack, seen as one more vendor. */
+    interface GenqStackEmulator {
+        VendorEmulator emulator();
+    }
+
+    private static <E extends VendorEmulator> E started(E emulator) {
+        emulator.acceptKey(KEY);
+        emulator.stallFor(STALL_MS);
+        Shutdown.register(emulator);
+        return emulator;
+    }
+
+    /** The provider accounts, as configuration. */
+    void configure(Map<String, Object> p, String brokenBaseUrl) {
+        account(p, "openai", "openai", openai.baseUrl());
+        p.put("genq.providers.openai.request-timeout", SYNC_REQUEST_TIMEOUT); // the answer is the finished image
+        account(p, "replicate", "replicate", replicate.baseUrl());
+        p.put("genq.providers.replicate.webhook-secret", REPLICATE_SECRET);
+        account(p, "fal", "fal", fal.baseUrl());
+        p.put("genq.providers.fal.webhook-jwks-url", fal.jwksUrl());
+        account(p, "smm", "smm", smm.apiUrl());
+        account(p, "kling", "generic", kling.baseUrl());
+        p.put("genq.providers.broken.base-url", brokenBaseUrl);
+        p.put("genq.providers.broken.api-key", "a-key-the-vendor-does-not-know");
+    }
+
+    private static void account(Map<String, Object> p, String name, String type, String baseUrl) {
+        String prefix = "genq.providers." + name + ".";
+        p.put(prefix + "type", type);
+        p.put(prefix + "base-url", baseUrl);
+        p.put(prefix + "api-key", KEY);
+        p.put(prefix + "poll-interval", "200ms");
+        p.put(prefix + "request-timeout", REQUEST_TIMEOUT);
+        p.put(prefix + "max-concurrency", CAP);
+    }
+
+    /** The catalog models routed to each vendor, appended to {@code models}. */
+    static void addModels(ArrayNode models, ObjectMapper json) {
+        model(models, "oa-image", "image", 10, "n").putArray("routes").addObject().put("provider", "openai").put("model", "gpt-image-1");
+        model(models, "rep-video", "video", 30, null).putArray("routes").addObject().put("provider", "replicate").put("model", "genq/video-model");
+        model(models, "fal-image", "image", 10, null).putArray("routes").addObject().put("provider", "fal").put("model", "fal-ai/flux/dev");
+        ObjectNode smm = model(models, "smm-views", "order", 1, "quantity");
+        smm.putArray("routes").addObject().put("provider", "smm").put("model", "1042");
+        ((ObjectNode) smm.get("inputs")).remove("prompt");
+        ((ObjectNode) smm.get("inputs")).putObject("link").put("type", "string").put("required", true);
+        ((ObjectNode) smm.get("inputs")).putObject("quantity").put("type", "integer").put("min", 10).put("max", 1000).put("default", 100);
+        ObjectNode kling = model(models, "kling-video", "video", 30, null);
+        ObjectNode route = kling.putArray("routes").addObject().put("provider", "kling").put("model", "kling-v1");
+        route.set("options", json.valueToTree(KlingStyleEmulator.ROUTE_OPTIONS));
+        ObjectNode failover = model(models, FAILOVER_MODEL, "text", 1, null);
+        failover.putArray("routes").add(json.createObjectNode().put("provider", "broken")).add(json.createObjectNode().put("provider", "emulator"));
+    }
+
+    private static ObjectNode model(ArrayNode models, String id, String kind, long coins, String unitsFrom) {
+        ObjectNode model = models.addObject().put("id", id).put("kind", kind).put("coinsPerUnit", coins);
+        if (unitsFrom != null) {
+            model.put("unitsFrom", unitsFrom);
+        }
+        ObjectNode inputs = model.putObject("inputs");
+        inputs.putObject("prompt").put("type", "string").put("required", true);
+        if ("n".equals(unitsFrom)) {
+            inputs.putObject("n").put("type", "integer").put("min", 1).put("max", 4).put("default", 1);
+        }
+        return model;
+    }
+}
