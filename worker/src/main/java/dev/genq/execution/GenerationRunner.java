@@ -114,7 +114,9 @@ public class GenerationRunner implements GenerationExecutor {
         ProviderException last = null;
         for (int i = first; i < targets.size(); i++) {
             Routes.Target target = targets.get(i);
-            if (i > first && !(routes.allow(target) && limits.tryAcquireTask(target.account().config(), running.id()))) {
+            if (i > first && !(routes.allow(target) && limits.tryAcquireTask(target.account().config(), running.id())
+                && limits.tryCall(target.account().config()))) {
+                limits.releaseTask(target.account().config(), running.id());
                 continue;
             }
             try {

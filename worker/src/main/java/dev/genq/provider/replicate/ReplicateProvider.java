@@ -105,7 +105,12 @@ public final class ReplicateProvider implements Provider {
             throw WebhookWindow.rejected("webhook headers missing");
         }
         String secret = http.account().getWebhookSecret();
-        byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+        } catch (IllegalArgumentException e) {
+            throw WebhookWindow.rejected("the account's webhook-secret is not a whsec_ signing secret");
+        }
         byte[] expected = Crypto.hmac("HmacSHA256", key, (id + "." + timestamp.trim() + "." + body).getBytes(StandardCharsets.UTF_8));
         boolean matched = false;
         for (String entry : signatures.trim().split(" ")) {
