@@ -60,6 +60,9 @@ class VendorFaultsTest extends EndToEndTest {
                 cases.add(new Case(v, "wrong content type", "[ctype=text/html]", Outcome.FAILS, "output_wrong_type", 1, null));
                 cases.add(new Case(v, "oversized output", "[bytes=" + (GenqStack.MAX_OUTPUT_BYTES + 1) + "]", Outcome.FAILS, "output_too_large", 1, null));
             }
+            if (v.files() && v.async()) { // synchronous OpenAI hands the images over in its answer
+                cases.add(new Case(v, "output link already expired", "[expired]", Outcome.FAILS, "output_download_failed", 1, null));
+            }
             if (v.webhooks()) {
                 cases.add(new Case(v, "webhook with a bad signature", "[webhook-badsig] [latency=500]", Outcome.SUCCEEDS, null, 1, "401"));
                 cases.add(new Case(v, "webhook replayed", "[webhook-replay] [latency=500]", Outcome.SUCCEEDS, null, 1, "202,202"));
