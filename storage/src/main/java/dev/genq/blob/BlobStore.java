@@ -65,42 +65,39 @@ public class BlobStore {
             throw new InterruptedIOException("interrupted while waiting to upload " + key);
         }
         try {
-            if (lengthBytes >= 0 && lengthBytes <= config.getPartSizeBytes()) {
-                s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType), RequestBody.fromInputStream(content, lengthBytes));
-                return lengthBytes;
+            // Bytes go to S3 from a buffer, never straight from the vendor's stream: the S3 client can
+            // then resend what it must retry, where a half-read stream cannot be rewound.
+            boolean fitsOnePart = lengthBytes >= 0 && lengthBytes <= config.getPartSizeBytes();
+            byte[] part = new byte[fitsOnePart ? (int) lengthBytes : config.getPartSizeBytes()];
+            int filled = content.readNBytes(part, 0, part.length);
+            if (filled > config.getMaxObjectBytes()) {
+                throw new ObjectTooLargeException(filled, config.getMaxObjectBytes());
             }
-            return putInParts(key, content, contentType);
+            if (fitsOnePart || filled < part.length) {
+                s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType), fromBuffer(part, filled));
+                return filled;
+            }
+            return putInParts(key, content, contentType, part, filled);
         } finally {
             uploads.release();
         }
     }
 
-    private long putInParts(String key, InputStream content, String contentType) throws IOException {
-        byte[] part = new byte[config.getPartSizeBytes()];
-        int filled = content.readNBytes(part, 0, part.length);
-        if (filled > config.getMaxObjectBytes()) {
-            throw new ObjectTooLargeException(filled, config.getMaxObjectBytes());
-        }
-        if (filled < part.length) { // it fits in one part after all
-            s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType),
-                RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, filled), filled));
-            return filled;
-        }
+    /** A multipart upload whose first part is already in {@code part}; aborted if anything fails. */
+    private long putInParts(String key, InputStream content, String contentType, byte[] part, int firstFilled) throws IOException {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(config.getBucket()).key(key).contentType(contentType)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             long size = 0;
-            while (filled > 0) {
+            for (int filled = firstFilled; filled > 0; filled = content.readNBytes(part, 0, part.length)) {
                 size += filled;
                 if (size > config.getMaxObjectBytes()) {
                     throw new ObjectTooLargeException(size, config.getMaxObjectBytes());
                 }
                 int number = parts.size() + 1;
-                int length = filled;
                 String eTag = s3.uploadPart(b -> b.bucket(config.getBucket()).key(key).uploadId(uploadId).partNumber(number),
-                    RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, length), length)).eTag();
+                    fromBuffer(part, filled)).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
-                filled = content.readNBytes(part, 0, part.length);
             }
             s3.completeMultipartUpload(b -> b.bucket(config.getBucket()).key(key).uploadId(uploadId)
                 .multipartUpload(u -> u.parts(parts)));
@@ -109,6 +106,10 @@ public class BlobStore {
             abortQuietly(key, uploadId);
             throw e;
         }
+    }
+
+    private static RequestBody fromBuffer(byte[] buffer, int length) {
+        return RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length);
     }
 
     private void abortQuietly(String key, String uploadId) {

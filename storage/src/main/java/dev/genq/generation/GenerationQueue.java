@@ -1,32 +1,98 @@
 package dev.genq.generation;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jobrunr.scheduling.JobBuilder;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands generations to JobRunr; the job id is the generation id, so a job exists at most once. */
+/**
+ * Hands generations to JobRunr; the job id is the generation id, so a job exists at most once.
+ *
+ * <p>New generations are enqueued in batches by one background thread ({@link #enqueueSoon}): a
+ * submit's commit then never waits for JobRunr, and above all never asks the pool for a second
+ * connection while its own is still held (which, with as many concurrent submits as the pool has
+ * connections, deadlocks them all). A generation whose enqueue is lost (a crash before the flush)
+ * is QUEUED without a job, and the scheduler's requeuer gives it one.
+ */
 @Singleton
 public class GenerationQueue {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationQueue.class);
+    private static final int BATCH = 500;
     private final JobRequestScheduler scheduler;
+    private final LinkedBlockingQueue<UUID> pending = new LinkedBlockingQueue<>();
+    private final Thread flusher;
+    private volatile boolean running = true;
 
     public GenerationQueue(JobRequestScheduler scheduler) {
         this.scheduler = scheduler;
+        this.flusher = Thread.ofVirtual().name("genq-enqueue").start(this::flushUntilStopped);
+    }
+
+    /** Enqueues in the background, batched with other submits; never blocks and never throws. */
+    public void enqueueSoon(UUID generationId) {
+        pending.add(generationId);
     }
 
     /**
-     * Enqueues after the generation's transaction committed. A failure is logged, not thrown: the
-     * generation is paid for and QUEUED, and the scheduler re-enqueues generations without a job.
+     * Enqueues now. A failure is logged, not thrown: the generation is paid for and QUEUED, and the
+     * scheduler re-enqueues generations without a job.
      */
     public boolean enqueue(UUID generationId) {
         try {
-            scheduler.enqueue(generationId, new RunGeneration(generationId));
+            scheduler.create(job(generationId));
             return true;
         } catch (RuntimeException e) {
             LOG.warn("enqueue of generation {} failed; the scheduler will re-enqueue it: {}", generationId, e.toString());
             return false;
         }
+    }
+
+    private void flushUntilStopped() {
+        List<UUID> batch = new ArrayList<>(BATCH);
+        while (running || !pending.isEmpty()) {
+            try {
+                UUID first = pending.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, BATCH - 1);
+                flush(batch);
+            } catch (InterruptedException e) {
+                running = false;
+            } catch (RuntimeException e) {
+                LOG.warn("enqueueing failed; the scheduler will re-enqueue what was lost: {}", e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** One insert for the batch; if the batch fails (one job already exists, say), each is tried alone. */
+    private void flush(List<UUID> batch) {
+        try {
+            scheduler.create(batch.stream().map(GenerationQueue::job));
+        } catch (RuntimeException e) {
+            LOG.info("a batch of {} enqueues failed ({}); enqueueing them one by one", batch.size(), e.toString());
+            batch.forEach(this::enqueue);
+        }
+    }
+
+    /** The job of a generation: its id is the generation's, so JobRunr keeps at most one. */
+    private static JobBuilder job(UUID generationId) {
+        return JobBuilder.aJob().withId(generationId).withName("Generation " + generationId).withJobRequest(new RunGeneration(generationId));
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        flusher.join(5_000);
     }
 }

@@ -83,7 +83,7 @@ public class Generations {
                 afterCommit(status, () -> {
                     metrics.submitted(generation.model(), generation.priceCoins());
                     publish(generation);
-                    queue.enqueue(generation.id());
+                    queue.enqueueSoon(generation.id());
                 });
                 return null;
             });

@@ -2,7 +2,6 @@ package dev.genq.generation;
 
 import io.micronaut.context.BeanProvider;
 import jakarta.inject.Singleton;
-import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 
 /**
@@ -19,7 +18,6 @@ public class RunGenerationHandler implements JobRequestHandler<RunGeneration> {
     }
 
     @Override
-    @Job(name = "Generation %0")
     public void run(RunGeneration request) throws Exception {
         executor.get().execute(request.generationId());
     }

@@ -71,8 +71,8 @@ class OutputStore {
             Thread.currentThread().interrupt();
             throw ProviderException.retryable("worker_interrupted", "the worker stopped during a download");
         } catch (RuntimeException e) {
-            // The S3 client fails this way too when it retries a put whose source stream cannot be
-            // rewound; the next attempt downloads the output again, so it is always worth retrying.
+            // S3 unreachable or refusing after its client's own retries: the next check downloads the
+            // output again, so it is always worth retrying.
             throw ProviderException.retryable("storage_unavailable", "storing output " + index + " failed: " + e);
         }
     }

@@ -65,7 +65,7 @@ class TaskOutcomes {
     /** A check or a finish that failed: retryable means ask again later, permanent means refund. */
     void checkFailed(Generation running, Providers.Account account, ProviderException e) {
         if (e.retryable()) {
-            LOG.info("checking generation {} failed ({}); checking again later", running.id(), e.code());
+            LOG.info("checking generation {} failed ({}: {}); checking again later", running.id(), e.code(), e.getMessage());
             checkAgainLater(running, account);
         } else {
             fail(running, account, e);

@@ -37,6 +37,17 @@ public final class TestServices {
         return postgres;
     }
 
+    /** One more database, on the server {@link #postgres()} uses, dropped at exit: for programs that need several. */
+    public static synchronized Postgres anotherDatabase() {
+        Postgres first = postgres();
+        String server = first.jdbcUrl().substring(0, first.jdbcUrl().lastIndexOf('/') + 1);
+        try {
+            return freshDatabase(server, first.user(), first.password(), first.origin());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create another database on " + server, e);
+        }
+    }
+
     public static synchronized Redis redis() {
         if (redis == null) {
             redis = resolveRedis();
