@@ -65,8 +65,8 @@ final class PgFloor {
             "UPDATE floor_job SET state = 1 WHERE id IN (SELECT id FROM floor_job WHERE state = 0 ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id")) {
             while (claimed < jobs) {
                 room.acquire();
-                int want = 1 + room.drainPermits();
-                want = Math.min(want, BATCH);
+                int free = 1 + room.drainPermits();
+                int want = Math.min(free, BATCH);
                 take.setInt(1, want);
                 int got = 0;
                 try (ResultSet rs = take.executeQuery()) {
@@ -82,7 +82,7 @@ final class PgFloor {
                     }
                 }
                 claimed += got;
-                room.release(want - got); // the room this batch did not fill
+                room.release(free - got); // the room this batch did not fill
                 if (got == 0) {
                     Thread.sleep(10);
                 }
