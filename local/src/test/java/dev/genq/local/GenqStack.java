@@ -53,17 +53,8 @@ final class GenqStack {
         emulator.acceptKey(CAPPED_KEY);
         emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET);
         properties = new java.util.HashMap<>(wiring.properties());
-        vendors = new Vendors(() -> emulator);
-        emulator.acceptKey(Vendors.KEY); // the generic vendor of the fault matrix
-        vendors.configure(properties, emulator.baseUrl());
-        properties.put("genq.providers.generic.base-url", emulator.baseUrl());
-        properties.put("genq.providers.generic.api-key", Vendors.KEY);
-        properties.put("genq.providers.generic.poll-interval", "200ms");
-        properties.put("genq.providers.generic.request-timeout", Vendors.REQUEST_TIMEOUT);
-        properties.put("genq.providers.generic.max-concurrency", Vendors.CAP);
-        properties.put("genq.providers.generic.webhook-secret", Wiring.EMULATOR_WEBHOOK_SECRET);
-        emulator.webhookSecret(Vendors.KEY, Wiring.EMULATOR_WEBHOOK_SECRET);
-        emulator.stallFor(Vendors.STALL_MS);
+        vendors = new Vendors(emulator);
+        vendors.configure(properties);
         properties.put("genq.routing.breaker.minimum-calls", BREAKER_MINIMUM_CALLS);
         properties.put("genq.routing.breaker.failure-ratio", 0.9);
         properties.put("genq.catalog.path", catalogWithCappedModel().toString());

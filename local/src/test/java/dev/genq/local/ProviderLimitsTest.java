@@ -38,9 +38,7 @@ class ProviderLimitsTest extends EndToEndTest {
             List<String> ids = new ArrayList<>();
             for (Vendor vendor : stack.vendors.all) {
                 for (int i = 0; i < 3 * Vendors.CAP; i++) {
-                    String text = "[latency=1200] capped " + vendor.name() + " " + UUID.randomUUID();
-                    ids.add(api.submitted(account, vendor.model(), vendor.input().equals("link")
-                        ? "{\"link\":\"https://t.me/" + text + "\",\"quantity\":10}" : "{\"prompt\":\"" + text + "\"}"));
+                    ids.add(api.submitted(account, vendor.model(), vendor.inputs("[latency=1200] capped " + vendor.name() + " " + UUID.randomUUID())));
                 }
             }
             awaitAllSucceeded(account, ids);

@@ -79,12 +79,9 @@ class VendorFaultsTest extends EndToEndTest {
     static void submitEveryCaseAtOnce() {
         cases().map(a -> (Case) a.get()[0]).parallel().forEach(c -> {
             Api.Account account = api.newAccount(BUDGET);
-            String text = c.directives() + " " + c.vendor().name() + " " + java.util.UUID.randomUUID();
-            String inputs = c.vendor().input().equals("link")
-                ? "{\"link\":\"https://t.me/" + text.replace("\"", "") + "\",\"quantity\":100}"
-                : "{\"prompt\":\"" + text + "\"}";
-            String id = api.submitted(account, c.vendor().model(), inputs);
-            SUBMITTED.put(c, new Submitted(account, id, c.vendor().input().equals("link") ? "https://t.me/" + text : text));
+            String directives = c.directives() + " " + c.vendor().name() + " " + java.util.UUID.randomUUID();
+            String id = api.submitted(account, c.vendor().model(), c.vendor().inputs(directives));
+            SUBMITTED.put(c, new Submitted(account, id, c.vendor().text(directives)));
         });
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genq.devkit.emulator.FalEmulator;
 import dev.genq.devkit.emulator.KlingStyleEmulator;
 import dev.genq.devkit.emulator.OpenAiEmulator;
+import dev.genq.devkit.emulator.ProviderEmulator;
 import dev.genq.devkit.emulator.ReplicateEmulator;
 import dev.genq.devkit.emulator.SmmPanelEmulator;
 import dev.genq.devkit.emulator.VendorEmulator;
@@ -36,6 +37,17 @@ final class Vendors {
             return idempotent ? generationId : text;
         }
 
+        /** What carries {@code directives} to the emulator: the prompt, or an order's link. */
+        String text(String directives) {
+            return input.equals("link") ? "https://t.me/" + directives : directives;
+        }
+
+        /** The JSON inputs of a generation whose prompt (or link) is {@link #text}. */
+        String inputs(String directives) {
+            return input.equals("link")
+                ? "{\"link\":\"" + text(directives) + "\",\"quantity\":100}" : "{\"prompt\":\"" + directives + "\"}";
+        }
+
         @Override
         public String toString() {
             return name;
@@ -49,7 +61,14 @@ final class Vendors {
     final KlingStyleEmulator kling;
     final List<Vendor> all;
 
-    Vendors(GenqStackEmulator generic) throws IOException {
+    private final ProviderEmulator generic;
+
+    /** @param generic the stack's emulator of genq's protocol, one more vendor here under its own key */
+    Vendors(ProviderEmulator generic) throws IOException {
+        this.generic = generic; // closed by the stack that made it
+        generic.acceptKey(KEY);
+        generic.stallFor(STALL_MS);
+        generic.webhookSecret(KEY, Wiring.EMULATOR_WEBHOOK_SECRET);
         openai = started(new OpenAiEmulator(0, 300));
         openai.stallFor(STALL_MS + 3_000);
         replicate = started(new ReplicateEmulator(0, 300));
@@ -59,17 +78,12 @@ final class Vendors {
         smm = started(new SmmPanelEmulator(0, 300));
         kling = started(new KlingStyleEmulator(0, 300));
         all = List.of(
-            new Vendor("generic", "generic-image", generic.emulator(), true, true, true, true, "prompt"),
+            new Vendor("generic", "generic-image", generic, true, true, true, true, "prompt"),
             new Vendor("openai", "oa-image", openai, false, false, true, false, "prompt"),
             new Vendor("replicate", "rep-video", replicate, false, true, true, true, "prompt"),
             new Vendor("fal", "fal-image", fal, false, true, true, true, "prompt"),
             new Vendor("smm", "smm-views", smm, false, true, false, false, "link"),
             new Vendor("kling", "kling-video", kling, false, true, true, false, "prompt"));
-    }
-
-    /** The default emulator of the stack, seen as one more vendor. */
-    interface GenqStackEmulator {
-        VendorEmulator emulator();
     }
 
     private static <E extends VendorEmulator> E started(E emulator) {
@@ -80,7 +94,9 @@ final class Vendors {
     }
 
     /** The provider accounts, as configuration. */
-    void configure(Map<String, Object> p, String brokenBaseUrl) {
+    void configure(Map<String, Object> p) {
+        account(p, "generic", "generic", generic.baseUrl());
+        p.put("genq.providers.generic.webhook-secret", Wiring.EMULATOR_WEBHOOK_SECRET);
         account(p, "openai", "openai", openai.baseUrl());
         p.put("genq.providers.openai.request-timeout", SYNC_REQUEST_TIMEOUT); // the answer is the finished image
         account(p, "replicate", "replicate", replicate.baseUrl());
@@ -89,7 +105,7 @@ final class Vendors {
         p.put("genq.providers.fal.webhook-jwks-url", fal.jwksUrl());
         account(p, "smm", "smm", smm.apiUrl());
         account(p, "kling", "generic", kling.baseUrl());
-        p.put("genq.providers.broken.base-url", brokenBaseUrl);
+        p.put("genq.providers.broken.base-url", generic.baseUrl());
         p.put("genq.providers.broken.api-key", "a-key-the-vendor-does-not-know");
     }
 

@@ -112,8 +112,4 @@ public final class VendorHttp {
         JsonNode value = node == null ? null : node.get(field);
         return value == null || value.isNull() ? null : value.asText();
     }
-
-    public static JsonNode tree(Object value) {
-        return JSON.valueToTree(value);
-    }
 }

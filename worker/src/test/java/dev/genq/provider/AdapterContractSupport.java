@@ -12,34 +12,69 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * What every adapter promises, run against its vendor's emulator over real HTTP: tasks run to their
  * end, and every failure is classified the same way (retryable or not, the route's fault or the
  * request's, started or not), whatever the wire format.
  */
-public abstract class AdapterContractSupport {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AdapterContractSupport<E extends VendorEmulator> {
     /** Answers held back by {@code [timeout]} arrive well after the adapter's request timeout. */
     static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
     private static final AtomicInteger PROMPTS = new AtomicInteger();
     protected static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
 
-    /** The emulator of this vendor, started once per test class. */
-    protected abstract VendorEmulator emulator();
+    private final ProviderType type;
+    private final String model;
+    private final boolean idempotent;
+    /** The emulator of this vendor, started once per test class, accepting {@link #KEY}. */
+    protected E emulator;
 
-    /** The adapter under test, as {@link Providers} builds it, for an account with this key. */
+    /**
+     * @param model      the vendor-side model the requests name
+     * @param idempotent whether a resent submit finds the first task (the vendor takes an idempotency key)
+     */
+    protected AdapterContractSupport(ProviderType type, String model, boolean idempotent) {
+        this.type = type;
+        this.model = model;
+        this.idempotent = idempotent;
+    }
+
+    protected abstract E newEmulator() throws IOException;
+
+    /** The adapter under test, as {@link Providers} builds it. */
     protected abstract Provider adapter(VendorHttp http);
 
-    protected abstract ProviderType type();
+    @BeforeAll
+    void startEmulator() throws IOException {
+        emulator = newEmulator();
+        emulator.acceptKey(KEY);
+    }
 
-    /** The vendor-side model the requests name. */
-    protected abstract String model();
+    @AfterAll
+    void stopEmulator() {
+        emulator.close();
+    }
 
-    /** Whether a resent submit finds the first task (the vendor takes an idempotency key). */
-    protected abstract boolean idempotent();
+    protected ProviderType type() {
+        return type;
+    }
+
+    protected String model() {
+        return model;
+    }
+
+    protected boolean idempotent() {
+        return idempotent;
+    }
 
     /** Whether the vendor answers a submit with the finished result. */
     protected boolean synchronous() {
@@ -48,7 +83,7 @@ public abstract class AdapterContractSupport {
 
     /** The base URL the account is configured with. */
     protected String baseUrl() {
-        return emulator().baseUrl();
+        return emulator.baseUrl();
     }
 
     /** The marker the emulator counts a request's tasks by. */
@@ -117,7 +152,7 @@ public abstract class AdapterContractSupport {
             ProviderRequest request = request("[latency=400]");
             assertThat(runToEnd(provider(KEY), request)).isInstanceOfSatisfying(TaskState.Done.class,
                 done -> assertThat(done.result().outputs().size() + (done.result().deliveredUnits() == null ? 0 : 1)).isPositive());
-            assertThat(emulator().tasksStarted(marker(request))).isEqualTo(1);
+            assertThat(emulator.tasksStarted(marker(request))).isEqualTo(1);
         }
 
         @Test
@@ -161,7 +196,7 @@ public abstract class AdapterContractSupport {
                 assertThat(e.unstarted()).isTrue();
                 assertThat(e.getMessage()).contains("retry-after=1s");
             });
-            assertThat(emulator().tasksStarted(marker(request))).isZero();
+            assertThat(emulator.tasksStarted(marker(request))).isZero();
         }
 
         @Test
@@ -201,7 +236,7 @@ public abstract class AdapterContractSupport {
 
         @Test
         void aLateAnswerIsResentOnlyWhereTheVendorRecognisesTheResend() throws Exception {
-            emulator().stallFor(REQUEST_TIMEOUT.toMillis() + 1000);
+            emulator.stallFor(REQUEST_TIMEOUT.toMillis() + 1000);
             assertUnknownFate("[timeout=1] [latency=100]");
         }
 
@@ -225,7 +260,7 @@ public abstract class AdapterContractSupport {
                 provider.submit(request);
             }
             Thread.sleep(200);
-            assertThat(emulator().tasksStarted(marker(request))).isEqualTo(1);
+            assertThat(emulator.tasksStarted(marker(request))).isEqualTo(1);
         }
     }
 
@@ -241,7 +276,7 @@ public abstract class AdapterContractSupport {
         Provider provider = provider(KEY);
         Submission submission = provider.submit(request);
         provider.cancel(task(submission, request));
-        assertThat(emulator().cancelled(marker(request))).isTrue();
+        assertThat(emulator.cancelled(marker(request))).isTrue();
     }
 
     @Test

@@ -35,17 +35,6 @@ public record Behaviour(long defaultLatencyMs, Map<String, Integer> directives, 
         return new Behaviour(latencyMs, Map.of(), null);
     }
 
-    /** This behaviour with one more directive, as if the prompt said {@code [name=value]}. */
-    public Behaviour with(String name, int value) {
-        Map<String, Integer> more = new HashMap<>(directives);
-        more.put(name, value);
-        return new Behaviour(defaultLatencyMs, more, contentType);
-    }
-
-    public Behaviour with(String flag) {
-        return with(flag, 1);
-    }
-
     Behaviour withPrompt(String prompt) {
         if (prompt == null) {
             return this;

@@ -93,7 +93,7 @@ public final class FalEmulator extends VendorEmulator {
             return;
         }
         String prompt = input.path("prompt").asText("");
-        Behaviour behaviour = behaviourOf(endpoint, prompt);
+        Behaviour behaviour = behaviourOf(prompt);
         if (refusedBeforeStart(exchange, behaviour, prompt)) {
             return;
         }

@@ -62,7 +62,7 @@ public final class KlingStyleEmulator extends VendorEmulator {
             return;
         }
         String prompt = body.get("prompt").asText();
-        Behaviour behaviour = behaviourOf(body.path("model_name").asText("kling-video"), prompt);
+        Behaviour behaviour = behaviourOf(prompt);
         if (refusedBeforeStart(exchange, behaviour, prompt)) {
             return;
         }

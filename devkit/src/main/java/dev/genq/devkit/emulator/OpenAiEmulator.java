@@ -43,7 +43,7 @@ public final class OpenAiEmulator extends VendorEmulator {
                 return;
             }
             String prompt = body.get("prompt").asText();
-            Behaviour behaviour = behaviourOf(body.path("model").asText(), prompt);
+            Behaviour behaviour = behaviourOf(prompt);
             if (refusedBeforeStart(exchange, behaviour, prompt)) {
                 return;
             }

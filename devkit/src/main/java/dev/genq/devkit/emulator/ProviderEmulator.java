@@ -77,7 +77,7 @@ public final class ProviderEmulator extends VendorEmulator {
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         String marker = key != null ? key : UUID.randomUUID().toString();
         String model = body.path("model").asText();
-        Behaviour behaviour = behaviourOf(model, body.path("input").path("prompt").asText(null));
+        Behaviour behaviour = behaviourOf(body.path("input").path("prompt").asText(null));
         if (refusedBeforeStart(exchange, behaviour, marker)) {
             return;
         }

@@ -78,7 +78,7 @@ public final class ReplicateEmulator extends VendorEmulator {
         }
         String name = model != null ? model : body.path("version").asText();
         String prompt = body.path("input").path("prompt").asText("");
-        Behaviour behaviour = behaviourOf(name, prompt);
+        Behaviour behaviour = behaviourOf(prompt);
         if (refusedBeforeStart(exchange, behaviour, prompt)) {
             return;
         }

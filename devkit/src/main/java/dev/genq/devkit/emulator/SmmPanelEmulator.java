@@ -69,7 +69,7 @@ public final class SmmPanelEmulator extends VendorEmulator {
 
     private void add(HttpExchange exchange, Map<String, String> form) throws IOException {
         String link = form.getOrDefault("link", "");
-        Behaviour behaviour = behaviourOf(form.getOrDefault("service", ""), link);
+        Behaviour behaviour = behaviourOf(link);
         if (refusedBeforeStart(exchange, behaviour, link)) {
             return;
         }

@@ -41,10 +41,10 @@ public abstract class VendorEmulator implements AutoCloseable {
     private final HttpClient webhookClient = HttpClient.newHttpClient();
     private final Map<String, AtomicInteger> activeByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> peakByKey = new ConcurrentHashMap<>();
-    private final Map<String, Behaviour> modelBehaviour = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submitsByMarker = new ConcurrentHashMap<>();
     private final Map<String, List<Task>> tasksByMarker = new ConcurrentHashMap<>();
     private final Map<String, List<Integer>> webhookAnswers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> garbledSoFar = new ConcurrentHashMap<>();
     protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private volatile long stallMs = 4_000;
 
@@ -123,11 +123,6 @@ public abstract class VendorEmulator implements AutoCloseable {
         peakByKey.get(key).set(activeByKey.get(key).get());
     }
 
-    /** Sets how tasks of {@code model} behave unless their prompt says otherwise. */
-    public void behave(String model, Behaviour behaviour) {
-        modelBehaviour.put(model, behaviour);
-    }
-
     /** How long a {@code [timeout]} answer is held back; longer than genq's request timeout for the account. */
     public void stallFor(long ms) {
         stallMs = ms;
@@ -170,9 +165,9 @@ public abstract class VendorEmulator implements AutoCloseable {
         return bytes;
     }
 
-    /** The behaviour of a task of {@code model} whose prompt (or link) is {@code text}. */
-    protected Behaviour behaviourOf(String model, String text) {
-        return modelBehaviour.getOrDefault(model, defaults).withPrompt(text);
+    /** The behaviour of a task whose prompt (or link) is {@code text}. */
+    protected Behaviour behaviourOf(String text) {
+        return defaults.withPrompt(text);
     }
 
     /** The first task made for {@code marker}, if any: vendors with idempotency keys answer with it again. */
@@ -233,8 +228,6 @@ public abstract class VendorEmulator implements AutoCloseable {
         }
         return false;
     }
-
-    private final Map<String, AtomicInteger> garbledSoFar = new ConcurrentHashMap<>();
 
     /**
      * Makes a task: counted for its marker, in flight for its account until its latency has passed,

@@ -1,6 +1,7 @@
 package dev.genq.provider.generic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.infra.Crypto;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderException;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GenericHttpProvider implements Provider {
     private static final Logger LOG = LoggerFactory.getLogger(GenericHttpProvider.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final VendorHttp http;
     private final Clock clock;
 
@@ -109,7 +111,7 @@ public final class GenericHttpProvider implements Provider {
 
     private static JsonNode readTree(String body) throws ProviderException {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            return JSON.readTree(body);
         } catch (java.io.IOException e) {
             throw WebhookWindow.rejected("webhook body is not JSON");
         }

@@ -1,53 +1,27 @@
 package dev.genq.provider.fal;
 
-import dev.genq.devkit.emulator.FalEmulator;
-import dev.genq.devkit.emulator.VendorEmulator;
-import dev.genq.provider.AdapterContractSupport;
-import dev.genq.provider.Provider;
-import dev.genq.provider.ProviderType;
-import dev.genq.provider.VendorHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genq.devkit.emulator.FalEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderType;
 import dev.genq.provider.Submission;
 import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** fal's queue against its emulator: queue positions, results, and the contract. */
-class FalQueueProviderTest extends AdapterContractSupport {
-    private static FalEmulator emulator;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = new FalEmulator(0, 300);
-        emulator.acceptKey(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+class FalQueueProviderTest extends AdapterContractSupport<FalEmulator> {
+    FalQueueProviderTest() {
+        super(ProviderType.fal, "fal-ai/flux/dev", false);
     }
 
     @Override
-    protected VendorEmulator emulator() {
-        return emulator;
-    }
-
-    @Override
-    protected ProviderType type() {
-        return ProviderType.fal;
-    }
-
-    @Override
-    protected String model() {
-        return "fal-ai/flux/dev";
-    }
-
-    @Override
-    protected boolean idempotent() {
-        return false;
+    protected FalEmulator newEmulator() throws IOException {
+        return new FalEmulator(0, 300);
     }
 
     @Override

@@ -3,59 +3,33 @@ package dev.genq.provider.generic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.devkit.emulator.KlingStyleEmulator;
-import dev.genq.devkit.emulator.VendorEmulator;
 import dev.genq.provider.AdapterContractSupport;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderRequest;
 import dev.genq.provider.ProviderType;
 import dev.genq.provider.TaskState;
 import dev.genq.provider.VendorHttp;
+import java.io.IOException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The generic adapter set up from catalog options for a vendor with its own shape (Kling's task
  * envelope): paths, field paths and status values all come from the route, not from code.
  */
-class ConfiguredGenericProviderTest extends AdapterContractSupport {
-    private static KlingStyleEmulator emulator;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = new KlingStyleEmulator(0, 200);
-        emulator.acceptKey(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+class ConfiguredGenericProviderTest extends AdapterContractSupport<KlingStyleEmulator> {
+    ConfiguredGenericProviderTest() {
+        super(ProviderType.generic, "kling-v1", false);
     }
 
     @Override
-    protected VendorEmulator emulator() {
-        return emulator;
+    protected KlingStyleEmulator newEmulator() throws IOException {
+        return new KlingStyleEmulator(0, 200);
     }
 
     @Override
     protected Provider adapter(VendorHttp http) {
         return new GenericHttpProvider(http, clock());
-    }
-
-    @Override
-    protected ProviderType type() {
-        return ProviderType.generic;
-    }
-
-    @Override
-    protected String model() {
-        return "kling-v1";
-    }
-
-    @Override
-    protected boolean idempotent() {
-        return false;
     }
 
     @Override

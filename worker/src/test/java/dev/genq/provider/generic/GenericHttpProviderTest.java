@@ -3,7 +3,6 @@ package dev.genq.provider.generic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.devkit.emulator.ProviderEmulator;
-import dev.genq.devkit.emulator.VendorEmulator;
 import dev.genq.provider.AdapterContractSupport;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderConfig;
@@ -12,49 +11,25 @@ import dev.genq.provider.ProviderType;
 import dev.genq.provider.Submission;
 import dev.genq.provider.TaskState;
 import dev.genq.provider.VendorHttp;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The generic adapter with its defaults: genq's own protocol, with the generation id as Idempotency-Key. */
-class GenericHttpProviderTest extends AdapterContractSupport {
-    private static ProviderEmulator emulator;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = new ProviderEmulator(0, KEY, 200);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+class GenericHttpProviderTest extends AdapterContractSupport<ProviderEmulator> {
+    GenericHttpProviderTest() {
+        super(ProviderType.generic, "emu-image", true);
     }
 
     @Override
-    protected VendorEmulator emulator() {
-        return emulator;
+    protected ProviderEmulator newEmulator() throws IOException {
+        return new ProviderEmulator(0, KEY, 200);
     }
 
     @Override
     protected Provider adapter(VendorHttp http) {
         return new GenericHttpProvider(http, clock());
-    }
-
-    @Override
-    protected ProviderType type() {
-        return ProviderType.generic;
-    }
-
-    @Override
-    protected String model() {
-        return "emu-image";
-    }
-
-    @Override
-    protected boolean idempotent() {
-        return true;
     }
 
     @Override

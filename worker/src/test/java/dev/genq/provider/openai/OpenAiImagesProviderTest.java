@@ -1,55 +1,29 @@
 package dev.genq.provider.openai;
 
-import dev.genq.devkit.emulator.OpenAiEmulator;
-import dev.genq.devkit.emulator.VendorEmulator;
-import dev.genq.provider.AdapterContractSupport;
-import dev.genq.provider.Provider;
-import dev.genq.provider.ProviderType;
-import dev.genq.provider.VendorHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genq.devkit.emulator.OpenAiEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderType;
 import dev.genq.provider.TaskRef;
 import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** OpenAI Images against its emulator: synchronous answers, base64 or links, and the contract. */
-class OpenAiImagesProviderTest extends AdapterContractSupport {
-    private static OpenAiEmulator emulator;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = new OpenAiEmulator(0, 100);
-        emulator.acceptKey(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+class OpenAiImagesProviderTest extends AdapterContractSupport<OpenAiEmulator> {
+    OpenAiImagesProviderTest() {
+        super(ProviderType.openai, "gpt-image-1", false);
     }
 
     @Override
-    protected VendorEmulator emulator() {
-        return emulator;
-    }
-
-    @Override
-    protected ProviderType type() {
-        return ProviderType.openai;
-    }
-
-    @Override
-    protected String model() {
-        return "gpt-image-1";
-    }
-
-    @Override
-    protected boolean idempotent() {
-        return false;
+    protected OpenAiEmulator newEmulator() throws IOException {
+        return new OpenAiEmulator(0, 100);
     }
 
     @Override

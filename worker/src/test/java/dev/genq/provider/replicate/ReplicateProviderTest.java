@@ -1,55 +1,29 @@
 package dev.genq.provider.replicate;
 
-import dev.genq.devkit.emulator.ReplicateEmulator;
-import dev.genq.devkit.emulator.VendorEmulator;
-import dev.genq.provider.AdapterContractSupport;
-import dev.genq.provider.Provider;
-import dev.genq.provider.ProviderType;
-import dev.genq.provider.VendorHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genq.devkit.emulator.ReplicateEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderType;
 import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Replicate predictions against their emulator: models and pinned versions, expiring outputs, and the contract. */
-class ReplicateProviderTest extends AdapterContractSupport {
-    private static ReplicateEmulator emulator;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = new ReplicateEmulator(0, 200);
-        emulator.acceptKey(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+class ReplicateProviderTest extends AdapterContractSupport<ReplicateEmulator> {
+    ReplicateProviderTest() {
+        super(ProviderType.replicate, "black-forest-labs/flux-schnell", false);
     }
 
     @Override
-    protected VendorEmulator emulator() {
-        return emulator;
-    }
-
-    @Override
-    protected ProviderType type() {
-        return ProviderType.replicate;
-    }
-
-    @Override
-    protected String model() {
-        return "black-forest-labs/flux-schnell";
-    }
-
-    @Override
-    protected boolean idempotent() {
-        return false;
+    protected ReplicateEmulator newEmulator() throws IOException {
+        return new ReplicateEmulator(0, 200);
     }
 
     @Override

@@ -1,56 +1,30 @@
 package dev.genq.provider.smm;
 
-import dev.genq.devkit.emulator.SmmPanelEmulator;
-import dev.genq.devkit.emulator.VendorEmulator;
-import dev.genq.provider.AdapterContractSupport;
-import dev.genq.provider.Provider;
-import dev.genq.provider.ProviderType;
-import dev.genq.provider.VendorHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genq.devkit.emulator.SmmPanelEmulator;
+import dev.genq.provider.AdapterContractSupport;
+import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderRequest;
+import dev.genq.provider.ProviderType;
 import dev.genq.provider.TaskState;
+import dev.genq.provider.VendorHttp;
+import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** An SMM panel (API v2) against its emulator: orders, Partial with remains, refusals, and the contract. */
-class SmmPanelProviderTest extends AdapterContractSupport {
-    private static SmmPanelEmulator emulator;
-
-    @BeforeAll
-    static void start() throws Exception {
-        emulator = new SmmPanelEmulator(0, 200);
-        emulator.acceptKey(KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        emulator.close();
+class SmmPanelProviderTest extends AdapterContractSupport<SmmPanelEmulator> {
+    SmmPanelProviderTest() {
+        super(ProviderType.smm, "1042", false);
     }
 
     @Override
-    protected VendorEmulator emulator() {
-        return emulator;
-    }
-
-    @Override
-    protected ProviderType type() {
-        return ProviderType.smm;
-    }
-
-    @Override
-    protected String model() {
-        return "1042";
-    }
-
-    @Override
-    protected boolean idempotent() {
-        return false;
+    protected SmmPanelEmulator newEmulator() throws IOException {
+        return new SmmPanelEmulator(0, 200);
     }
 
     @Override
