@@ -1,13 +1,18 @@
 package dev.genq.provider;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The freshness rule every signed webhook obeys: older (or further ahead) than five minutes is refused. */
+/**
+ * What every vendor's webhook check shares: the freshness rule (older, or further ahead, than five
+ * minutes is refused), reading the task id from the body, and the one refusal they all throw.
+ */
 public final class WebhookWindow {
     /** Long enough for a vendor's delivery delays, short enough that a captured delivery is soon useless. */
     public static final Duration MAX_AGE = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private WebhookWindow() {
     }
@@ -23,6 +28,20 @@ public final class WebhookWindow {
             // not a timestamp: not from the vendor
         }
         throw rejected("webhook timestamp missing or outside the " + MAX_AGE.toMinutes() + "-minute window");
+    }
+
+    /** The text field {@code field} of a webhook's JSON body; a body without it, or not JSON, is refused. */
+    public static String bodyField(String body, String field) throws ProviderException {
+        String value;
+        try {
+            value = VendorHttp.text(JSON.readTree(body), field);
+        } catch (java.io.IOException e) {
+            throw rejected("webhook body is not JSON");
+        }
+        if (value == null || value.isBlank()) {
+            throw rejected("webhook body names no " + field);
+        }
+        return value;
     }
 
     public static ProviderException rejected(String why) {

@@ -1,7 +1,6 @@
 package dev.genq.provider.fal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderRequest;
@@ -14,7 +13,6 @@ import dev.genq.provider.WebhookWindow;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.uri.UriBuilder;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FalQueueProvider implements Provider {
     private static final Logger LOG = LoggerFactory.getLogger(FalQueueProvider.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final VendorHttp http;
     private final FalWebhookKeys keys;
     private final Clock clock;
@@ -106,13 +103,8 @@ public final class FalQueueProvider implements Provider {
         if (!keys.verify(http.account().getWebhookJwksUrl(), requestId, userId, timestamp.trim(), body, signature)) {
             throw WebhookWindow.rejected("webhook signature wrong");
         }
-        try {
-            String bodyRequestId = VendorHttp.text(JSON.readTree(body), "request_id");
-            if (!requestId.equals(bodyRequestId)) {
-                throw WebhookWindow.rejected("webhook body is about another request");
-            }
-        } catch (IOException e) {
-            throw WebhookWindow.rejected("webhook body is not JSON");
+        if (!requestId.equals(WebhookWindow.bodyField(body, "request_id"))) {
+            throw WebhookWindow.rejected("webhook body is about another request");
         }
         return requestId;
     }

@@ -1,7 +1,6 @@
 package dev.genq.provider.generic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.infra.Crypto;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderException;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GenericHttpProvider implements Provider {
     private static final Logger LOG = LoggerFactory.getLogger(GenericHttpProvider.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final VendorHttp http;
     private final Clock clock;
 
@@ -102,19 +100,7 @@ public final class GenericHttpProvider implements Provider {
             Crypto.hmac("HmacSHA256", http.account().getWebhookSecret(), timestamp.trim() + "." + body), signature.substring(3))) {
             throw WebhookWindow.rejected("webhook signature missing or wrong");
         }
-        String id = VendorHttp.text(readTree(body), "id");
-        if (id == null || id.isBlank()) {
-            throw WebhookWindow.rejected("webhook names no task id");
-        }
-        return id;
-    }
-
-    private static JsonNode readTree(String body) throws ProviderException {
-        try {
-            return JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            throw WebhookWindow.rejected("webhook body is not JSON");
-        }
+        return WebhookWindow.bodyField(body, "id");
     }
 
     private static TaskState stateOf(GenericSpec spec, JsonNode task) throws ProviderException {

@@ -1,7 +1,6 @@
 package dev.genq.provider.replicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.infra.Crypto;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderException;
@@ -13,7 +12,6 @@ import dev.genq.provider.TaskState;
 import dev.genq.provider.VendorHttp;
 import dev.genq.provider.WebhookWindow;
 import io.micronaut.http.HttpRequest;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicateProvider implements Provider {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicateProvider.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final VendorHttp http;
     private final Clock clock;
 
@@ -121,15 +118,7 @@ public final class ReplicateProvider implements Provider {
         if (!matched) {
             throw WebhookWindow.rejected("webhook signature wrong");
         }
-        try {
-            String predictionId = VendorHttp.text(JSON.readTree(body), "id");
-            if (predictionId == null) {
-                throw WebhookWindow.rejected("webhook names no prediction");
-            }
-            return predictionId;
-        } catch (IOException e) {
-            throw WebhookWindow.rejected("webhook body is not JSON");
-        }
+        return WebhookWindow.bodyField(body, "id");
     }
 
     private static TaskState stateOf(JsonNode prediction) {
