@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--out bench-results.md]}
+ * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--systems floor,defaults,tuned,genq]
+ * [--output-kb 2]
+ * [--out bench-results.md]}
  *
  * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned and
  * genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
@@ -31,6 +33,8 @@ public final class Benchmark {
         int jobs = Integer.parseInt(options.getOrDefault("jobs", "2000"));
         int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "2000"));
+        int outputBytes = (int) (Double.parseDouble(options.getOrDefault("output-kb", "2")) * 1024);
+        List<String> systems = List.of(options.getOrDefault("systems", "floor,defaults,tuned,genq").split(","));
         Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
         Postgres first = TestServices.postgres();
         Redis redis = TestServices.redis();
@@ -39,10 +43,18 @@ public final class Benchmark {
         List<Result> results = new ArrayList<>();
         for (int latency : latencies) {
             long ms = latency * 1000L;
-            results.add(report(PgFloor.run(TestServices.anotherDatabase(), jobs, ms, concurrency)));
-            results.add(report(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, false)));
-            results.add(report(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, true)));
-            results.add(report(GenqEndToEnd.run(TestServices.anotherDatabase(), redis, s3, jobs, ms, clients)));
+            if (systems.contains("floor")) {
+                results.add(report(PgFloor.run(TestServices.anotherDatabase(), jobs, ms, concurrency)));
+            }
+            if (systems.contains("defaults")) {
+                results.add(report(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, false)));
+            }
+            if (systems.contains("tuned")) {
+                results.add(report(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, true)));
+            }
+            if (systems.contains("genq")) {
+                results.add(report(GenqEndToEnd.run(TestServices.anotherDatabase(), redis, s3, jobs, ms, clients, outputBytes)));
+            }
         }
         String table = markdown(results, String.join(" ", args));
         Files.writeString(out, table);

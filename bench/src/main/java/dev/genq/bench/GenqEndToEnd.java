@@ -40,7 +40,7 @@ final class GenqEndToEnd {
     private GenqEndToEnd() {
     }
 
-    static Result run(Postgres db, Redis redis, S3 s3, int jobs, long latencyMs, int clients) throws Exception {
+    static Result run(Postgres db, Redis redis, S3 s3, int jobs, long latencyMs, int clients, int outputBytes) throws Exception {
         Class.forName(CountingDriver.class.getName());
         int port = TestServices.freePort();
         try (ProviderEmulator emulator = new ProviderEmulator(0, "bench-emulator-key", latencyMs)) {
@@ -49,7 +49,7 @@ final class GenqEndToEnd {
                 ADMIN_KEY, port, TestServices.freePort(), "bench-dashboard").properties());
             properties.put("datasources.default.driver-class-name", CountingDriver.class.getName());
             properties.put("genq.s3.bucket", "genq-bench");
-            properties.put("genq.providers.emulator.poll-interval", "250ms");
+            properties.put("genq.providers.emulator.webhook-poll-interval", "30s"); // the default: webhooks finish tasks
             try (ApplicationContext genq = Application.startManaged(Application.ALL_ROLES, properties);
                  Connection stats = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
                 HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -68,7 +68,8 @@ final class GenqEndToEnd {
                                 long t0 = System.nanoTime();
                                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/generations"))
                                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"bench " + i + "\"}}"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"bench " + i
+                                        + " [bytes=" + outputBytes + "]\"}}"))
                                     .build(), HttpResponse.BodyHandlers.ofString());
                                 submitMs[i] = (System.nanoTime() - t0) / 1_000_000;
                                 if (r.statusCode() != 202) {
@@ -88,6 +89,7 @@ final class GenqEndToEnd {
                     throw new IllegalStateException("the ledger does not balance after the run: " + genq.getBean(LedgerAudit.class).discrepancies());
                 }
                 Percentiles submits = new Percentiles(submitMs);
+                StatusPolls status = statusPolls(stats, port, key);
                 return new Result("genq end to end", (int) (latencyMs / 1000), t.succeeded(), t.seconds())
                     .with("failed or refused", Long.toString(t.failed() + refused.get()))
                     .with("submits/s over HTTP (" + clients + " clients)", String.format("%.0f", jobs / submitSeconds))
@@ -96,9 +98,58 @@ final class GenqEndToEnd {
                     .with("submit→done p50/p95/p99", t.toDone().summary(50, 95, 99))
                     .with("SQL statements per generation", String.format("%.1f", (double) statements / jobs))
                     .with("commits per generation", String.format("%.1f", (double) commits / jobs))
-                    .with("resident memory (this process, all roles)", rssMb() + " MB");
+                    .with("resident memory (this process, all roles)", rssMb() + " MB")
+                    .with("status polls/s (second process, " + STATUS_CONNECTIONS + " connections, " + STATUS_SECONDS + " s)", status.perSecond())
+                    .with("status poll p50/p99", status.latency())
+                    .with("status polls answered 304", status.notModified())
+                    .with("SQL statements during polling (idle window of equal length)", status.statements());
             }
         }
+    }
+
+    private static final int STATUS_CONNECTIONS = 32;
+    private static final int STATUS_SECONDS = 10;
+    private static final long STATUS_MAX_REQUESTS = 1_000_000;
+
+    private record StatusPolls(String perSecond, String latency, String notModified, String statements) {
+    }
+
+    /**
+     * Polls the statuses of up to 200 finished generations from a second JVM for a bounded time and
+     * request count, after an idle window of the same length; PostgreSQL statements are counted in
+     * both, so what polling adds to genq's background work (JobRunr's and the poller's own polls) shows.
+     */
+    private static StatusPolls statusPolls(Connection stats, int port, String key) throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (Statement s = stats.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM generation WHERE status = 'SUCCEEDED' LIMIT 200")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        long idleBefore = CountingDriver.statements();
+        Thread.sleep(STATUS_SECONDS * 1000L);
+        long idle = CountingDriver.statements() - idleBefore;
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process load = new ProcessBuilder(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+            StatusLoad.class.getName(), "127.0.0.1", Integer.toString(port), key, Integer.toString(STATUS_SECONDS),
+            Integer.toString(STATUS_CONNECTIONS), Long.toString(STATUS_MAX_REQUESTS), String.join(",", ids))
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        long pollingBefore = CountingDriver.statements();
+        String line = new String(load.getInputStream().readAllBytes()).trim();
+        long polling = CountingDriver.statements() - pollingBefore;
+        if (load.waitFor() != 0 || line.isEmpty()) {
+            throw new IllegalStateException("the status load process failed: " + line);
+        }
+        String[] f = line.split(" ");
+        long requests = Long.parseLong(f[0]);
+        if (Long.parseLong(f[5]) > 0) {
+            throw new IllegalStateException(f[5] + " status polls failed");
+        }
+        return new StatusPolls(String.format("%.0f", requests / Double.parseDouble(f[1])),
+            String.format("%.1f / %.1f ms", Long.parseLong(f[2]) / 1000.0, Long.parseLong(f[3]) / 1000.0),
+            String.format("%.0f%%", 100.0 * Long.parseLong(f[4]) / Math.max(1, requests)),
+            polling + " (" + idle + ")");
     }
 
     private record Timings(int succeeded, int failed, double seconds, Percentiles toStart, Percentiles toDone) {

@@ -25,6 +25,7 @@ public record Wiring(Postgres postgres, Redis redis, S3 s3, String emulatorUrl, 
         p.put("genq.providers.emulator.base-url", emulatorUrl);
         p.put("genq.providers.emulator.api-key", emulatorKey);
         p.put("genq.providers.emulator.poll-interval", "200ms");
+        p.put("genq.providers.emulator.webhook-poll-interval", "5s");
         p.put("genq.providers.emulator.webhook-secret", EMULATOR_WEBHOOK_SECRET);
         p.put("genq.worker.webhook-base-url", "http://127.0.0.1:" + httpPort);
         p.put("genq.admin.api-key", adminKey);

@@ -61,6 +61,7 @@ final class GenqStack {
         properties.put("genq.providers.emulator-capped.base-url", emulator.baseUrl());
         properties.put("genq.providers.emulator-capped.api-key", CAPPED_KEY);
         properties.put("genq.providers.emulator-capped.poll-interval", "200ms");
+        properties.put("genq.providers.emulator-capped.webhook-poll-interval", "1s");
         properties.put("genq.providers.emulator-capped.max-concurrency", CAPPED_CONCURRENCY);
         properties.put("genq.s3.bucket", "genq-test");
         properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");

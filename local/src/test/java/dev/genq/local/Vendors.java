@@ -115,6 +115,7 @@ final class Vendors {
         p.put(prefix + "base-url", baseUrl);
         p.put(prefix + "api-key", KEY);
         p.put(prefix + "poll-interval", "200ms");
+        p.put(prefix + "webhook-poll-interval", "1s");
         p.put(prefix + "request-timeout", REQUEST_TIMEOUT);
         p.put(prefix + "max-concurrency", CAP);
     }

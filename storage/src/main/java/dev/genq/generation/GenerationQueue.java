@@ -1,12 +1,11 @@
 package dev.genq.generation;
 
+import dev.genq.infra.Batcher;
+import dev.genq.queue.NewWork;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.jobrunr.scheduling.JobBuilder;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.slf4j.Logger;
@@ -26,18 +25,20 @@ public class GenerationQueue {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationQueue.class);
     private static final int BATCH = 500;
     private final JobRequestScheduler scheduler;
-    private final LinkedBlockingQueue<UUID> pending = new LinkedBlockingQueue<>();
-    private final Thread flusher;
-    private volatile boolean running = true;
+    private final NewWork newWork;
+    private final Batcher<UUID> pending;
 
-    public GenerationQueue(JobRequestScheduler scheduler) {
+    public GenerationQueue(JobRequestScheduler scheduler, NewWork newWork) {
         this.scheduler = scheduler;
-        this.flusher = Thread.ofVirtual().name("genq-enqueue").start(this::flushUntilStopped);
+        this.newWork = newWork;
+        this.pending = new Batcher<>("genq-enqueue", BATCH, this::flush);
     }
 
     /** Enqueues in the background, batched with other submits; never blocks and never throws. */
     public void enqueueSoon(UUID generationId) {
-        pending.add(generationId);
+        if (!pending.add(generationId)) {
+            enqueue(generationId); // shutting down: enqueue directly rather than leave it to the requeuer
+        }
     }
 
     /**
@@ -47,6 +48,7 @@ public class GenerationQueue {
     public boolean enqueue(UUID generationId) {
         try {
             scheduler.create(job(generationId));
+            newWork.announce();
             return true;
         } catch (RuntimeException e) {
             LOG.warn("enqueue of generation {} failed; the scheduler will re-enqueue it: {}", generationId, e.toString());
@@ -54,31 +56,11 @@ public class GenerationQueue {
         }
     }
 
-    private void flushUntilStopped() {
-        List<UUID> batch = new ArrayList<>(BATCH);
-        while (running || !pending.isEmpty()) {
-            try {
-                UUID first = pending.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                pending.drainTo(batch, BATCH - 1);
-                flush(batch);
-            } catch (InterruptedException e) {
-                running = false;
-            } catch (RuntimeException e) {
-                LOG.warn("enqueueing failed; the scheduler will re-enqueue what was lost: {}", e.toString());
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
     /** One insert for the batch; if the batch fails (one job already exists, say), each is tried alone. */
     private void flush(List<UUID> batch) {
         try {
             scheduler.create(batch.stream().map(GenerationQueue::job));
+            newWork.announce();
         } catch (RuntimeException e) {
             LOG.info("a batch of {} enqueues failed ({}); enqueueing them one by one", batch.size(), e.toString());
             batch.forEach(this::enqueue);
@@ -91,8 +73,7 @@ public class GenerationQueue {
     }
 
     @PreDestroy
-    void stop() throws InterruptedException {
-        running = false;
-        flusher.join(5_000);
+    void stop() {
+        pending.close();
     }
 }

@@ -83,12 +83,6 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
     @Query("UPDATE generation SET next_check_at = :at WHERE id = :id AND status = 'RUNNING'")
     int scheduleCheck(UUID id, Instant at);
 
-    /** Wakes the check of a vendor task now (a webhook said it changed); returns rows woken. */
-    @Query("""
-        UPDATE generation SET next_check_at = :now
-        WHERE provider = :provider AND provider_task_id = :taskId AND status = 'RUNNING'""")
-    int wake(String provider, String taskId, Instant now);
-
     @Query("SELECT * FROM generation WHERE account_id = :accountId AND status = 'QUEUED' ORDER BY created_at LIMIT :limit")
     List<Generation> findQueued(UUID accountId, int limit);
 }

@@ -9,11 +9,12 @@ import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.TransferReason;
 import dev.genq.ledger.Wallet;
-import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.transaction.TransactionStatus;
 import io.micronaut.transaction.support.TransactionSynchronization;
-import java.sql.SQLException;
+import dev.genq.infra.BatchSql;
+import dev.genq.infra.Batcher;
 import dev.genq.infra.JsonText;
+import jakarta.annotation.PreDestroy;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -34,77 +35,78 @@ import java.util.UUID;
 @Singleton
 public class Generations {
     private final GenerationRepository repository;
+    private final Admissions admissions;
     private final Ledger ledger;
     private final Quotes quotes;
     private final StatusCache cache;
     private final GenerationMetrics metrics;
     private final GenerationQueue queue;
-    private final GenerationConfig config;
     private final TransactionOperations<Connection> tx;
     private final JsonText json;
+    private final BatchSql sql;
     private final Clock clock;
+    private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
 
-    Generations(GenerationRepository repository, Ledger ledger, Quotes quotes, StatusCache cache,
-                GenerationMetrics metrics, GenerationQueue queue, GenerationConfig config,
-                TransactionOperations<Connection> tx, JsonText json, Clock clock) {
+    Generations(GenerationRepository repository, Admissions admissions, Ledger ledger, Quotes quotes, StatusCache cache,
+                GenerationMetrics metrics, GenerationQueue queue,
+                TransactionOperations<Connection> tx, JsonText json, BatchSql sql, Clock clock) {
         this.repository = repository;
+        this.admissions = admissions;
         this.ledger = ledger;
         this.quotes = quotes;
         this.cache = cache;
         this.metrics = metrics;
         this.queue = queue;
-        this.config = config;
         this.tx = tx;
         this.json = json;
+        this.sql = sql;
         this.clock = clock;
     }
 
     /**
-     * Prices, then in one transaction inserts the QUEUED generation and reserves its price; after the
-     * commit, publishes and enqueues. Refusals (funds, blocked account, duplicate) write nothing.
+     * Prices, then inserts the QUEUED generation and reserves its price in one transaction (batched
+     * with concurrent submits, or the caller's own when it has one); after the commit, publishes and
+     * enqueues. Refusals (funds, blocked account, duplicate) write nothing.
      */
     public GenerationView submit(UUID accountId, String model, Map<String, Object> inputs, UUID quoteId) {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
-        Instant now = now();
         Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(), json.write(priced.inputs()),
-            priced.units(), priced.priceCoins(), priced.priceVersion(), quoteId, priced.dedupeKey(), now);
-        try {
-            tx.executeWrite(status -> {
-                repository.save(generation);
-                LedgerResult reserved = ledger.reserve(generation.id(), accountId, generation.priceCoins(),
-                    now.plus(config.getReservationTtl()));
-                switch (reserved) {
-                    case OK -> { }
-                    case INSUFFICIENT_FUNDS -> throw new GenqException(ErrorCode.INSUFFICIENT_FUNDS, "this costs "
-                        + generation.priceCoins() + " coins and the wallet has " + balanceOf(accountId) + " available");
-                    case ACCOUNT_BLOCKED -> throw blocked();
-                    default -> throw new IllegalStateException("reserving a new generation answered " + reserved);
-                }
-                afterCommit(status, () -> {
-                    metrics.submitted(generation.model(), generation.priceCoins());
-                    publish(generation);
-                    queue.enqueueSoon(generation.id());
-                });
-                return null;
-            });
-        } catch (DataAccessException e) {
-            if (violates(e, "generation_active_target")) {
-                throw new GenqException(ErrorCode.DUPLICATE_ACTIVE,
-                    "this account already has an active " + generation.model() + " generation for the same target");
-            }
-            throw e;
+            priced.units(), priced.priceCoins(), priced.priceVersion(), quoteId, priced.dedupeKey(), now());
+        Optional<? extends TransactionStatus<?>> caller = tx.findTransactionStatus();
+        Admissions.Outcome outcome = caller.isPresent() ? admissions.admitNow(generation) : admissions.admitBatched(generation);
+        switch (outcome) {
+            case ADMITTED -> { }
+            case INSUFFICIENT_FUNDS -> throw new GenqException(ErrorCode.INSUFFICIENT_FUNDS, "this costs "
+                + generation.priceCoins() + " coins and the wallet has " + balanceOf(accountId) + " available");
+            case ACCOUNT_BLOCKED -> throw blocked();
+            case DUPLICATE_ACTIVE -> throw new GenqException(ErrorCode.DUPLICATE_ACTIVE,
+                "this account already has an active " + generation.model() + " generation for the same target");
         }
+        Runnable admitted = () -> {
+            metrics.submitted(generation.model(), generation.priceCoins());
+            publish(generation);
+            queue.enqueueSoon(generation.id());
+        };
+        caller.ifPresentOrElse(status -> afterCommit(status, admitted), admitted);
         return toView(generation);
     }
 
     /** The owner's view of a generation, from Redis when it is there; another account's is not found. */
     public GenerationView view(UUID id, UUID accountId) {
-        Optional<GenerationView> cached = cache.get(id);
-        if (cached.isPresent()) {
-            return owned(cached.get().accountId(), accountId, id, cached.get());
-        }
-        Generation generation = repository.findById(id).orElseThrow(() -> notFound(id));
-        return owned(generation.accountId(), accountId, id, publish(generation));
+        return cache.view(status(id, accountId));
+    }
+
+    public GenerationView viewOf(StatusCache.Entry status) {
+        return cache.view(status);
+    }
+
+    /**
+     * The owner's published status of a generation, from Redis when it is there (no PostgreSQL
+     * statement), else read from PostgreSQL and published; another account's is not found.
+     */
+    public StatusCache.Entry status(UUID id, UUID accountId) {
+        StatusCache.Entry entry = cache.entry(id).orElseGet(() -> cache.entryOf(publish(repository.findById(id).orElseThrow(() -> notFound(id)))));
+        return owned(entry.accountId(), accountId, id, entry);
     }
 
     /** Newest first, strictly after {@code cursor} (the first page when it is {@link HistoryCursor#START}). */
@@ -185,9 +187,32 @@ public class Generations {
         repository.scheduleCheck(running.id(), at);
     }
 
-    /** A vendor said its task changed: check it now. */
-    public boolean wake(String provider, String taskId) {
-        return repository.wake(provider, taskId, now()) > 0;
+    /**
+     * A vendor said its task changed: check it soon. Wakes are written in batches, one statement
+     * for all that arrive together; one lost to a crash only leaves the check to its schedule.
+     */
+    public void wakeSoon(String provider, String taskId) {
+        wakes.add(new TaskKey(provider, taskId));
+    }
+
+    private record TaskKey(String provider, String taskId) {
+    }
+
+    private void wakeAll(List<TaskKey> keys) {
+        Instant now = now();
+        tx.executeWrite(status -> sql.run("""
+            UPDATE generation SET next_check_at = ?
+            WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))""", (a, s) -> {
+            s.setTimestamp(1, java.sql.Timestamp.from(now));
+            s.setArray(2, a.of("text", keys.stream().map(TaskKey::taskId).toList()));
+            s.setArray(3, a.of("text", keys.stream().map(TaskKey::provider).toList()));
+            return s.executeUpdate();
+        }));
+    }
+
+    @PreDestroy
+    void stop() {
+        wakes.close();
     }
 
     /** Progress goes to Redis only: it is advisory and must not cost PostgreSQL writes. */
@@ -280,15 +305,6 @@ public class Generations {
 
     private static GenqException blocked() {
         return new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
-    }
-
-    private static boolean violates(Throwable e, String constraint) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState()) && String.valueOf(sql.getMessage()).contains(constraint)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Thrown inside the success transaction to undo it when the reservation had expired. */

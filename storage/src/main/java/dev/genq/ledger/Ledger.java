@@ -6,9 +6,14 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The only writer of wallets and transfers. Each method joins the caller's transaction (or opens
@@ -21,11 +26,13 @@ import java.util.UUID;
 public class Ledger {
     private final TransferRepository transfers;
     private final WalletRepository wallets;
+    private final ReservationWrites batch;
     private final Clock clock;
 
-    Ledger(TransferRepository transfers, WalletRepository wallets, Clock clock) {
+    Ledger(TransferRepository transfers, WalletRepository wallets, ReservationWrites batch, Clock clock) {
         this.transfers = transfers;
         this.wallets = wallets;
+        this.batch = batch;
         this.clock = clock;
     }
 
@@ -89,15 +96,56 @@ public class Ledger {
     /** Holds {@code amountCoins} of the balance until the reservation is posted or voided. */
     @Transactional
     public LedgerResult reserve(UUID transferId, UUID accountId, long amountCoins, Instant expiresAt) {
-        if (amountCoins < 0) {
-            throw new IllegalArgumentException("amount must not be negative: " + amountCoins);
+        return reserveAll(List.of(new Reservation(transferId, accountId, amountCoins, expiresAt))).getFirst();
+    }
+
+    /**
+     * Reserves for many at once: each answers what {@link #reserve} would have answered had they run
+     * one after another in the order given. Four statements whatever the batch's size: look for
+     * replays, lock the wallets, insert the transfers, add each account's total; so a burst of
+     * submits on one account costs one wallet write, not one each.
+     */
+    @Transactional
+    public List<LedgerResult> reserveAll(List<Reservation> reservations) {
+        if (reservations.stream().map(Reservation::transferId).distinct().count() != reservations.size()) {
+            throw new IllegalArgumentException("a batch of reservations names one transfer twice");
         }
-        Transfer transfer = Transfer.pending(transferId, accountId, SystemAccount.REVENUE.id(), amountCoins, expiresAt);
-        if (wallets.reserveIfNew(accountId, amountCoins, transferId) == 0) {
-            return refusal(transfer, true);
+        Set<UUID> replays = batch.existing(reservations.stream().map(Reservation::transferId).toList());
+        Map<UUID, Wallet> wallets = batch.lockWallets(reservations.stream().map(Reservation::accountId).collect(Collectors.toSet()));
+        Map<UUID, Long> available = new HashMap<>();
+        wallets.forEach((id, w) -> available.put(id, w.balanceCoins()));
+        Map<UUID, Long> totals = new HashMap<>();
+        List<Transfer> accepted = new ArrayList<>();
+        List<LedgerResult> results = new ArrayList<>(reservations.size());
+        for (Reservation r : reservations) {
+            Wallet wallet = wallets.get(r.accountId());
+            LedgerResult result;
+            if (replays.contains(r.transferId())) {
+                result = replayOf(r.transfer());
+            } else if (wallet == null) {
+                throw new IllegalStateException("no wallet for account " + r.accountId());
+            } else if (wallet.blocked()) {
+                result = LedgerResult.ACCOUNT_BLOCKED;
+            } else if (available.get(r.accountId()) < r.amountCoins()) {
+                result = LedgerResult.INSUFFICIENT_FUNDS;
+            } else {
+                available.merge(r.accountId(), -r.amountCoins(), Long::sum);
+                totals.merge(r.accountId(), r.amountCoins(), Long::sum);
+                accepted.add(r.transfer());
+                result = LedgerResult.OK;
+            }
+            results.add(result);
         }
-        insertOrFail(transfer);
-        return LedgerResult.OK;
+        if (!accepted.isEmpty()) {
+            // The wallets are locked, so only a concurrent replay of a transfer can make either step fall short.
+            if (batch.insertPending(accepted).size() != accepted.size()) {
+                throw new IllegalStateException("a reserved transfer was written concurrently; retry to see it");
+            }
+            if (batch.addPending(totals) != totals.size()) {
+                throw new IllegalStateException("a locked wallet refused the reservations it was checked for");
+            }
+        }
+        return results;
     }
 
     /** Captures {@code amountCoins} (at most the reserved amount) and releases the rest. */
@@ -141,20 +189,18 @@ public class Ledger {
 
     private LedgerResult debitWallet(Transfer transfer) {
         if (wallets.debitIfNew(transfer.debitAccountId(), transfer.amountCoins(), transfer.id()) == 0) {
-            return refusal(transfer, false);
+            return refusal(transfer);
         }
         insertOrFail(transfer);
         return LedgerResult.OK;
     }
 
-    /** Why a guarded debit changed no row: the transfer exists, the account is blocked, or funds are short. */
-    private LedgerResult refusal(Transfer attempted, boolean blockedMatters) {
+    /** Why a guarded debit changed no row: the transfer exists, or funds are short. */
+    private LedgerResult refusal(Transfer attempted) {
         if (transfers.findById(attempted.id()).isPresent()) {
             return replayOf(attempted);
         }
-        Wallet wallet = wallets.findById(attempted.debitAccountId())
-            .orElseThrow(() -> new IllegalStateException("no wallet for account " + attempted.debitAccountId()));
-        return blockedMatters && wallet.blocked() ? LedgerResult.ACCOUNT_BLOCKED : LedgerResult.INSUFFICIENT_FUNDS;
+        return LedgerResult.INSUFFICIENT_FUNDS;
     }
 
     private LedgerResult resolve(Transfer pending, TransferKind kind, long amountCoins, TransferReason reason) {

@@ -27,12 +27,6 @@ interface WalletRepository extends GenericRepository<Wallet, UUID> {
     int credit(UUID accountId, long amount);
 
     @Query("""
-        UPDATE wallet SET debits_pending = debits_pending + :amount, updated_at = now()
-        WHERE account_id = :accountId AND NOT blocked AND credits_posted - debits_posted - debits_pending >= :amount
-          AND NOT EXISTS (SELECT 1 FROM ledger_transfer WHERE id = :transferId)""")
-    int reserveIfNew(UUID accountId, long amount, UUID transferId);
-
-    @Query("""
         UPDATE wallet SET debits_posted = debits_posted + :amount, updated_at = now()
         WHERE account_id = :accountId AND credits_posted - debits_posted - debits_pending >= :amount
           AND NOT EXISTS (SELECT 1 FROM ledger_transfer WHERE id = :transferId)""")

@@ -75,6 +75,40 @@ class LedgerTest {
             assertThat(ledger.reserve(id, account, 21, LATER)).isEqualTo(LedgerResult.EXISTS_WITH_DIFFERENT_FIELDS);
             assertThat(wallet(account).reservedCoins()).isEqualTo(20);
         }
+
+        @Test
+        void aBatchAnswersEachAsIfReservedOneAfterAnotherInOrder() {
+            UUID rich = anAccountWith(100);
+            UUID poor = anAccountWith(25);
+            UUID blocked = anAccountWith(50);
+            ledger.block(blocked);
+            UUID replayed = UUID.randomUUID();
+            ledger.reserve(replayed, rich, 10, LATER);
+
+            List<LedgerResult> results = ledger.reserveAll(List.of(
+                new Reservation(UUID.randomUUID(), poor, 20, LATER),
+                new Reservation(UUID.randomUUID(), rich, 40, LATER),
+                new Reservation(UUID.randomUUID(), poor, 10, LATER),   // 5 left: refused
+                new Reservation(replayed, rich, 10, LATER),
+                new Reservation(UUID.randomUUID(), blocked, 1, LATER),
+                new Reservation(UUID.randomUUID(), poor, 5, LATER)));  // still fits after the refusal
+
+            assertThat(results).containsExactly(LedgerResult.OK, LedgerResult.OK, LedgerResult.INSUFFICIENT_FUNDS,
+                LedgerResult.EXISTS, LedgerResult.ACCOUNT_BLOCKED, LedgerResult.OK);
+            assertThat(wallet(rich).reservedCoins()).isEqualTo(50);
+            assertThat(wallet(poor).balanceCoins()).isZero();
+            assertThat(wallet(poor).reservedCoins()).isEqualTo(25);
+            assertThat(wallet(blocked).reservedCoins()).isZero();
+        }
+
+        @Test
+        void aBatchNamingOneTransferTwiceIsABugAndWritesNothing() {
+            UUID account = anAccountWith(50);
+            UUID id = UUID.randomUUID();
+            assertThatThrownBy(() -> ledger.reserveAll(List.of(new Reservation(id, account, 1, LATER), new Reservation(id, account, 1, LATER))))
+                .isInstanceOf(IllegalArgumentException.class);
+            assertThat(wallet(account).reservedCoins()).isZero();
+        }
     }
 
     @Nested
@@ -179,6 +213,24 @@ class LedgerTest {
             assertThat(results).containsOnly(Map.entry(LedgerResult.OK, 10), Map.entry(LedgerResult.INSUFFICIENT_FUNDS, 90));
             assertThat(wallet(account).balanceCoins()).isZero();
             assertThat(wallet(account).reservedCoins()).isEqualTo(10);
+        }
+
+        @Test
+        void concurrentBatchesOverlappingOnAccountsNeverOverdrawOrDeadlock() throws Exception {
+            List<UUID> accounts = List.of(anAccountWith(30), anAccountWith(30), anAccountWith(30));
+            Map<LedgerResult, Integer> results = new ConcurrentHashMap<>();
+
+            inParallel(20, i -> {
+                // each batch touches the accounts in a different order; the wallets are locked in one order all the same
+                List<Reservation> batch = new ArrayList<>();
+                for (int k = 0; k < 6; k++) {
+                    batch.add(new Reservation(UUID.randomUUID(), accounts.get((i + k) % 3), 1, LATER));
+                }
+                ledger.reserveAll(batch).forEach(r -> results.merge(r, 1, Integer::sum));
+            });
+
+            assertThat(results).containsOnly(Map.entry(LedgerResult.OK, 90), Map.entry(LedgerResult.INSUFFICIENT_FUNDS, 30));
+            accounts.forEach(a -> assertThat(wallet(a).balanceCoins()).isZero());
         }
 
         @Test

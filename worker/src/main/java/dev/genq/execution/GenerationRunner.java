@@ -14,6 +14,7 @@ import dev.genq.provider.Submission;
 import dev.genq.provider.TaskState;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -121,11 +122,11 @@ public class GenerationRunner implements GenerationExecutor {
             }
             try {
                 Submission submission = target.account().provider().submit(new ProviderRequest(running.id(), target.vendorModel(),
-                    json.readObject(running.inputs()), running.units(), webhookUrl(target.account()), target.route().options()));
+                    json.readObject(running.inputs()), running.units(), routes.webhookUrl(target.account()), target.route().options()));
                 routes.record(target, true);
                 Instant now = clock.instant();
                 Optional<Generation> recorded = generations.recordTask(running, target.account().name(), submission.taskId(),
-                    now.plus(target.deadline()), now.plus(target.account().config().getPollInterval()));
+                    now.plus(target.deadline()), now.plus(routes.nextCheckAfter(target.account(), Duration.ZERO)));
                 // A task still running was scheduled for its first check by recordTask itself: one write, not two.
                 if (recorded.isPresent() && !(submission.state() instanceof TaskState.Running)) {
                     outcomes.apply(recorded.get(), target.account(), submission.state());
@@ -170,14 +171,5 @@ public class GenerationRunner implements GenerationExecutor {
         }
         LOG.info("generation {} failed after {} attempt(s): {} {}", running.id(), running.attempts(), e.code(), e.getMessage());
         generations.fail(running, e.code(), e.getMessage());
-    }
-
-    /** Where this account's vendor should call back, if webhooks are set up for it. */
-    private String webhookUrl(Providers.Account account) {
-        String base = config.getWebhookBaseUrl();
-        if (base == null || base.isBlank() || !account.provider().webhooksEnabled()) {
-            return null;
-        }
-        return base.replaceAll("/+$", "") + "/webhooks/providers/" + account.name();
     }
 }

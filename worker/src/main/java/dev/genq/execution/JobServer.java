@@ -1,6 +1,7 @@
 package dev.genq.execution;
 
 import dev.genq.generation.Generations;
+import dev.genq.queue.NewWork;
 import dev.genq.queue.QueueConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -15,7 +16,7 @@ import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 
-/** The worker role: a JobRunr background job server on virtual threads, started with the context. */
+/** The worker role: a JobRunr background job server on virtual threads, started with the context and woken by new work. */
 @Factory
 @Requires(env = "worker")
 class JobServer {
@@ -23,17 +24,18 @@ class JobServer {
     @Context
     @Bean(preDestroy = "stop")
     BackgroundJobServer backgroundJobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator,
-                                            QueueConfig config, Generations generations) {
+                                            QueueConfig config, Generations generations, NewWork newWork) {
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
             .usingStandardBackgroundJobServerConfiguration()
             .andPollInterval(config.getPollInterval())
             .andDeleteSucceededJobsAfter(config.getDeleteSucceededAfter())
             .andBackgroundJobServerWorkerPolicy(
                 new DefaultBackgroundJobServerWorkerPolicy(config.getWorkerCount(), BackgroundJobServerThreadType.VirtualThreads));
-        BackgroundJobServer server = new BackgroundJobServer(storage, jsonMapper, activator, configuration);
+        PromptJobServer server = new PromptJobServer(storage, jsonMapper, activator, configuration);
         server.setJobFilters(List.of(new RetryPolicy(config.getRetries(), config.getBackoffSeedSeconds()),
             new FinalFailure(generations, config.getRetries())));
         server.start();
+        newWork.listen(server::wake);
         return server;
     }
 }

@@ -33,9 +33,11 @@ class Routes {
     private final Providers providers;
     private final RouteHealth health;
     private final MeterRegistry metrics;
+    private final WorkerConfig config;
 
-    Routes(Catalog catalog, Providers providers, RouteHealth health, MeterRegistry metrics) {
+    Routes(Catalog catalog, Providers providers, RouteHealth health, MeterRegistry metrics, WorkerConfig config) {
         this.catalog = catalog;
+        this.config = config;
         this.providers = providers;
         this.health = health;
         this.metrics = metrics;
@@ -79,5 +81,22 @@ class Routes {
         Route route = model.route(generation.provider()).orElse(null);
         return new TaskRef(generation.providerTaskId(), route == null ? model.id() : route.vendorModel(model.id()),
             generation.units(), route == null ? Map.of() : route.options());
+    }
+
+    /** Where this account's vendor should call back, if webhooks are set up for it; null if not. */
+    String webhookUrl(Providers.Account account) {
+        String base = config.getWebhookBaseUrl();
+        if (base == null || base.isBlank() || !account.provider().webhooksEnabled()) {
+            return null;
+        }
+        return base.replaceAll("/+$", "") + "/webhooks/providers/" + account.name();
+    }
+
+    /**
+     * The pause before the next check of a task running for {@code age} on this account. Where the
+     * vendor calls back, the webhook wakes the check and checks are only a safety net for a lost one.
+     */
+    Duration nextCheckAfter(Providers.Account account, Duration age) {
+        return webhookUrl(account) != null ? account.config().getWebhookPollInterval() : account.config().nextCheckAfter(age);
     }
 }

@@ -29,10 +29,12 @@ class TaskOutcomes {
     private final Generations generations;
     private final OutputStore outputs;
     private final ProviderLimits limits;
+    private final Routes routes;
     private final Catalog catalog;
     private final Clock clock;
 
-    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Catalog catalog, Clock clock) {
+    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Routes routes, Catalog catalog, Clock clock) {
+        this.routes = routes;
         this.catalog = catalog;
         this.generations = generations;
         this.outputs = outputs;
@@ -86,7 +88,7 @@ class TaskOutcomes {
     private void checkAgainLater(Generation running, Providers.Account account) {
         Instant now = clock.instant();
         Duration age = running.startedAt() == null ? Duration.ZERO : Duration.between(running.startedAt(), now);
-        generations.scheduleCheck(running, now.plus(account.config().nextCheckAfter(age)));
+        generations.scheduleCheck(running, now.plus(routes.nextCheckAfter(account, age)));
     }
 
     private void fail(Generation running, Providers.Account account, ProviderException e) {

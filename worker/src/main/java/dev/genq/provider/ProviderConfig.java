@@ -19,6 +19,7 @@ public class ProviderConfig {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration pollInterval = Duration.ofSeconds(1);
     private Duration maxPollInterval = Duration.ofSeconds(30);
+    private Duration webhookPollInterval = Duration.ofSeconds(30);
     private Duration deadline = Duration.ofMinutes(15);
     private int maxConcurrency;
     private int maxRequestsPerSecond;
@@ -101,6 +102,18 @@ public class ProviderConfig {
 
     public void setMaxPollInterval(Duration maxPollInterval) {
         this.maxPollInterval = maxPollInterval;
+    }
+
+    /**
+     * Pause between checks of a task whose vendor calls back when it changes (webhooks set up for
+     * the account): the checks then only cover a lost webhook. Default 30 s.
+     */
+    public Duration getWebhookPollInterval() {
+        return webhookPollInterval;
+    }
+
+    public void setWebhookPollInterval(Duration webhookPollInterval) {
+        this.webhookPollInterval = webhookPollInterval;
     }
 
     /** The pause before the next check of a task that has been running for {@code age}. */

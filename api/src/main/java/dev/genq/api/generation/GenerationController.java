@@ -7,8 +7,10 @@ import dev.genq.error.GenqException;
 import dev.genq.generation.GenerationView;
 import dev.genq.generation.Generations;
 import dev.genq.generation.HistoryCursor;
+import dev.genq.generation.StatusCache;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -28,6 +30,8 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class GenerationController {
     private static final int MAX_PAGE = 100;
+    /** Browsers and proxies may keep a status but must ask again (with its ETag) before using it. */
+    private static final String CACHE_CONTROL = "private, no-cache";
     private final Generations generations;
     private final GenerationResponses responses;
     private final IdempotentRequests idempotent;
@@ -53,9 +57,20 @@ class GenerationController {
             202, responses.of(generations.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId()))));
     }
 
+    /**
+     * The status, with an ETag: a poll that sends it back in If-None-Match gets 304 and no body while
+     * nothing changed. Served from Redis; PostgreSQL only when Redis lost the status.
+     */
     @Get("/{id}")
-    GenerationResponse get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
-        return responses.of(generations.view(id, caller.accountId()));
+    HttpResponse<GenerationResponse> get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id,
+                                         @Nullable @Header(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        StatusCache.Entry status = generations.status(id, caller.accountId());
+        String etag = responses.etag(status);
+        if (GenerationResponses.matches(ifNoneMatch, etag)) {
+            return HttpResponse.<GenerationResponse>notModified().header(HttpHeaders.ETAG, etag).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+        }
+        return HttpResponse.ok(responses.of(generations.viewOf(status))).header(HttpHeaders.ETAG, etag)
+            .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
     }
 
     @Get

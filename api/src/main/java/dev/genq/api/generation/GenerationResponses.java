@@ -4,6 +4,7 @@ import dev.genq.blob.BlobStore;
 import dev.genq.blob.S3Config;
 import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationView;
+import dev.genq.generation.StatusCache;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,6 +24,29 @@ class GenerationResponses {
         this.blobs = blobs;
         this.s3 = s3;
         this.clock = clock;
+    }
+
+    /**
+     * The ETag of a status: its version, and the period of the output URLs' lifetime it is served
+     * in, so a client that keeps getting 304 still renews its signed URLs before they expire.
+     */
+    String etag(StatusCache.Entry status) {
+        long period = Math.max(1, s3.getUrlTtl().toMillis() / 2);
+        return "\"" + status.version() + "-" + Long.toString(clock.millis() / period, 36) + "\"";
+    }
+
+    /** Whether an If-None-Match header names this ETag (or is {@code *}). */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.equals("*") || tag.equals(etag) || tag.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     GenerationResponse of(GenerationView v) {

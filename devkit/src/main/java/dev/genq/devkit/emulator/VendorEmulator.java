@@ -158,6 +158,23 @@ public abstract class VendorEmulator implements AutoCloseable {
         return outputBytes(made.getFirst().id, index, made.getFirst().behaviour.outputBytes());
     }
 
+    /**
+     * Writes the bytes of {@link #outputBytes} a block at a time, so serving a 50 MB output never
+     * holds it whole. The same generator fills whole 8-byte words in order either way (blocks are
+     * multiples of 8, the last one is exactly the rest), so the bytes are identical.
+     */
+    static void writeOutput(OutputStream out, String taskId, int index, int size) throws IOException {
+        SplittableRandom random = new SplittableRandom(taskId.hashCode() * 31L + index);
+        byte[] block = new byte[64 * 1024];
+        for (int left = size; left > 0; left -= block.length) {
+            if (left < block.length) {
+                block = new byte[left];
+            }
+            random.nextBytes(block);
+            out.write(block);
+        }
+    }
+
     /** The bytes output {@code index} of a task serves; deterministic, so tests can compare. */
     public static byte[] outputBytes(String taskId, int index, int size) {
         byte[] bytes = new byte[size];
@@ -279,12 +296,12 @@ public abstract class VendorEmulator implements AutoCloseable {
                 sendText(exchange, 403, "application/xml", "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
                 return;
             }
-            byte[] bytes = outputBytes(task.id, Integer.parseInt(parts.get(1)), task.behaviour.outputBytes());
+            int size = task.behaviour.outputBytes();
             exchange.getResponseHeaders().set("Content-Type",
                 task.behaviour.contentType() != null ? task.behaviour.contentType() : mediaType(task.model));
-            exchange.sendResponseHeaders(200, task.behaviour.chunked() ? 0 : bytes.length);
+            exchange.sendResponseHeaders(200, task.behaviour.chunked() ? 0 : size);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+                writeOutput(out, task.id, Integer.parseInt(parts.get(1)), size);
             }
         }
     }

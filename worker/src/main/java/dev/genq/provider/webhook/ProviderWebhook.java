@@ -52,7 +52,7 @@ class ProviderWebhook {
         } catch (ProviderException e) {
             throw new GenqException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }
-        generations.wake(account, taskId);
+        generations.wakeSoon(account, taskId);
         return HttpResponse.accepted();
     }
 }

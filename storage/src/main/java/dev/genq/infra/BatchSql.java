@@ -1,0 +1,61 @@
+package dev.genq.infra;
+
+import io.micronaut.data.connection.ConnectionOperations;
+import io.micronaut.data.exceptions.DataAccessException;
+import jakarta.inject.Singleton;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Multi-row statements on the current transaction's connection, for the hot paths that write a
+ * batch at once. Rows go in as array parameters ({@code unnest(?::uuid[], ...)}), so a statement's
+ * text is the same for every batch size and PostgreSQL plans it once.
+ */
+@Singleton
+public class BatchSql {
+    private final ConnectionOperations<Connection> connections;
+
+    BatchSql(ConnectionOperations<Connection> connections) {
+        this.connections = connections;
+    }
+
+    /** What a statement does with its prepared form; arrays are made from the same connection. */
+    public interface Work<T> {
+        T apply(Arrays arrays, PreparedStatement statement) throws SQLException;
+    }
+
+    /** Makes SQL arrays for one statement. */
+    public record Arrays(Connection connection) {
+        public Array of(String sqlType, Collection<?> values) throws SQLException {
+            return connection.createArrayOf(sqlType, values.toArray());
+        }
+    }
+
+    /** Runs one statement inside the caller's transaction; a failure rolls that transaction back. */
+    public <T> T run(String sql, Work<T> work) {
+        Connection c = connections.getConnectionStatus().getConnection();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            return work.apply(new Arrays(c), s);
+        } catch (SQLException e) {
+            throw new DataAccessException(e.getMessage(), e);
+        }
+    }
+
+    /** Executes a query whose first column is a uuid (a RETURNING id, say) and collects it. */
+    public static Set<UUID> uuidsOf(PreparedStatement statement) throws SQLException {
+        Set<UUID> found = new HashSet<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return found;
+    }
+}
