@@ -44,6 +44,7 @@ final class GenqEndToEnd {
         Class.forName(CountingDriver.class.getName());
         int port = TestServices.freePort();
         try (ProviderEmulator emulator = new ProviderEmulator(0, "bench-emulator-key", latencyMs)) {
+            emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET); // tasks end by webhook, as in production
             Postgres counted = new Postgres(CountingDriver.PREFIX + db.jdbcUrl().substring("jdbc:".length()), db.user(), db.password(), db.origin());
             Map<String, Object> properties = new java.util.HashMap<>(new Wiring(counted, redis, s3, emulator.baseUrl(), emulator.apiKey(),
                 ADMIN_KEY, port, TestServices.freePort(), "bench-dashboard").properties());

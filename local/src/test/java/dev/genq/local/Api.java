@@ -36,7 +36,14 @@ final class Api {
     }
 
     Response get(String path, String key) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), key);
+        return get(path, key, java.util.Map.of());
+    }
+
+    /** A GET with extra headers, such as If-None-Match. */
+    Response get(String path, String key, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        headers.forEach(request::header);
+        return send(request, key);
     }
 
     Response post(String path, String key, String jsonBody) {

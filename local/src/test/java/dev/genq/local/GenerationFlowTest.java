@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jobrunr.storage.StorageProvider;
 import org.junit.jupiter.api.Nested;
@@ -275,6 +276,55 @@ class GenerationFlowTest extends EndToEndTest {
             assertThat(r.errorCode()).isEqualTo("invalid_state");
             assertThat(api.get("/v1/generations/" + id, account.key()).body().path("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(api.balance(account)).isEqualTo(29);
+        }
+    }
+
+    @Nested
+    class StatusPolling {
+        @Test
+        void aPollWithTheCurrentETagIs304WithoutABodyAndAChangeGivesANewOne() throws Exception {
+            Api.Account account = api.newAccount(30);
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"[latency=1500] polled\"}");
+            Api.Response first = api.get("/v1/generations/" + id, account.key());
+            String etag = first.headers().firstValue("ETag").orElseThrow();
+
+            Api.Response again = api.get("/v1/generations/" + id, account.key(), Map.of("If-None-Match", etag));
+            api.awaitEnd(account, id, END);
+            Api.Response changed = api.get("/v1/generations/" + id, account.key(), Map.of("If-None-Match", etag));
+
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+            assertThat(again.status()).isEqualTo(304);
+            assertThat(again.raw()).isEmpty();
+            assertThat(changed.status()).isEqualTo(200);
+            assertThat(changed.body().path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(changed.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+        }
+
+        @Test
+        void anETagNeverLetsAnotherAccountSeeAGeneration() throws Exception {
+            Api.Account owner = api.newAccount(30);
+            Api.Account stranger = api.newAccount(30);
+            String id = api.submitted(owner, "emu-text", "{\"prompt\":\"tagged\"}");
+            String etag = api.get("/v1/generations/" + id, owner.key()).headers().firstValue("ETag").orElseThrow();
+
+            assertThat(api.get("/v1/generations/" + id, stranger.key(), Map.of("If-None-Match", etag)).status()).isEqualTo(404);
+        }
+
+        @Test
+        void aStatusRedisLostIsServedFromPostgresAndPublishedAgain() throws Exception {
+            Api.Account account = api.newAccount(30);
+            String id = api.submitted(account, "emu-text", "{\"prompt\":\"evicted\"}");
+            api.awaitEnd(account, id, END);
+            String etag = api.get("/v1/generations/" + id, account.key()).headers().firstValue("ETag").orElseThrow();
+            try (JedisPooled redis = new JedisPooled(URI.create(dev.genq.devkit.services.TestServices.redis().uri()))) {
+                redis.del("genq:gen:" + id);
+
+                Api.Response fromPostgres = api.get("/v1/generations/" + id, account.key(), Map.of("If-None-Match", etag));
+
+                assertThat(fromPostgres.status()).as("the same content has the same version wherever it is read from").isEqualTo(304);
+                assertThat(redis.exists("genq:gen:" + id)).isTrue();
+            }
         }
     }
 

@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -189,25 +190,48 @@ public class Generations {
 
     /**
      * A vendor said its task changed: check it soon. Wakes are written in batches, one statement
-     * for all that arrive together; one lost to a crash only leaves the check to its schedule.
+     * for all that arrive together; one lost to a crash only leaves the check to its schedule. A
+     * wake that finds no running task is tried again for a few seconds: a vendor can call back
+     * before the worker that submitted has recorded the task.
      */
     public void wakeSoon(String provider, String taskId) {
-        wakes.add(new TaskKey(provider, taskId));
+        wakes.add(new TaskKey(provider, taskId, 0));
     }
 
-    private record TaskKey(String provider, String taskId) {
+    private record TaskKey(String provider, String taskId, int attempt) {
     }
+
+    private static final int WAKE_ATTEMPTS = 5;
 
     private void wakeAll(List<TaskKey> keys) {
         Instant now = now();
-        tx.executeWrite(status -> sql.run("""
+        Set<String> woken = tx.executeWrite(status -> sql.run("""
             UPDATE generation SET next_check_at = ?
-            WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))""", (a, s) -> {
+            WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+            RETURNING provider || ' ' || provider_task_id""", (a, s) -> {
             s.setTimestamp(1, java.sql.Timestamp.from(now));
             s.setArray(2, a.of("text", keys.stream().map(TaskKey::taskId).toList()));
             s.setArray(3, a.of("text", keys.stream().map(TaskKey::provider).toList()));
-            return s.executeUpdate();
+            Set<String> found = new java.util.HashSet<>();
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
         }));
+        for (TaskKey key : keys) {
+            if (!woken.contains(key.provider() + " " + key.taskId()) && key.attempt() + 1 < WAKE_ATTEMPTS) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(1_000);
+                        wakes.add(new TaskKey(key.provider(), key.taskId(), key.attempt() + 1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
     }
 
     @PreDestroy

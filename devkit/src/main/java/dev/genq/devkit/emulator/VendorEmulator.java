@@ -261,7 +261,8 @@ public abstract class VendorEmulator implements AutoCloseable {
         }
         if (webhook != null && signsWebhooks(account)) {
             long delay = behaviour.has("webhook-early") ? 0 : behaviour.latencyMs() + 20;
-            timers.schedule(() -> deliverWebhook(task), delay, TimeUnit.MILLISECONDS);
+            // delivered on a thread of its own: a vendor calls back for many tasks at once, not one after another
+            timers.schedule(() -> Thread.ofVirtual().start(() -> deliverWebhook(task)), delay, TimeUnit.MILLISECONDS);
         }
         return task;
     }

@@ -1,0 +1,100 @@
+package dev.genq.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.account.AccountService;
+import dev.genq.ledger.Ledger;
+import dev.genq.support.StorageContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import org.junit.jupiter.api.Test;
+
+/** Webhook wakes on real PostgreSQL: batched, and not lost when the vendor calls back before the task is recorded. */
+class TaskWakeTest {
+    private final Generations generations = StorageContext.get().getBean(Generations.class);
+    private final DataSource db = DelegatingDataSource.unwrapDataSource(StorageContext.get().getBean(DataSource.class));
+
+    @Test
+    void aWakeBringsTheCheckOfARunningTaskForward() throws Exception {
+        UUID id = aRunningGenerationWith("vendor-a", "task-" + UUID.randomUUID());
+        String task = taskOf(id);
+
+        generations.wakeSoon("vendor-a", task);
+
+        assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
+    }
+
+    @Test
+    void aWakeThatArrivesBeforeTheTaskIsRecordedIsAppliedOnceItIs() throws Exception {
+        String task = "early-" + UUID.randomUUID();
+        generations.wakeSoon("vendor-a", task); // nothing runs this task yet
+        Thread.sleep(300);
+
+        UUID id = aRunningGenerationWith("vendor-a", task);
+
+        assertThat(awaitCheckDue(id, Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void aWakeForAnotherProvidersTaskOfTheSameIdWakesNothing() throws Exception {
+        UUID id = aRunningGenerationWith("vendor-a", "shared-" + UUID.randomUUID());
+
+        generations.wakeSoon("vendor-b", taskOf(id));
+
+        assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
+    }
+
+    /** A RUNNING generation whose next check is an hour away, as a worker would have recorded it, with its reservation. */
+    private UUID aRunningGenerationWith(String provider, String task) throws Exception {
+        UUID account = StorageContext.get().getBean(AccountService.class).open("wake-test", 0, "test").account().id();
+        UUID id = UUID.randomUUID();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+            INSERT INTO generation (id, account_id, model, inputs, units, price_coins, status, attempts, provider, provider_task_id, next_check_at)
+            VALUES (?, ?, 'emu-image', '{}', 1, 0, 'RUNNING', 1, ?, ?, ?)""")) {
+            s.setObject(1, id);
+            s.setObject(2, account);
+            s.setString(3, provider);
+            s.setString(4, task);
+            s.setTimestamp(5, Timestamp.from(Instant.now().plus(Duration.ofHours(1))));
+            s.executeUpdate();
+        }
+        // with its reservation, so the ledger audit other tests run over this database still balances
+        StorageContext.get().getBean(Ledger.class).reserve(id, account, 0, Instant.now().plus(Duration.ofHours(2)));
+        return id;
+    }
+
+    private String taskOf(UUID id) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT provider_task_id FROM generation WHERE id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private boolean awaitCheckDue(UUID id, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT next_check_at <= now() FROM generation WHERE id = ?")) {
+                s.setObject(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return true;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+}
