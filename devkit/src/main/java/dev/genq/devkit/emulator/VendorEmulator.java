@@ -307,6 +307,25 @@ public abstract class VendorEmulator implements AutoCloseable {
         }
     }
 
+    /** One delivery, retried like a vendor retries: up to 3 times, a second apart, while the receiver is unreachable or 5xx. */
+    private int send(HttpRequest request) throws InterruptedException {
+        int status = -1;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(1_000);
+            }
+            try {
+                status = webhookClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status < 500) {
+                    return status;
+                }
+            } catch (IOException e) {
+                status = -1;
+            }
+        }
+        return status;
+    }
+
     private void deliverWebhook(Task task) {
         String body = webhookBody(task);
         Map<String, String> headers = webhookHeaders(task, body, task.behaviour.has("webhook-badsig"));
@@ -317,9 +336,7 @@ public abstract class VendorEmulator implements AutoCloseable {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(task.webhook))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
                 headers.forEach(request::header);
-                status = webhookClient.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                status = -1;
+                status = send(request.build());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
