@@ -4,23 +4,26 @@ import dev.genq.catalog.Priced;
 import dev.genq.catalog.Quotes;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.infra.BatchSql;
+import dev.genq.infra.Batcher;
 import dev.genq.infra.Ids;
+import dev.genq.infra.JsonText;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.TransferReason;
 import dev.genq.ledger.Wallet;
+import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
 import io.micronaut.transaction.support.TransactionSynchronization;
-import dev.genq.infra.BatchSql;
-import dev.genq.infra.Batcher;
-import dev.genq.infra.JsonText;
 import jakarta.annotation.PreDestroy;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,11 +95,7 @@ public class Generations {
         return toView(generation);
     }
 
-    /** The owner's view of a generation, from Redis when it is there; another account's is not found. */
-    public GenerationView view(UUID id, UUID accountId) {
-        return cache.view(status(id, accountId));
-    }
-
+    /** The view a published status holds. */
     public GenerationView viewOf(StatusCache.Entry status) {
         return cache.view(status);
     }
@@ -209,11 +208,11 @@ public class Generations {
             UPDATE generation SET next_check_at = ?
             WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
             RETURNING provider || ' ' || provider_task_id""", (a, s) -> {
-            s.setTimestamp(1, java.sql.Timestamp.from(now));
+            s.setTimestamp(1, Timestamp.from(now));
             s.setArray(2, a.of("text", keys.stream().map(TaskKey::taskId).toList()));
             s.setArray(3, a.of("text", keys.stream().map(TaskKey::provider).toList()));
-            Set<String> found = new java.util.HashSet<>();
-            try (java.sql.ResultSet rs = s.executeQuery()) {
+            Set<String> found = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     found.add(rs.getString(1));
                 }

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * one) and returns a {@link LedgerResult}; only {@code OK} changed anything, so a caller whose own
  * writes must not stand without the ledger's rolls back on any other result. Debits change the
  * wallet first with an UPDATE conditioned on the balance and on the transfer being new, then
- * insert the transfer; credits insert first. Either way a replay changes nothing.
+ * insert the transfer; credits insert first; reservations lock their wallets, decide, insert and
+ * then add to the wallets (see {@link #reserveAll}). Either way a replay changes nothing.
  */
 @Singleton
 public class Ledger {
