@@ -451,6 +451,7 @@ class GenerationFlowTest extends EndToEndTest {
             StorageProvider jobs = stack.bean(StorageProvider.class);
             String id = Fixtures.whilePaused(() -> {
                 String gid = api.submitted(account, "emu-text", "{\"prompt\":\"lost\"}");
+                awaitJob(jobs, UUID.fromString(gid)); // jobs are enqueued in batches just after the submit answers
                 jobs.deletePermanently(UUID.fromString(gid));
 
                 int requeued = stack.bean(LostGenerationRequeuer.class).runOnce();
@@ -462,6 +463,21 @@ class GenerationFlowTest extends EndToEndTest {
 
             assertThat(api.awaitEnd(account, id, END).path("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(api.balance(account)).isEqualTo(39);
+        }
+
+        private static void awaitJob(StorageProvider jobs, UUID id) throws InterruptedException {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try {
+                    jobs.getJobById(id);
+                    return;
+                } catch (org.jobrunr.storage.JobNotFoundException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(20);
+                }
+            }
         }
     }
 
