@@ -86,13 +86,14 @@ public class Generations {
             case DUPLICATE_ACTIVE -> throw new GenqException(ErrorCode.DUPLICATE_ACTIVE,
                 "this account already has an active " + generation.model() + " generation for the same target");
         }
+        GenerationView view = toView(generation);
         Runnable admitted = () -> {
             metrics.submitted(generation.model(), generation.priceCoins());
-            publish(generation);
+            cache.put(view);
             queue.enqueueSoon(generation.id());
         };
         caller.ifPresentOrElse(status -> afterCommit(status, admitted), admitted);
-        return toView(generation);
+        return view;
     }
 
     /** The view a published status holds. */
@@ -219,17 +220,19 @@ public class Generations {
             }
             return found;
         }));
-        for (TaskKey key : keys) {
-            if (!woken.contains(key.provider() + " " + key.taskId()) && key.attempt() + 1 < WAKE_ATTEMPTS) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        Thread.sleep(1_000);
-                        wakes.add(new TaskKey(key.provider(), key.taskId(), key.attempt() + 1));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
+        List<TaskKey> again = keys.stream()
+            .filter(k -> !woken.contains(k.provider() + " " + k.taskId()) && k.attempt() + 1 < WAKE_ATTEMPTS)
+            .map(k -> new TaskKey(k.provider(), k.taskId(), k.attempt() + 1))
+            .toList();
+        if (!again.isEmpty()) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(1_000);
+                    again.forEach(wakes::add);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
 

@@ -75,10 +75,6 @@ public class StatusCache {
         }
     }
 
-    public Optional<GenerationView> get(UUID id) {
-        return entry(id).map(this::view);
-    }
-
     public GenerationView view(Entry entry) {
         try {
             return json.readValue(entry.json(), GenerationView.class);

@@ -108,6 +108,9 @@ public class Ledger {
      */
     @Transactional
     public List<LedgerResult> reserveAll(List<Reservation> reservations) {
+        if (reservations.isEmpty()) {
+            return List.of();
+        }
         if (reservations.stream().map(Reservation::transferId).distinct().count() != reservations.size()) {
             throw new IllegalArgumentException("a batch of reservations names one transfer twice");
         }

@@ -21,7 +21,7 @@ class StatusCacheTest {
         cache.put(queued);
         cache.put(aView(queued.id(), GenerationStatus.RUNNING, 40));
 
-        assertThat(cache.get(queued.id())).get()
+        assertThat(cache.entry(queued.id()).map(cache::view)).get()
             .satisfies(v -> assertThat(v.status()).isEqualTo(GenerationStatus.RUNNING))
             .satisfies(v -> assertThat(v.progress()).isEqualTo(40));
     }
@@ -32,7 +32,7 @@ class StatusCacheTest {
         cache.put(done);
         cache.put(aView(done.id(), GenerationStatus.RUNNING, 90));
 
-        assertThat(cache.get(done.id())).get().extracting(GenerationView::status).isEqualTo(GenerationStatus.SUCCEEDED);
+        assertThat(cache.entry(done.id()).map(cache::view)).get().extracting(GenerationView::status).isEqualTo(GenerationStatus.SUCCEEDED);
     }
 
     @Test
@@ -43,7 +43,7 @@ class StatusCacheTest {
 
             offline.put(view);
 
-            assertThat(offline.get(view.id())).isEmpty();
+            assertThat(offline.entry(view.id())).isEmpty();
         }
     }
 

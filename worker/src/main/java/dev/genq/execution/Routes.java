@@ -33,11 +33,13 @@ class Routes {
     private final Providers providers;
     private final RouteHealth health;
     private final MeterRegistry metrics;
-    private final WorkerConfig config;
+    /** Where vendors reach this cluster's webhooks, without a trailing slash; null when unset. */
+    private final String webhookBase;
 
     Routes(Catalog catalog, Providers providers, RouteHealth health, MeterRegistry metrics, WorkerConfig config) {
         this.catalog = catalog;
-        this.config = config;
+        String base = config.getWebhookBaseUrl();
+        this.webhookBase = base == null || base.isBlank() ? null : base.replaceAll("/+$", "");
         this.providers = providers;
         this.health = health;
         this.metrics = metrics;
@@ -85,11 +87,7 @@ class Routes {
 
     /** Where this account's vendor should call back, if webhooks are set up for it; null if not. */
     String webhookUrl(Providers.Account account) {
-        String base = config.getWebhookBaseUrl();
-        if (base == null || base.isBlank() || !account.provider().webhooksEnabled()) {
-            return null;
-        }
-        return base.replaceAll("/+$", "") + "/webhooks/providers/" + account.name();
+        return calledBack(account) ? webhookBase + "/webhooks/providers/" + account.name() : null;
     }
 
     /**
@@ -97,6 +95,10 @@ class Routes {
      * vendor calls back, the webhook wakes the check and checks are only a safety net for a lost one.
      */
     Duration nextCheckAfter(Providers.Account account, Duration age) {
-        return webhookUrl(account) != null ? account.config().getWebhookPollInterval() : account.config().nextCheckAfter(age);
+        return calledBack(account) ? account.config().getWebhookPollInterval() : account.config().nextCheckAfter(age);
+    }
+
+    private boolean calledBack(Providers.Account account) {
+        return webhookBase != null && account.provider().webhooksEnabled();
     }
 }
