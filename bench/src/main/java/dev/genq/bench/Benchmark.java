@@ -15,13 +15,14 @@ import java.util.Map;
 
 /**
  * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--systems floor,defaults,tuned,genq]
- * [--output-kb 2]
+ * [--output-kb 2] [--warmup 3000]
  * [--out bench-results.md]}
  *
  * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned and
  * genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
  * else embedded), prints a table and writes it as markdown. Ratios to the baselines in the same run
- * are what count on a shared machine.
+ * are what count on a shared machine. Each system first runs {@code --warmup} jobs at 0 s latency,
+ * not measured, so no row pays for the JIT compiling its code and all rows are measured alike.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -40,21 +41,14 @@ public final class Benchmark {
         Redis redis = TestServices.redis();
         S3 s3 = TestServices.s3();
         System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s%n", jobs, latencies, first.origin());
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "3000"));
+        if (warmup > 0) {
+            System.out.printf("warm-up: %d jobs per system at 0 s latency, not measured%n", warmup);
+            runAll(systems, warmup, 0, concurrency, clients, outputBytes, redis, s3, false);
+        }
         List<Result> results = new ArrayList<>();
         for (int latency : latencies) {
-            long ms = latency * 1000L;
-            if (systems.contains("floor")) {
-                results.add(report(PgFloor.run(TestServices.anotherDatabase(), jobs, ms, concurrency)));
-            }
-            if (systems.contains("defaults")) {
-                results.add(report(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, false)));
-            }
-            if (systems.contains("tuned")) {
-                results.add(report(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, true)));
-            }
-            if (systems.contains("genq")) {
-                results.add(report(GenqEndToEnd.run(TestServices.anotherDatabase(), redis, s3, jobs, ms, clients, outputBytes)));
-            }
+            results.addAll(runAll(systems, jobs, latency * 1000L, concurrency, clients, outputBytes, redis, s3, true));
         }
         String table = markdown(results, String.join(" ", args));
         Files.writeString(out, table);
@@ -64,10 +58,32 @@ public final class Benchmark {
         System.exit(0); // the shutdown hook stops the servers the run started
     }
 
-    private static Result report(Result r) {
+    private static List<Result> runAll(List<String> systems, int jobs, long ms, int concurrency, int clients, int outputBytes,
+                                       Redis redis, S3 s3, boolean measured) throws Exception {
+        List<Result> results = new ArrayList<>();
+        if (systems.contains("floor")) {
+            results.add(PgFloor.run(TestServices.anotherDatabase(), jobs, ms, concurrency));
+        }
+        if (systems.contains("defaults")) {
+            results.add(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, false));
+        }
+        if (systems.contains("tuned")) {
+            results.add(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, true));
+        }
+        if (systems.contains("genq")) {
+            results.add(GenqEndToEnd.run(TestServices.anotherDatabase(), redis, s3, jobs, ms, clients, outputBytes, measured));
+        }
+        results.forEach(r -> report(r, measured));
+        return results;
+    }
+
+    private static void report(Result r, boolean measured) {
+        if (!measured) {
+            System.out.printf("  warm-up %-28s %6d jobs in %7.1f s%n", r.system(), r.jobs(), r.seconds());
+            return;
+        }
         System.out.printf("  %-36s latency %2d s: %6d jobs in %7.1f s = %8.1f /s %s%n", r.system(), r.latencySeconds(), r.jobs(),
             r.seconds(), r.completionsPerSecond(), r.details());
-        return r;
     }
 
     static String markdown(List<Result> results, String arguments) {

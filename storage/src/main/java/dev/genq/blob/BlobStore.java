@@ -1,5 +1,6 @@
 package dev.genq.blob;
 
+import dev.genq.infra.Crypto;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -8,29 +9,54 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** Puts outputs into the bucket and mints presigned GET URLs for them. */
+/**
+ * Puts outputs into the bucket and mints presigned GET URLs for them.
+ *
+ * <p>An output that fits one request (nearly all images and texts) is put with a presigned PUT sent
+ * by the JDK's HTTP client, not through the S3 client: the client's per-request pipeline
+ * (interceptors, endpoint and auth-scheme resolution, chunk signing) cost more CPU than the whole
+ * rest of a generation, and its URL-connection transport keeps only five connections alive. The
+ * put carries a signed Content-MD5, so S3 refuses a body damaged on the way, over TLS or not.
+ * Multipart uploads and bucket calls stay with the S3 client. URLs are signed by {@link UrlSigner}.
+ */
 @Singleton
 public class BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
+    private static final Duration UPLOAD_SIGNATURE_TTL = Duration.ofMinutes(15);
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(2);
+    private static final int PUT_ATTEMPTS = 3; // as the S3 client's own default retries
     private final S3Client s3;
-    private final S3Presigner presigner;
+    private final UrlSigner downloadSigner;
+    private final UrlSigner uploadSigner;
     private final S3Config config;
     private final Semaphore uploads;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build();
 
-    public BlobStore(S3Client s3, S3Presigner presigner, S3Config config) {
+    public BlobStore(S3Client s3, AwsCredentialsProvider credentials, S3Config config, Clock clock) {
         this.s3 = s3;
-        this.presigner = presigner;
+        // Users download by the public endpoint when there is one; workers upload by the one they reach.
+        this.downloadSigner = new UrlSigner(credentials, config,
+            isBlank(config.getPublicEndpoint()) ? config.getEndpoint() : config.getPublicEndpoint(), clock);
+        this.uploadSigner = new UrlSigner(credentials, config, config.getEndpoint(), clock);
         this.config = config;
         this.uploads = new Semaphore(config.getMaxConcurrentUploads());
     }
@@ -74,7 +100,7 @@ public class BlobStore {
                 throw new ObjectTooLargeException(filled, config.getMaxObjectBytes());
             }
             if (fitsOnePart || filled < part.length) {
-                s3.putObject(b -> b.bucket(config.getBucket()).key(key).contentType(contentType), fromBuffer(part, filled));
+                putOne(key, part, filled, contentType);
                 return filled;
             }
             return putInParts(key, content, contentType, part, filled);
@@ -108,6 +134,36 @@ public class BlobStore {
         }
     }
 
+    /** One presigned PUT of {@code length} bytes, tried again on a dropped connection or a 5xx. */
+    private void putOne(String key, byte[] bytes, int length, String contentType) throws IOException {
+        Map<String, String> headers = Map.of("Content-Type", contentType, "Content-MD5", Crypto.md5Base64(bytes, length));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uploadSigner.sign(SdkHttpMethod.PUT, key, UPLOAD_SIGNATURE_TTL, headers))
+            .timeout(UPLOAD_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, 0, length));
+        headers.forEach(request::header);
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (attempt == PUT_ATTEMPTS) {
+                    throw e;
+                }
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while uploading " + key);
+            }
+            if (response.statusCode() / 100 == 2) {
+                return;
+            }
+            if (response.statusCode() < 500 || attempt == PUT_ATTEMPTS) {
+                String body = response.body();
+                throw new StorageRefusedException("S3 answered " + response.statusCode() + " to the upload of " + key + ": "
+                    + (body.length() > 300 ? body.substring(0, 300) : body));
+            }
+        }
+    }
+
     private static RequestBody fromBuffer(byte[] buffer, int length) {
         return RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length);
     }
@@ -122,8 +178,18 @@ public class BlobStore {
 
     /** A GET URL valid for the configured TTL. Signing is local: no call to S3. */
     public URI presignGet(String key) {
-        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(config.getUrlTtl())
-            .getObjectRequest(g -> g.bucket(config.getBucket()).key(key))).url().toString());
+        return downloadSigner.sign(SdkHttpMethod.GET, key, config.getUrlTtl(), Map.of());
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** S3 refused an upload (a wrong key, a full or missing bucket, an outage that outlasted the retries). */
+    public static final class StorageRefusedException extends RuntimeException {
+        StorageRefusedException(String message) {
+            super(message);
+        }
     }
 
     public static final class ObjectTooLargeException extends IOException {

@@ -14,17 +14,16 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 @Factory
 class S3Factory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    S3Client s3(S3Config config) {
+    S3Client s3(S3Config config, AwsCredentialsProvider credentials) {
         var builder = S3Client.builder()
             .region(Region.of(config.getRegion()))
-            .credentialsProvider(credentials(config))
+            .credentialsProvider(credentials)
             .httpClientBuilder(UrlConnectionHttpClient.builder())
             // Checksums only where S3 demands them: the SDK's default trailing checksum sends every put
             // as aws-chunked, which costs CPU per byte and which many S3-compatible servers refuse.
@@ -38,21 +37,9 @@ class S3Factory {
         return builder.build();
     }
 
+    /** The configured key pair, else the AWS default chain (instance roles, environment). */
     @Singleton
-    @Bean(preDestroy = "close")
-    S3Presigner presigner(S3Config config) {
-        String endpoint = isSet(config.getPublicEndpoint()) ? config.getPublicEndpoint() : config.getEndpoint();
-        var builder = S3Presigner.builder()
-            .region(Region.of(config.getRegion()))
-            .credentialsProvider(credentials(config))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.isPathStyle()).build());
-        if (isSet(endpoint)) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(S3Config config) {
+    AwsCredentialsProvider credentials(S3Config config) {
         if (isSet(config.getAccessKey()) && isSet(config.getSecretKey())) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.getAccessKey(), config.getSecretKey()));
         }

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Digests and MACs genq computes over text; the JDK algorithms they name always exist, so failures are bugs. */
+/** Digests and MACs genq computes; the JDK algorithms they name always exist, so failures are bugs. */
 public final class Crypto {
     private Crypto() {
     }
@@ -35,6 +35,17 @@ public final class Crypto {
     public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The base64 MD5 of the first {@code length} bytes, as S3's Content-MD5 header wants it. */
+    public static String md5Base64(byte[] data, int length) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(data, 0, length);
+            return java.util.Base64.getEncoder().encodeToString(md5.digest());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

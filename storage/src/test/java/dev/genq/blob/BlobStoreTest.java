@@ -3,18 +3,26 @@ package dev.genq.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genq.devkit.services.TestServices;
 import dev.genq.support.StorageContext;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** Outputs into a real S3-compatible server: small ones in one put, large or unsized ones in parts, never past the limit. */
+/** Outputs into a real S3-compatible server: small ones in one presigned put, large or unsized ones in parts, never past the limit. */
 class BlobStoreTest {
     private final BlobStore blobs = StorageContext.get().getBean(BlobStore.class);
     private final S3Client s3 = StorageContext.get().getBean(S3Client.class);
@@ -43,13 +51,45 @@ class BlobStoreTest {
     }
 
     @Test
-    void aSmallOutputIsOnePut() throws Exception {
+    void aSmallOutputIsOnePutAndComesBackWholeWithItsType() throws Exception {
         byte[] bytes = random(1000);
         String key = "test/" + UUID.randomUUID();
 
         assertThat(blobs.put(key, new ByteArrayInputStream(bytes), -1, "image/png")).isEqualTo(1000);
 
-        assertThat(s3.headObject(b -> b.bucket(config.getBucket()).key(key)).eTag()).doesNotContain("-");
+        var head = s3.headObject(b -> b.bucket(config.getBucket()).key(key));
+        assertThat(head.eTag()).doesNotContain("-");
+        assertThat(head.contentType()).isEqualTo("image/png");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(config.getBucket()).key(key)).asByteArray()).isEqualTo(bytes);
+    }
+
+    @Test
+    void aPresignedUrlDownloadsItsObjectAndATamperedOneIsRefused() throws Exception {
+        byte[] bytes = random(500);
+        String key = "test/" + UUID.randomUUID() + "/a name+with spaces é.png"; // every character class the encoder must handle
+        blobs.put(key, new ByteArrayInputStream(bytes), bytes.length, "image/png");
+        HttpClient http = HttpClient.newHttpClient();
+
+        String url = blobs.presignGet(key).toString();
+        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        String tampered = url.substring(0, url.length() - 1) + (url.endsWith("0") ? "1" : "0");
+
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(bytes);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(tampered)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+            .isEqualTo(403);
+    }
+
+    @Test
+    void anUploadS3RefusesFailsWithItsAnswerAndStoresNothing() {
+        var s3Service = TestServices.s3();
+        String key = "test/" + UUID.randomUUID();
+        BlobStore refused = new BlobStore(s3, StaticCredentialsProvider.create(AwsBasicCredentials.create(s3Service.accessKey(), "not-the-secret")),
+            config, Clock.systemUTC());
+
+        assertThatThrownBy(() -> refused.put(key, new ByteArrayInputStream(random(100)), 100, "image/png"))
+            .isInstanceOf(BlobStore.StorageRefusedException.class).hasMessageContaining("403");
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.getBucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
     }
 
     @Test

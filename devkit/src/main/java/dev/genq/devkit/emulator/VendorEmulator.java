@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.genq.devkit.Exchanges;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,8 +92,7 @@ public abstract class VendorEmulator implements AutoCloseable {
 
     protected VendorEmulator(int port, long defaultLatencyMs) throws IOException {
         this.defaults = Behaviour.defaults(defaultLatencyMs);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = Exchanges.loopbackServer(port, 1024);
         server.createContext("/files/", this::file);
         server.start();
     }

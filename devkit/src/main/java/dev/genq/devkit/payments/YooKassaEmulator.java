@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.genq.devkit.Exchanges;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,8 +35,7 @@ public final class YooKassaEmulator implements AutoCloseable {
     public YooKassaEmulator(String shopId, String secretKey) throws IOException {
         this.shopId = shopId;
         this.secretKey = secretKey;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = Exchanges.loopbackServer(0, 64);
         server.createContext("/v3/payments/", this::payment);
         server.start();
     }
