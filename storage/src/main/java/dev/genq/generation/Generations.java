@@ -23,12 +23,17 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where a generation changes state. Every change is a compare-and-set on the row,
@@ -38,6 +43,7 @@ import java.util.UUID;
  */
 @Singleton
 public class Generations {
+    private static final Logger LOG = LoggerFactory.getLogger(Generations.class);
     private final GenerationRepository repository;
     private final Admissions admissions;
     private final Ledger ledger;
@@ -50,6 +56,7 @@ public class Generations {
     private final BatchSql sql;
     private final Clock clock;
     private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
+    private final Batcher<Success> successes = new Batcher<>("genq-successes", 200, this::succeedAll);
 
     Generations(GenerationRepository repository, Admissions admissions, Ledger ledger, Quotes quotes, StatusCache cache,
                 GenerationMetrics metrics, GenerationQueue queue,
@@ -239,6 +246,7 @@ public class Generations {
     @PreDestroy
     void stop() {
         wakes.close();
+        successes.close();
     }
 
     /** Progress goes to Redis only: it is advisory and must not cost PostgreSQL writes. */
@@ -250,17 +258,99 @@ public class Generations {
      * Records the outputs, marks SUCCEEDED and posts the delivered share of the reservation (3 of 4
      * images pay 3/4, rounded down in the customer's favour). False if another writer finished
      * first. A success after the reservation expired is too late: the generation fails with timeout.
+     *
+     * <p>Successes that arrive together are written together ({@link #succeedAll}), one transaction
+     * and one statement per step for the batch; inside a caller's transaction, or when a batch is
+     * refused, each is written alone, with the same answer.
      */
     public boolean succeed(Generation running, List<GenerationOutput> outputs, int deliveredUnits) {
         int delivered = Math.clamp(deliveredUnits, 0, running.units());
-        long capturedCoins = Math.multiplyExact(running.priceCoins(), delivered) / running.units();
-        Generation next = running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(json.write(outputs));
+        Success success = new Success(running, running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(json.write(outputs)),
+            Math.multiplyExact(running.priceCoins(), delivered) / running.units(), new CompletableFuture<>());
+        if (tx.findTransactionStatus().isPresent() || !successes.add(success)) {
+            return succeedOne(success);
+        }
+        try {
+            return success.won().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private record Success(Generation running, Generation next, long capturedCoins, CompletableFuture<Boolean> won) {
+    }
+
+    /**
+     * One transaction for the batch: a compare-and-set of every row, then {@link Ledger#postAll} for
+     * those that won. If the ledger refuses the batch (a reservation expired, say) or anything fails,
+     * it rolls back and each success is written alone, which answers it exactly.
+     */
+    private void succeedAll(List<Success> batch) {
+        // One row can be written once per statement, so a batch naming a generation twice goes one by one.
+        if (batch.size() > 1 && batch.stream().map(b -> b.running().id()).distinct().count() == batch.size()) {
+            try {
+                Set<UUID> won = tx.executeWrite(status -> {
+                    Set<UUID> written = writeSuccesses(batch);
+                    Map<UUID, Long> captures = new HashMap<>();
+                    batch.stream().filter(b -> written.contains(b.running().id()))
+                        .forEach(b -> captures.put(b.running().id(), b.capturedCoins()));
+                    if (!ledger.postAll(captures, TransferReason.GENERATION_CAPTURE)) {
+                        throw new BatchRefused();
+                    }
+                    return written;
+                });
+                for (Success b : batch) {
+                    boolean mine = won.contains(b.running().id());
+                    if (mine) {
+                        finished(b.next(), b.capturedCoins());
+                        publish(b.next());
+                    }
+                    b.won().complete(mine);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!(e instanceof BatchRefused)) {
+                    LOG.info("writing a batch of {} successes failed ({}); writing them one by one", batch.size(), e.toString());
+                }
+            }
+        }
+        for (Success b : batch) {
+            try {
+                b.won().complete(succeedOne(b));
+            } catch (RuntimeException e) {
+                b.won().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The compare-and-set of {@link GenerationRepository#compareAndSet} for many successes; returns the ids written. */
+    private Set<UUID> writeSuccesses(List<Success> batch) {
+        return sql.run("""
+            UPDATE generation g SET status = 'SUCCEEDED', progress = v.progress, outputs = v.outputs::jsonb,
+                                    finished_at = v.finished_at, updated_at = v.finished_at
+            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[])
+                 AS v(id, expected_status, expected_attempts, progress, outputs, finished_at)
+            WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
+            RETURNING g.id""", (a, s) -> {
+            s.setArray(1, a.of("uuid", batch.stream().map(b -> b.running().id()).toList()));
+            s.setArray(2, a.of("text", batch.stream().map(b -> b.running().status().name()).toList()));
+            s.setArray(3, a.of("int", batch.stream().map(b -> b.running().attempts()).toList()));
+            s.setArray(4, a.of("int", batch.stream().map(b -> b.next().progress()).toList()));
+            s.setArray(5, a.of("text", batch.stream().map(b -> b.next().outputs()).toList()));
+            s.setArray(6, a.of("timestamptz", batch.stream().map(b -> Timestamp.from(b.next().finishedAt())).toList()));
+            return BatchSql.uuidsOf(s);
+        });
+    }
+
+    private boolean succeedOne(Success success) {
+        Generation running = success.running();
+        Generation next = success.next();
         try {
             return tx.executeWrite(status -> {
                 if (!repository.compareAndSet(running, next)) {
                     return false;
                 }
-                LedgerResult posted = ledger.post(running.id(), capturedCoins, TransferReason.GENERATION_CAPTURE);
+                LedgerResult posted = ledger.post(running.id(), success.capturedCoins(), TransferReason.GENERATION_CAPTURE);
                 if (posted == LedgerResult.EXPIRED) {
                     throw new ReservationExpired();
                 }
@@ -268,7 +358,7 @@ public class Generations {
                     throw new IllegalStateException("posting generation " + running.id() + " answered " + posted);
                 }
                 afterCommit(status, () -> {
-                    finished(next, capturedCoins);
+                    finished(next, success.capturedCoins());
                     publish(next);
                 });
                 return true;
@@ -331,6 +421,13 @@ public class Generations {
 
     private static GenqException blocked() {
         return new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
+    }
+
+    /** Thrown inside a batch of successes to undo it when the ledger will not post the whole batch. */
+    private static final class BatchRefused extends RuntimeException {
+        BatchRefused() {
+            super(null, null, false, false);
+        }
     }
 
     /** Thrown inside the success transaction to undo it when the reservation had expired. */

@@ -165,6 +165,48 @@ public class Ledger {
         return resolve(pending, TransferKind.POST_PENDING, amountCoins, reason);
     }
 
+    /**
+     * Posts many reservations at once ({@code amounts}: reservation id to coins captured), all or
+     * none: true when every one was posted; false, having written nothing, when any is missing, not
+     * pending, expired or asked for more than it holds, and the caller then posts each with
+     * {@link #post}, which answers it exactly. Four statements whatever the batch's size: read the
+     * reservations, insert the resolutions, lock their wallets in account order, update each wallet
+     * once. A reservation resolved meanwhile throws, rolling the caller's transaction back.
+     */
+    @Transactional
+    public boolean postAll(Map<UUID, Long> amounts, TransferReason reason) {
+        if (amounts.isEmpty()) {
+            return true;
+        }
+        Map<UUID, Transfer> pendings = batch.pendings(amounts.keySet());
+        Instant now = clock.instant();
+        List<Transfer> resolutions = new ArrayList<>(amounts.size());
+        Map<UUID, long[]> byAccount = new HashMap<>(); // account -> {released from pending, posted}
+        for (Map.Entry<UUID, Long> capture : amounts.entrySet()) {
+            Transfer pending = pendings.get(capture.getKey());
+            long amount = capture.getValue();
+            if (pending == null || pending.kind() != TransferKind.PENDING || amount < 0 || amount > pending.amountCoins()
+                || (pending.expiresAt() != null && !now.isBefore(pending.expiresAt()))) {
+                return false;
+            }
+            resolutions.add(Transfer.resolving(pending, TransferKind.POST_PENDING, amount, reason));
+            long[] sums = byAccount.computeIfAbsent(pending.debitAccountId(), k -> new long[2]);
+            sums[0] += pending.amountCoins();
+            sums[1] += amount;
+        }
+        // Resolutions first, then wallets, as a single post takes them, so the two cannot deadlock;
+        // both in one order (id, account) so concurrent batches cannot either.
+        resolutions.sort(java.util.Comparator.comparing(Transfer::id));
+        if (batch.insertResolutions(resolutions).size() != resolutions.size()) {
+            throw new IllegalStateException("a reservation of the batch was resolved concurrently; post them one by one");
+        }
+        batch.lockWallets(byAccount.keySet());
+        if (batch.resolveWallets(byAccount) != byAccount.size()) {
+            throw new IllegalStateException("a wallet holds less than it reserved for the batch");
+        }
+        return true;
+    }
+
     /** Releases the whole reservation back to the balance: the refund. Expired reservations can be voided. */
     @Transactional
     public LedgerResult voidPending(UUID pendingId, TransferReason reason) {

@@ -154,6 +154,46 @@ class LedgerTest {
         }
 
         @Test
+        void aBatchOfPostsChargesEachItsShareAcrossAccounts() {
+            UUID first = anAccountWith(100);
+            UUID second = anAccountWith(100);
+            UUID a = UUID.randomUUID();
+            UUID b = UUID.randomUUID();
+            UUID c = UUID.randomUUID();
+            ledger.reserve(a, first, 40, LATER);
+            ledger.reserve(b, first, 20, LATER);
+            ledger.reserve(c, second, 30, LATER);
+
+            assertThat(ledger.postAll(Map.of(a, 30L, b, 20L, c, 0L), TransferReason.GENERATION_CAPTURE)).isTrue();
+
+            assertThat(wallet(first).spentCoins()).isEqualTo(50);
+            assertThat(wallet(first).reservedCoins()).isZero();
+            assertThat(wallet(first).balanceCoins()).isEqualTo(50);
+            assertThat(wallet(second).spentCoins()).isZero();
+            assertThat(wallet(second).balanceCoins()).isEqualTo(100);
+            assertThat(ledger.post(a, 30, TransferReason.GENERATION_CAPTURE)).as("the batch wrote what a post writes").isEqualTo(LedgerResult.EXISTS);
+            assertThatThrownBy(() -> ledger.postAll(Map.of(b, 20L, c, 0L), TransferReason.GENERATION_CAPTURE))
+                .as("a batch naming a resolved reservation rolls back").isInstanceOf(IllegalStateException.class);
+            assertThat(wallet(first).spentCoins()).isEqualTo(50);
+        }
+
+        @Test
+        void aBatchHoldingAnExpiredReservationPostsNothing() {
+            UUID account = anAccountWith(100);
+            UUID current = UUID.randomUUID();
+            UUID expired = UUID.randomUUID();
+            ledger.reserve(current, account, 10, LATER);
+            ledger.reserve(expired, account, 10, EARLIER);
+
+            assertThat(ledger.postAll(Map.of(current, 10L, expired, 10L), TransferReason.GENERATION_CAPTURE)).isFalse();
+            assertThat(ledger.postAll(Map.of(current, 11L), TransferReason.GENERATION_CAPTURE)).as("more than reserved").isFalse();
+
+            assertThat(wallet(account).reservedCoins()).isEqualTo(20);
+            assertThat(wallet(account).spentCoins()).isZero();
+            assertThat(ledger.post(current, 10, TransferReason.GENERATION_CAPTURE)).isEqualTo(LedgerResult.OK);
+        }
+
+        @Test
         void postingMoreThanWasReservedIsRefused() {
             UUID account = anAccountWith(100);
             UUID pending = UUID.randomUUID();
@@ -258,6 +298,48 @@ class LedgerTest {
             Wallet w = wallet(account);
             assertThat(w.reservedCoins()).isZero();
             assertThat(w.spentCoins() + w.balanceCoins()).isEqualTo(1_000);
+        }
+
+        @Test
+        void batchesOfPostsRacingVoidsResolveEachReservationOnce() throws Exception {
+            List<UUID> accounts = List.of(anAccountWith(1_000), anAccountWith(1_000));
+            List<UUID> reservations = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                UUID id = UUID.randomUUID();
+                ledger.reserve(id, accounts.get(i % 2), 10, LATER);
+                reservations.add(id);
+            }
+            Map<String, Integer> won = new ConcurrentHashMap<>();
+
+            inParallel(20, i -> {
+                if (i % 2 == 0) { // a batch of four posts, two per account
+                    Map<UUID, Long> batch = new java.util.HashMap<>();
+                    reservations.subList(i * 2, i * 2 + 4).forEach(id -> batch.put(id, 10L));
+                    try {
+                        if (ledger.postAll(batch, TransferReason.GENERATION_CAPTURE)) {
+                            won.merge("posted", 4, Integer::sum);
+                        }
+                    } catch (IllegalStateException lostToAVoid) {
+                        // the whole batch rolled back
+                    }
+                } else { // two voids inside the range of the batch before
+                    for (UUID id : List.of(reservations.get(i * 2 - 1), reservations.get(i * 2))) {
+                        if (ledger.voidPending(id, TransferReason.GENERATION_FAILED) == LedgerResult.OK) {
+                            won.merge("voided", 1, Integer::sum);
+                        }
+                    }
+                }
+            });
+            reservations.forEach(id -> {
+                if (ledger.voidPending(id, TransferReason.GENERATION_FAILED) == LedgerResult.OK) {
+                    won.merge("voided", 1, Integer::sum); // what neither got is released at the end
+                }
+            });
+
+            assertThat(won.getOrDefault("posted", 0) + won.getOrDefault("voided", 0)).isEqualTo(40);
+            long spent = accounts.stream().mapToLong(a -> wallet(a).spentCoins()).sum();
+            assertThat(spent).isEqualTo(10L * won.getOrDefault("posted", 0));
+            accounts.forEach(a -> assertThat(wallet(a).reservedCoins()).isZero());
         }
 
         @Test

@@ -1,0 +1,132 @@
+package dev.genq.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genq.account.AccountService;
+import dev.genq.ledger.Ledger;
+import dev.genq.ledger.LedgerAudit;
+import dev.genq.support.StorageContext;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Successes that arrive together are written in one batch; each still gets exactly the answer it
+ * would have got alone, and the ledger balances, also when a batch holds one that must fail.
+ */
+class SuccessBatchTest {
+    private static final List<GenerationOutput> OUTPUT = List.of(new GenerationOutput(0, "outputs/x/0.png", "image/png", 10));
+    private final Generations generations = StorageContext.get().getBean(Generations.class);
+    private final Ledger ledger = StorageContext.get().getBean(Ledger.class);
+    private final DataSource db = DelegatingDataSource.unwrapDataSource(StorageContext.get().getBean(DataSource.class));
+
+    @AfterEach
+    void ledgerBalances() {
+        assertThat(StorageContext.get().getBean(LedgerAudit.class).discrepancies()).isEmpty();
+    }
+
+    @Test
+    void concurrentSuccessesAllSucceedAndEachIsCharged() throws Exception {
+        UUID account = anAccountWith(1_000);
+        List<Generation> running = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            running.add(aRunningGeneration(account, 10, Duration.ofHours(1)));
+        }
+
+        List<Boolean> answers = all(running.stream().map(g -> (java.util.concurrent.Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
+
+        assertThat(answers).hasSize(40).containsOnly(true);
+        running.forEach(g -> assertThat(generations.load(g.id()).orElseThrow().status()).isEqualTo(GenerationStatus.SUCCEEDED));
+        assertThat(ledger.wallet(account).orElseThrow().spentCoins()).isEqualTo(400);
+        assertThat(ledger.wallet(account).orElseThrow().reservedCoins()).isZero();
+    }
+
+    @Test
+    void aSuccessPastItsReservationFailsWithTimeoutAndTheOthersAreCharged() throws Exception {
+        UUID account = anAccountWith(1_000);
+        List<Generation> running = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            running.add(aRunningGeneration(account, 10, i == 7 ? Duration.ofMillis(-1) : Duration.ofHours(1)));
+        }
+
+        List<Boolean> answers = all(running.stream().map(g -> (java.util.concurrent.Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
+
+        for (int i = 0; i < 20; i++) {
+            Generation after = generations.load(running.get(i).id()).orElseThrow();
+            if (i == 7) {
+                assertThat(answers.get(i)).isFalse();
+                assertThat(after.status()).isEqualTo(GenerationStatus.FAILED);
+                assertThat(after.errorCode()).isEqualTo("timeout");
+            } else {
+                assertThat(answers.get(i)).isTrue();
+                assertThat(after.status()).isEqualTo(GenerationStatus.SUCCEEDED);
+            }
+        }
+        assertThat(ledger.wallet(account).orElseThrow().spentCoins()).isEqualTo(190);
+        assertThat(ledger.wallet(account).orElseThrow().balanceCoins()).isEqualTo(810);
+    }
+
+    @Test
+    void twoSuccessesOfOneGenerationChargeItOnce() throws Exception {
+        UUID account = anAccountWith(100);
+        Generation g = aRunningGeneration(account, 10, Duration.ofHours(1));
+
+        List<Boolean> answers = all(List.of(() -> generations.succeed(g, OUTPUT, 1), () -> generations.succeed(g, OUTPUT, 1)));
+
+        assertThat(answers).containsExactlyInAnyOrder(true, false);
+        assertThat(ledger.wallet(account).orElseThrow().spentCoins()).isEqualTo(10);
+    }
+
+    /** Runs the calls at the same moment, so they meet in the batcher; answers in the calls' order. */
+    private static List<Boolean> all(List<java.util.concurrent.Callable<Boolean>> calls) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (var call : calls) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<Boolean> answers = new ArrayList<>();
+            for (Future<Boolean> f : futures) {
+                answers.add(f.get());
+            }
+            return answers;
+        }
+    }
+
+    private UUID anAccountWith(long coins) {
+        return StorageContext.get().getBean(AccountService.class).open("success-batch-test", coins, "test").account().id();
+    }
+
+    /** A RUNNING generation as a worker leaves it after the submit, with its reservation expiring after {@code reservedFor}. */
+    private Generation aRunningGeneration(UUID account, long price, Duration reservedFor) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+            INSERT INTO generation (id, account_id, model, inputs, units, price_coins, status, attempts, provider, provider_task_id,
+                                    started_at)
+            VALUES (?, ?, 'emu-image', '{}', 1, ?, 'RUNNING', 1, 'vendor-a', ?, now())""")) {
+            s.setObject(1, id);
+            s.setObject(2, account);
+            s.setLong(3, price);
+            s.setString(4, "task-" + id);
+            s.executeUpdate();
+        }
+        ledger.reserve(id, account, price, Instant.now().plus(reservedFor));
+        return generations.load(id).orElseThrow();
+    }
+}
