@@ -47,7 +47,8 @@ public class BlobStore {
     private final UrlSigner downloadSigner;
     private final UrlSigner uploadSigner;
     private final S3Config config;
-    private final Semaphore uploads;
+    /** Upload buffers held at once, in KiB: a small output takes its size, a large one a part's. */
+    private final Semaphore bufferMemory;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -58,7 +59,8 @@ public class BlobStore {
             isBlank(config.getPublicEndpoint()) ? config.getEndpoint() : config.getPublicEndpoint(), clock);
         this.uploadSigner = new UrlSigner(credentials, config, config.getEndpoint(), clock);
         this.config = config;
-        this.uploads = new Semaphore(config.getMaxConcurrentUploads());
+        this.bufferMemory = new Semaphore(Math.multiplyExact(config.getMaxConcurrentUploads(), Math.max(1, config.getPartSizeBytes() / 1024)),
+            true); // fair: many small uploads must not starve a large one
     }
 
     @EventListener
@@ -84,17 +86,19 @@ public class BlobStore {
         if (lengthBytes > config.getMaxObjectBytes()) {
             throw new ObjectTooLargeException(lengthBytes, config.getMaxObjectBytes());
         }
+        // Bytes go to S3 from a buffer, never straight from the vendor's stream: the S3 client can
+        // then resend what it must retry, where a half-read stream cannot be rewound.
+        boolean fitsOnePart = lengthBytes >= 0 && lengthBytes <= config.getPartSizeBytes();
+        int bufferBytes = fitsOnePart ? (int) lengthBytes : config.getPartSizeBytes();
+        int kib = Math.max(1, (bufferBytes + 1023) / 1024);
         try {
-            uploads.acquire();
+            bufferMemory.acquire(kib);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to upload " + key);
         }
         try {
-            // Bytes go to S3 from a buffer, never straight from the vendor's stream: the S3 client can
-            // then resend what it must retry, where a half-read stream cannot be rewound.
-            boolean fitsOnePart = lengthBytes >= 0 && lengthBytes <= config.getPartSizeBytes();
-            byte[] part = new byte[fitsOnePart ? (int) lengthBytes : config.getPartSizeBytes()];
+            byte[] part = new byte[bufferBytes];
             int filled = content.readNBytes(part, 0, part.length);
             if (filled > config.getMaxObjectBytes()) {
                 throw new ObjectTooLargeException(filled, config.getMaxObjectBytes());
@@ -105,7 +109,7 @@ public class BlobStore {
             }
             return putInParts(key, content, contentType, part, filled);
         } finally {
-            uploads.release();
+            bufferMemory.release(kib);
         }
     }
 

@@ -56,7 +56,11 @@ public interface S3Config {
     @Bindable(defaultValue = "8388608")
     int getPartSizeBytes();
 
-    /** Most uploads one worker runs at once; with the part size this bounds upload memory. Default 16. */
+    /**
+     * Upload buffer memory of one worker, in parts: at most this many part-sized buffers at once
+     * (16 × 8 MiB = 128 MiB by default). A small output holds only its own size, so thousands of
+     * images go up side by side while large outputs wait their turn. Default 16.
+     */
     @Bindable(defaultValue = "16")
     int getMaxConcurrentUploads();
 }

@@ -23,6 +23,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -286,8 +287,18 @@ public class Generations {
      * it rolls back and each success is written alone, which answers it exactly.
      */
     private void succeedAll(List<Success> batch) {
-        // One row can be written once per statement, so a batch naming a generation twice goes one by one.
-        if (batch.size() > 1 && batch.stream().map(b -> b.running().id()).distinct().count() == batch.size()) {
+        // A row is written once per statement: a generation named twice (a webhook's check racing the
+        // submit that found it done) has its second success written after the first, as a second batch.
+        Set<UUID> seen = new HashSet<>();
+        List<Success> firsts = new ArrayList<>();
+        List<Success> again = new ArrayList<>();
+        batch.forEach(b -> (seen.add(b.running().id()) ? firsts : again).add(b));
+        if (!again.isEmpty()) {
+            succeedAll(firsts);
+            succeedAll(again);
+            return;
+        }
+        if (batch.size() > 1) {
             try {
                 Set<UUID> won = tx.executeWrite(status -> {
                     Set<UUID> written = writeSuccesses(batch);
