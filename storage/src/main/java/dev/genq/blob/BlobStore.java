@@ -145,25 +145,29 @@ public class BlobStore {
             .timeout(UPLOAD_TIMEOUT).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, 0, length));
         headers.forEach(request::header);
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                if (attempt == PUT_ATTEMPTS) {
-                    throw e;
+                HttpResponse<String> response;
+                try {
+                    response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    if (attempt == PUT_ATTEMPTS) {
+                        throw e;
+                    }
+                    Thread.sleep(100L << attempt); // as the S3 client backs off
+                    continue;
                 }
-                continue;
+                if (response.statusCode() / 100 == 2) {
+                    return;
+                }
+                if (response.statusCode() < 500 || attempt == PUT_ATTEMPTS) {
+                    String body = response.body();
+                    throw new StorageRefusedException("S3 answered " + response.statusCode() + " to the upload of " + key + ": "
+                        + (body.length() > 300 ? body.substring(0, 300) : body));
+                }
+                Thread.sleep(100L << attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while uploading " + key);
-            }
-            if (response.statusCode() / 100 == 2) {
-                return;
-            }
-            if (response.statusCode() < 500 || attempt == PUT_ATTEMPTS) {
-                String body = response.body();
-                throw new StorageRefusedException("S3 answered " + response.statusCode() + " to the upload of " + key + ": "
-                    + (body.length() > 300 ? body.substring(0, 300) : body));
             }
         }
     }
