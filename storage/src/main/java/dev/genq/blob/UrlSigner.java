@@ -25,6 +25,7 @@ final class UrlSigner {
     private final String region;
     private final String bucket;
     private final URI endpoint;
+    private final String pathStyleBase; // endpoint without trailing slashes, then the bucket
     private final boolean pathStyle;
     private final Clock clock;
 
@@ -34,6 +35,7 @@ final class UrlSigner {
         this.region = config.getRegion();
         this.bucket = config.getBucket();
         this.endpoint = URI.create(endpoint == null || endpoint.isBlank() ? "https://s3." + region + ".amazonaws.com" : endpoint);
+        this.pathStyleBase = this.endpoint.toString().replaceAll("/+$", "") + "/" + bucket;
         this.pathStyle = config.isPathStyle();
         this.clock = clock;
     }
@@ -57,9 +59,8 @@ final class UrlSigner {
 
     private URI objectUri(String key) {
         String path = "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key);
-        String base = endpoint.toString().replaceAll("/+$", "");
         if (pathStyle) {
-            return URI.create(base + "/" + bucket + path);
+            return URI.create(pathStyleBase + path);
         }
         String authority = bucket + "." + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort());
         return URI.create(endpoint.getScheme() + "://" + authority + path);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +197,7 @@ public class Ledger {
         }
         // Resolutions first, then wallets, as a single post takes them, so the two cannot deadlock;
         // both in one order (id, account) so concurrent batches cannot either.
-        resolutions.sort(java.util.Comparator.comparing(Transfer::id));
+        resolutions.sort(Comparator.comparing(Transfer::id));
         if (batch.insertResolutions(resolutions).size() != resolutions.size()) {
             throw new IllegalStateException("a reservation of the batch was resolved concurrently; post them one by one");
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +46,7 @@ class SuccessBatchTest {
             running.add(aRunningGeneration(account, 10, Duration.ofHours(1)));
         }
 
-        List<Boolean> answers = all(running.stream().map(g -> (java.util.concurrent.Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
+        List<Boolean> answers = all(running.stream().map(g -> (Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
 
         assertThat(answers).hasSize(40).containsOnly(true);
         running.forEach(g -> assertThat(generations.load(g.id()).orElseThrow().status()).isEqualTo(GenerationStatus.SUCCEEDED));
@@ -61,7 +62,7 @@ class SuccessBatchTest {
             running.add(aRunningGeneration(account, 10, i == 7 ? Duration.ofMillis(-1) : Duration.ofHours(1)));
         }
 
-        List<Boolean> answers = all(running.stream().map(g -> (java.util.concurrent.Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
+        List<Boolean> answers = all(running.stream().map(g -> (Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
 
         for (int i = 0; i < 20; i++) {
             Generation after = generations.load(running.get(i).id()).orElseThrow();
@@ -90,7 +91,7 @@ class SuccessBatchTest {
     }
 
     /** Runs the calls at the same moment, so they meet in the batcher; answers in the calls' order. */
-    private static List<Boolean> all(List<java.util.concurrent.Callable<Boolean>> calls) throws Exception {
+    private static List<Boolean> all(List<Callable<Boolean>> calls) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> futures = new ArrayList<>();
