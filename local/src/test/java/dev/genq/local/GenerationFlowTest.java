@@ -287,6 +287,7 @@ class GenerationFlowTest extends EndToEndTest {
             String id = api.submitted(account, "emu-text", "{\"prompt\":\"[latency=1500] polled\"}");
             String whileUnfinished = api.get("/v1/generations/" + id, account.key()).headers().firstValue("ETag").orElseThrow();
             api.awaitEnd(account, id, END);
+            startOfUrlRenewalPeriod(); // the tag also turns over every half URL lifetime: read both in one period
 
             Api.Response changed = api.get("/v1/generations/" + id, account.key(), Map.of("If-None-Match", whileUnfinished));
             String current = changed.headers().firstValue("ETag").orElseThrow();
@@ -299,6 +300,12 @@ class GenerationFlowTest extends EndToEndTest {
             assertThat(unchanged.status()).isEqualTo(304);
             assertThat(unchanged.raw()).isEmpty();
             assertThat(unchanged.headers().firstValue("ETag")).hasValue(current);
+        }
+
+        /** Waits until a half URL lifetime has just begun (the server shares this clock). */
+        private static void startOfUrlRenewalPeriod() throws InterruptedException {
+            long period = GenqStack.URL_TTL_SECONDS * 1000L / 2;
+            Thread.sleep(period - System.currentTimeMillis() % period + 20);
         }
 
         @Test
