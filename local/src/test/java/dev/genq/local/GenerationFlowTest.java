@@ -18,6 +18,9 @@ import java.util.UUID;
 import org.jobrunr.storage.StorageProvider;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.JedisPooled;
 
 /** A generation end to end over HTTP against a running genq: priced, paid, run, stored, served. */
@@ -413,14 +416,17 @@ class GenerationFlowTest extends EndToEndTest {
 
     @Nested
     class AtLeastOnceExecution {
-        @Test
-        void theHandlerRunTwiceAtOnceChargesOnce() throws Exception {
+        /** A job's first execution carries the model (one statement takes it from QUEUED); a re-run knows only the id. */
+        @ParameterizedTest
+        @NullSource
+        @ValueSource(strings = "emu-image")
+        void theHandlerRunTwiceAtOnceChargesOnce(String firstRunModel) throws Exception {
             Api.Account account = api.newAccount(40);
             GenerationExecutor executor = stack.bean(GenerationExecutor.class);
             String id = Fixtures.whilePaused(() -> {
-                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"twice\"}");
+                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=300] twice\"}");
                 Fixtures.concurrently(2, i -> {
-                    executor.execute(UUID.fromString(gid));
+                    executor.execute(UUID.fromString(gid), firstRunModel);
                     return null;
                 });
                 return gid;

@@ -14,7 +14,7 @@ import java.util.Map;
  * One running genq per test JVM, all roles, on the real servers {@link TestServices} finds and the
  * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs, 64 KiB outputs.
  */
-final class GenqStack {
+public final class GenqStack {
     static final String ADMIN_KEY = "test-admin-key";
     static final String DASHBOARD_PASSWORD = "test-dashboard-password";
     static final int URL_TTL_SECONDS = 5;
@@ -80,7 +80,7 @@ final class GenqStack {
         api = new Api("http://127.0.0.1:" + wiring.httpPort());
     }
 
-    static synchronized GenqStack get() {
+    public static synchronized GenqStack get() {
         if (instance == null) {
             try {
                 instance = new GenqStack();
@@ -121,7 +121,7 @@ final class GenqStack {
         return file;
     }
 
-    <T> T bean(Class<T> type) {
+    public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
 }

@@ -26,7 +26,7 @@ public class GenerationQueue {
     private static final int BATCH = 500;
     private final JobRequestScheduler scheduler;
     private final NewWork newWork;
-    private final Batcher<UUID> pending;
+    private final Batcher<RunGeneration> pending;
 
     public GenerationQueue(JobRequestScheduler scheduler, NewWork newWork) {
         this.scheduler = scheduler;
@@ -35,9 +35,10 @@ public class GenerationQueue {
     }
 
     /** Enqueues in the background, batched with other submits; never blocks and never throws. */
-    public void enqueueSoon(UUID generationId) {
-        if (!pending.add(generationId)) {
-            enqueue(generationId); // shutting down: enqueue directly rather than leave it to the requeuer
+    public void enqueueSoon(UUID generationId, String model) {
+        RunGeneration run = new RunGeneration(generationId, model);
+        if (!pending.add(run)) {
+            enqueue(run); // shutting down: enqueue directly rather than leave it to the requeuer
         }
     }
 
@@ -46,18 +47,22 @@ public class GenerationQueue {
      * scheduler re-enqueues generations without a job.
      */
     public boolean enqueue(UUID generationId) {
+        return enqueue(new RunGeneration(generationId, null));
+    }
+
+    private boolean enqueue(RunGeneration run) {
         try {
-            scheduler.create(job(generationId));
+            scheduler.create(job(run));
             newWork.announce();
             return true;
         } catch (RuntimeException e) {
-            LOG.warn("enqueue of generation {} failed; the scheduler will re-enqueue it: {}", generationId, e.toString());
+            LOG.warn("enqueue of generation {} failed; the scheduler will re-enqueue it: {}", run.generationId(), e.toString());
             return false;
         }
     }
 
     /** One insert for the batch; if the batch fails (one job already exists, say), each is tried alone. */
-    private void flush(List<UUID> batch) {
+    private void flush(List<RunGeneration> batch) {
         try {
             scheduler.create(batch.stream().map(GenerationQueue::job));
             newWork.announce();
@@ -68,8 +73,8 @@ public class GenerationQueue {
     }
 
     /** The job of a generation: its id is the generation's, so JobRunr keeps at most one. */
-    private static JobBuilder job(UUID generationId) {
-        return JobBuilder.aJob().withId(generationId).withName("Generation " + generationId).withJobRequest(new RunGeneration(generationId));
+    private static JobBuilder job(RunGeneration run) {
+        return JobBuilder.aJob().withId(run.generationId()).withName("Generation " + run.generationId()).withJobRequest(run);
     }
 
     @PreDestroy

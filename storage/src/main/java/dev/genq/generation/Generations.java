@@ -5,6 +5,7 @@ import dev.genq.catalog.Quotes;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.BatchSql;
+import dev.genq.infra.BatchedCalls;
 import dev.genq.infra.Batcher;
 import dev.genq.infra.Ids;
 import dev.genq.infra.JsonText;
@@ -31,10 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one place where a generation changes state. Every change is a compare-and-set on the row,
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public class Generations {
-    private static final Logger LOG = LoggerFactory.getLogger(Generations.class);
     private final GenerationRepository repository;
     private final Admissions admissions;
     private final Ledger ledger;
@@ -57,7 +53,9 @@ public class Generations {
     private final BatchSql sql;
     private final Clock clock;
     private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
-    private final Batcher<Success> successes = new Batcher<>("genq-successes", 200, this::succeedAll);
+    private final BatchedCalls<UUID, Optional<Generation>> firstStarts = new BatchedCalls<>("genq-first-starts", 500, id -> id, this::startAllQueued);
+    private final BatchedCalls<TaskRecord, Boolean> taskRecords = new BatchedCalls<>("genq-task-records", 500, r -> r.running().id(), this::recordAll);
+    private final BatchedCalls<Success, Boolean> successes = new BatchedCalls<>("genq-successes", 200, b -> b.running().id(), this::succeedAll);
 
     Generations(GenerationRepository repository, Admissions admissions, Ledger ledger, Quotes quotes, StatusCache cache,
                 GenerationMetrics metrics, GenerationQueue queue,
@@ -98,7 +96,7 @@ public class Generations {
         Runnable admitted = () -> {
             metrics.submitted(generation.model(), generation.priceCoins());
             cache.put(view);
-            queue.enqueueSoon(generation.id());
+            queue.enqueueSoon(generation.id(), generation.model());
         };
         caller.ifPresentOrElse(status -> afterCommit(status, admitted), admitted);
         return view;
@@ -174,17 +172,77 @@ public class Generations {
     }
 
     /**
+     * {@link #start} for a generation's first run, without reading it first: QUEUED becomes RUNNING
+     * in one compare-and-set that returns the row, batched with the first runs of other jobs. Empty
+     * when it is not QUEUED (a re-run, cancelled, or another run won): the caller then takes the
+     * path of {@link #load} and {@link #start}.
+     */
+    public Optional<Generation> startQueued(UUID id) {
+        Optional<Generation> started = batched(firstStarts, id);
+        started.ifPresent(this::publish);
+        return started;
+    }
+
+    private List<Optional<Generation>> startAllQueued(List<UUID> ids) {
+        Instant now = now();
+        Map<UUID, Generation> started = new HashMap<>();
+        tx.executeWrite(status -> sql.run("""
+            UPDATE generation SET status = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?
+            WHERE id = ANY(?::uuid[]) AND status = 'QUEUED'
+            RETURNING *""", (a, s) -> {
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setTimestamp(2, Timestamp.from(now));
+            s.setArray(3, a.of("uuid", ids));
+            sql.entities(s, Generation.class).forEach(g -> started.put(g.id(), g));
+            return null;
+        }));
+        return ids.stream().map(id -> Optional.ofNullable(started.get(id))).toList();
+    }
+
+    /**
      * Records the vendor task this attempt started, before anything waits on it: a re-run after a
      * crash then resumes the task instead of submitting again. Empty if another writer changed the
-     * generation first (that writer owns the attempt).
+     * generation first (that writer owns the attempt). Batched with the records of other jobs.
      */
     public Optional<Generation> recordTask(Generation running, String provider, String taskId, Instant deadline,
                                            Instant firstCheckAt) {
         Generation next = running.withTask(provider, taskId, deadline, firstCheckAt, now());
-        if (!repository.compareAndSet(running, next)) {
-            return Optional.empty();
-        }
-        return Optional.of(next);
+        return batched(taskRecords, new TaskRecord(running, next)) ? Optional.of(next) : Optional.empty();
+    }
+
+    private record TaskRecord(Generation running, Generation next) {
+    }
+
+    /**
+     * A compare-and-set of the task columns of many generations: the attempt must still be the one
+     * read and have no task yet, so two records of one attempt cannot both win.
+     */
+    private List<Boolean> recordAll(List<TaskRecord> batch) {
+        Set<UUID> written = tx.executeWrite(status -> sql.run("""
+            UPDATE generation g SET provider = v.provider, provider_task_id = v.task_id, provider_deadline_at = v.deadline,
+                                    next_check_at = v.first_check, updated_at = v.updated_at
+            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
+                 AS v(id, expected_status, expected_attempts, expected_task_id, provider, task_id, deadline, first_check, updated_at)
+            WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
+              AND g.provider_task_id IS NOT DISTINCT FROM v.expected_task_id
+            RETURNING g.id""", (a, s) -> {
+            s.setArray(1, a.of("uuid", batch.stream().map(r -> r.running().id()).toList()));
+            s.setArray(2, a.of("text", batch.stream().map(r -> r.running().status().name()).toList()));
+            s.setArray(3, a.of("int", batch.stream().map(r -> r.running().attempts()).toList()));
+            s.setArray(4, a.of("text", batch.stream().map(r -> r.running().providerTaskId()).toList()));
+            s.setArray(5, a.of("text", batch.stream().map(r -> r.next().provider()).toList()));
+            s.setArray(6, a.of("text", batch.stream().map(r -> r.next().providerTaskId()).toList()));
+            s.setArray(7, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().providerDeadlineAt())).toList()));
+            s.setArray(8, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().nextCheckAt())).toList()));
+            s.setArray(9, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().updatedAt())).toList()));
+            return BatchSql.uuidsOf(s);
+        }));
+        return batch.stream().map(r -> written.contains(r.running().id())).toList();
+    }
+
+    /** Inside a caller's transaction a write must see and join it, so it goes alone on the caller's connection. */
+    private <Q, A> A batched(BatchedCalls<Q, A> calls, Q request) {
+        return tx.findTransactionStatus().isPresent() ? calls.alone(request) : calls.call(request);
     }
 
     /** Running generations whose vendor task is due for a check, leased to the caller until {@code leaseUntil}. */
@@ -200,7 +258,8 @@ public class Generations {
      * A vendor said its task changed: check it soon. Wakes are written in batches, one statement
      * for all that arrive together; one lost to a crash only leaves the check to its schedule. A
      * wake that finds no running task is tried again for a few seconds: a vendor can call back
-     * before the worker that submitted has recorded the task.
+     * before the worker that submitted has recorded the task. A row another batch is writing is
+     * skipped and tried again the same way, so two batches never wait on each other's rows.
      */
     public void wakeSoon(String provider, String taskId) {
         wakes.add(new TaskKey(provider, taskId, 0));
@@ -215,7 +274,9 @@ public class Generations {
         Instant now = now();
         Set<String> woken = tx.executeWrite(status -> sql.run("""
             UPDATE generation SET next_check_at = ?
-            WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+            WHERE id IN (SELECT id FROM generation
+                         WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                         FOR UPDATE SKIP LOCKED)
             RETURNING provider || ' ' || provider_task_id""", (a, s) -> {
             s.setTimestamp(1, Timestamp.from(now));
             s.setArray(2, a.of("text", keys.stream().map(TaskKey::taskId).toList()));
@@ -247,6 +308,8 @@ public class Generations {
     @PreDestroy
     void stop() {
         wakes.close();
+        firstStarts.close();
+        taskRecords.close();
         successes.close();
     }
 
@@ -266,72 +329,42 @@ public class Generations {
      */
     public boolean succeed(Generation running, List<GenerationOutput> outputs, int deliveredUnits) {
         int delivered = Math.clamp(deliveredUnits, 0, running.units());
-        Success success = new Success(running, running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(json.write(outputs)),
-            Math.multiplyExact(running.priceCoins(), delivered) / running.units(), new CompletableFuture<>());
-        if (tx.findTransactionStatus().isPresent() || !successes.add(success)) {
-            return succeedOne(success);
-        }
-        try {
-            return success.won().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return batched(successes, new Success(running, running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(json.write(outputs)),
+            Math.multiplyExact(running.priceCoins(), delivered) / running.units()));
     }
 
-    private record Success(Generation running, Generation next, long capturedCoins, CompletableFuture<Boolean> won) {
+    private record Success(Generation running, Generation next, long capturedCoins) {
     }
 
     /**
      * One transaction for the batch: a compare-and-set of every row, then {@link Ledger#postAll} for
-     * those that won. If the ledger refuses the batch (a reservation expired, say) or anything fails,
-     * it rolls back and each success is written alone, which answers it exactly.
+     * those that won. If the ledger refuses the batch (a reservation expired, say) it rolls back and
+     * each success is written alone ({@link #succeedOne}), which answers it exactly.
      */
-    private void succeedAll(List<Success> batch) {
-        // A row is written once per statement: a generation named twice (a webhook's check racing the
-        // submit that found it done) has its second success written after the first, as a second batch.
-        Set<UUID> seen = new HashSet<>();
-        List<Success> firsts = new ArrayList<>();
-        List<Success> again = new ArrayList<>();
-        batch.forEach(b -> (seen.add(b.running().id()) ? firsts : again).add(b));
-        if (!again.isEmpty()) {
-            succeedAll(firsts);
-            succeedAll(again);
-            return;
+    private List<Boolean> succeedAll(List<Success> batch) {
+        if (batch.size() == 1) {
+            return List.of(succeedOne(batch.getFirst()));
         }
-        if (batch.size() > 1) {
-            try {
-                Set<UUID> won = tx.executeWrite(status -> {
-                    Set<UUID> written = writeSuccesses(batch);
-                    Map<UUID, Long> captures = new HashMap<>();
-                    batch.stream().filter(b -> written.contains(b.running().id()))
-                        .forEach(b -> captures.put(b.running().id(), b.capturedCoins()));
-                    if (!ledger.postAll(captures, TransferReason.GENERATION_CAPTURE)) {
-                        throw new BatchRefused();
-                    }
-                    return written;
-                });
-                for (Success b : batch) {
-                    boolean mine = won.contains(b.running().id());
-                    if (mine) {
-                        finished(b.next(), b.capturedCoins());
-                        publish(b.next());
-                    }
-                    b.won().complete(mine);
-                }
-                return;
-            } catch (RuntimeException e) {
-                if (!(e instanceof BatchRefused)) {
-                    LOG.info("writing a batch of {} successes failed ({}); writing them one by one", batch.size(), e.toString());
-                }
+        Set<UUID> won = tx.executeWrite(status -> {
+            Set<UUID> written = writeSuccesses(batch);
+            Map<UUID, Long> captures = new HashMap<>();
+            batch.stream().filter(b -> written.contains(b.running().id()))
+                .forEach(b -> captures.put(b.running().id(), b.capturedCoins()));
+            if (!ledger.postAll(captures, TransferReason.GENERATION_CAPTURE)) {
+                throw new BatchedCalls.Refused();
             }
-        }
+            return written;
+        });
+        List<Boolean> answers = new ArrayList<>();
         for (Success b : batch) {
-            try {
-                b.won().complete(succeedOne(b));
-            } catch (RuntimeException e) {
-                b.won().completeExceptionally(e);
+            boolean mine = won.contains(b.running().id());
+            if (mine) {
+                finished(b.next(), b.capturedCoins());
+                publish(b.next());
             }
+            answers.add(mine);
         }
+        return answers;
     }
 
     /** The compare-and-set of {@link GenerationRepository#compareAndSet} for many successes; returns the ids written. */
@@ -432,13 +465,6 @@ public class Generations {
 
     private static GenqException blocked() {
         return new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
-    }
-
-    /** Thrown inside a batch of successes to undo it when the ledger will not post the whole batch. */
-    private static final class BatchRefused extends RuntimeException {
-        BatchRefused() {
-            super(null, null, false, false);
-        }
     }
 
     /** Thrown inside the success transaction to undo it when the reservation had expired. */

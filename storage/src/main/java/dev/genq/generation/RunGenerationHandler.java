@@ -19,6 +19,7 @@ public class RunGenerationHandler implements JobRequestHandler<RunGeneration> {
 
     @Override
     public void run(RunGeneration request) throws Exception {
-        executor.get().execute(request.generationId());
+        // A job that failed before (a retry, an orphan JobRunr took back) is no first run: no model.
+        executor.get().execute(request.generationId(), jobContext().amountOfFailures() == 0 ? request.model() : null);
     }
 }

@@ -2,14 +2,19 @@ package dev.genq.infra;
 
 import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -21,9 +26,11 @@ import java.util.UUID;
 @Singleton
 public class BatchSql {
     private final ConnectionOperations<Connection> connections;
+    private final JdbcOperations jdbc;
 
-    BatchSql(ConnectionOperations<Connection> connections) {
+    BatchSql(ConnectionOperations<Connection> connections, JdbcOperations jdbc) {
         this.connections = connections;
+        this.jdbc = jdbc;
     }
 
     /** What a statement does with its prepared form; arrays are made from the same connection. */
@@ -46,6 +53,22 @@ public class BatchSql {
         } catch (SQLException e) {
             throw new DataAccessException(e.getMessage(), e);
         }
+    }
+
+    /** Executes a query that returns whole rows of an entity ({@code RETURNING *}) and maps them as its repository would. */
+    public <E> List<E> entities(PreparedStatement statement, Class<E> type) throws SQLException {
+        List<E> found = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(jdbc.readEntity(rs, type));
+            }
+        }
+        return found;
+    }
+
+    /** A nullable instant as an element of a {@code timestamptz[]} parameter. */
+    public static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     /** Executes a query whose first column is a uuid (a RETURNING id, say) and collects it. */

@@ -1,5 +1,6 @@
 package dev.genq.generation;
 
+import static dev.genq.support.AtOnce.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.account.AccountService;
@@ -15,10 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,25 +87,6 @@ class SuccessBatchTest {
         assertThat(ledger.wallet(account).orElseThrow().spentCoins()).isEqualTo(10);
     }
 
-    /** Runs the calls at the same moment, so they meet in the batcher; answers in the calls' order. */
-    private static List<Boolean> all(List<Callable<Boolean>> calls) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Boolean>> futures = new ArrayList<>();
-            for (var call : calls) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.call();
-                }));
-            }
-            start.countDown();
-            List<Boolean> answers = new ArrayList<>();
-            for (Future<Boolean> f : futures) {
-                answers.add(f.get());
-            }
-            return answers;
-        }
-    }
 
     private UUID anAccountWith(long coins) {
         return StorageContext.get().getBean(AccountService.class).open("success-batch-test", coins, "test").account().id();

@@ -60,7 +60,13 @@ public class GenerationRunner implements GenerationExecutor {
     }
 
     @Override
-    public void execute(UUID generationId) throws Exception {
+    public void execute(UUID generationId, String modelId) throws Exception {
+        if (modelId != null) {
+            FirstRun first = firstRun(generationId, modelId);
+            if (first != FirstRun.NOT_TAKEN) {
+                return;
+            }
+        }
         Optional<Generation> loaded = generations.load(generationId);
         if (loaded.isEmpty()) {
             LOG.warn("generation {} does not exist; nothing to run", generationId);
@@ -95,6 +101,38 @@ public class GenerationRunner implements GenerationExecutor {
             return;
         }
         submit(started.get(), targets, first);
+    }
+
+    private enum FirstRun { SUBMITTED, NOT_QUEUED, NOT_TAKEN }
+
+    /**
+     * A job's first execution, the common case, in one statement: the first open route's permits,
+     * then QUEUED → RUNNING by a compare-and-set that returns the row (no read before it). Not taken,
+     * having changed nothing, without an open route or a permit: the general path decides from the
+     * row. A generation that is not QUEUED any more was cancelled or is in the hands of another
+     * execution of this same job (JobRunr ran it twice at once): this one has nothing to do.
+     */
+    private FirstRun firstRun(UUID id, String modelId) throws ProviderException {
+        List<Routes.Target> targets = routes.targets(catalog.model(modelId));
+        int first;
+        try {
+            first = firstOpenRoute(targets, id);
+        } catch (PermitUnavailable e) {
+            return FirstRun.NOT_TAKEN; // the general path waits for the permit only if the generation still needs one
+        }
+        if (first < 0) {
+            return FirstRun.NOT_TAKEN;
+        }
+        Optional<Generation> started = generations.startQueued(id);
+        if (started.isEmpty()) {
+            // The permit is the generation's: another execution holding it keeps it; an ended generation needs none.
+            if (generations.load(id).map(g -> g.status().isTerminal()).orElse(true)) {
+                limits.releaseTask(targets.get(first).account().config(), id);
+            }
+            return FirstRun.NOT_QUEUED;
+        }
+        submit(started.get(), targets, first);
+        return FirstRun.SUBMITTED;
     }
 
     /** The first route whose breaker is closed; -1 if none. Throws when it is the account's cap that stops us. */

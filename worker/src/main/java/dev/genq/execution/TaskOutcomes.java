@@ -31,9 +31,12 @@ class TaskOutcomes {
     private final ProviderLimits limits;
     private final Routes routes;
     private final Catalog catalog;
+    private final CheckLeases leases;
     private final Clock clock;
 
-    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Routes routes, Catalog catalog, Clock clock) {
+    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Routes routes, Catalog catalog,
+                 CheckLeases leases, Clock clock) {
+        this.leases = leases;
         this.routes = routes;
         this.catalog = catalog;
         this.generations = generations;
@@ -51,16 +54,23 @@ class TaskOutcomes {
             }
             case TaskState.Done done -> {
                 try {
-                    ModelKind kind = catalog.model(running.model()).kind();
-                    List<GenerationOutput> stored = outputs.store(running, kind, done.result().outputs());
-                    Integer reported = done.result().deliveredUnits();
-                    generations.succeed(running, stored, reported != null ? reported : kind.deliveredUnits(running.units(), stored.size()));
-                    limits.releaseTask(account.config(), running.id());
+                    finish(running, account, done);
                 } catch (ProviderException e) {
                     checkFailed(running, account, e);
                 }
             }
             case TaskState.Failed failed -> fail(running, account, failed.error());
+        }
+    }
+
+    /** Stores the outputs and captures; the check's lease is held meanwhile, however long the upload waits. */
+    private void finish(Generation running, Providers.Account account, TaskState.Done done) throws ProviderException {
+        try (CheckLeases.Held held = leases.hold(running)) {
+            ModelKind kind = catalog.model(running.model()).kind();
+            List<GenerationOutput> stored = outputs.store(running, kind, done.result().outputs());
+            Integer reported = done.result().deliveredUnits();
+            generations.succeed(running, stored, reported != null ? reported : kind.deliveredUnits(running.units(), stored.size()));
+            limits.releaseTask(account.config(), running.id());
         }
     }
 

@@ -1,0 +1,117 @@
+package dev.genq.generation;
+
+import static dev.genq.support.AtOnce.all;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.genq.account.AccountService;
+import dev.genq.ledger.LedgerAudit;
+import dev.genq.support.StorageContext;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writes of a job's run that are batched across jobs: the first start (QUEUED → RUNNING
+ * without a read) and the record of the vendor task. Concurrent runs of one generation must still
+ * see exactly one winner, or a vendor would be paid twice.
+ */
+class DispatchWritesTest {
+    private final Generations generations = StorageContext.get().getBean(Generations.class);
+    private final UUID account = StorageContext.get().getBean(AccountService.class).open("dispatch-writes-test", 10_000, "test").account().id();
+
+    @AfterEach
+    void ledgerBalances() {
+        assertThat(StorageContext.get().getBean(LedgerAudit.class).discrepancies()).isEmpty();
+    }
+
+    @Test
+    void aFirstStartReturnsTheRowItWroteAndPublishesIt() {
+        UUID id = aQueuedGeneration();
+
+        Generation started = generations.startQueued(id).orElseThrow();
+
+        assertThat(started.status()).isEqualTo(GenerationStatus.RUNNING);
+        assertThat(started.attempts()).isEqualTo(1);
+        assertThat(started.startedAt()).isCloseTo(Instant.now(), within(5, ChronoUnit.SECONDS));
+        assertThat(generations.load(id)).contains(started);
+        assertThat(generations.viewOf(generations.status(id, account)).status()).isEqualTo(GenerationStatus.RUNNING);
+    }
+
+    @Test
+    void concurrentFirstStartsOfOneGenerationHaveOneWinner() throws Exception {
+        UUID id = aQueuedGeneration();
+
+        List<Optional<Generation>> answers = all(List.of(() -> generations.startQueued(id), () -> generations.startQueued(id),
+            () -> generations.startQueued(id)));
+
+        assertThat(answers.stream().filter(Optional::isPresent)).hasSize(1);
+        assertThat(generations.load(id).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void firstStartsOfManyGenerationsAllWin() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(aQueuedGeneration());
+        }
+
+        List<Optional<Generation>> answers = all(ids.stream().map(id -> (Callable<Optional<Generation>>) () -> generations.startQueued(id)).toList());
+
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(answers.get(i)).map(Generation::id).contains(ids.get(i));
+        }
+    }
+
+    @Test
+    void aGenerationThatIsNotQueuedIsNotStartedAgain() {
+        UUID cancelled = aQueuedGeneration();
+        generations.cancel(cancelled, account);
+        UUID running = aQueuedGeneration();
+        generations.startQueued(running).orElseThrow();
+
+        assertThat(generations.startQueued(cancelled)).isEmpty();
+        assertThat(generations.startQueued(running)).isEmpty();
+        assertThat(generations.load(cancelled).orElseThrow().status()).isEqualTo(GenerationStatus.CANCELLED);
+        assertThat(generations.load(running).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRecordsOfOneAttemptHaveOneWinner() throws Exception {
+        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        List<Optional<Generation>> answers = all(List.of(
+            () -> generations.recordTask(running, "vendor-a", "task-1", at.plusSeconds(600), at.plusSeconds(30)),
+            () -> generations.recordTask(running, "vendor-a", "task-2", at.plusSeconds(600), at.plusSeconds(30))));
+
+        assertThat(answers.stream().filter(Optional::isPresent)).hasSize(1);
+        Generation won = answers.stream().flatMap(Optional::stream).findFirst().orElseThrow();
+        Generation stored = generations.load(running.id()).orElseThrow();
+        assertThat(stored.providerTaskId()).isEqualTo(won.providerTaskId());
+        assertThat(stored.provider()).isEqualTo("vendor-a");
+        assertThat(stored.providerDeadlineAt()).isEqualTo(at.plusSeconds(600));
+        assertThat(stored.nextCheckAt()).isEqualTo(at.plusSeconds(30));
+    }
+
+    @Test
+    void aRecordOfAnAttemptThatIsNoLongerCurrentIsRefused() {
+        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Generation retried = generations.start(running).orElseThrow(); // another run took a second attempt
+
+        assertThat(generations.recordTask(running, "vendor-a", "stale", Instant.now().plusSeconds(60), Instant.now())).isEmpty();
+        assertThat(generations.recordTask(retried, "vendor-a", "current", Instant.now().plusSeconds(60), Instant.now())).isPresent();
+        assertThat(generations.load(running.id()).orElseThrow().providerTaskId()).isEqualTo("current");
+    }
+
+    private UUID aQueuedGeneration() {
+        return generations.submit(account, "emu-text", Map.of("prompt", "dispatch " + UUID.randomUUID()), null).id();
+    }
+}
