@@ -61,11 +61,8 @@ public class GenerationRunner implements GenerationExecutor {
 
     @Override
     public void execute(UUID generationId, String modelId) throws Exception {
-        if (modelId != null) {
-            FirstRun first = firstRun(generationId, modelId);
-            if (first != FirstRun.NOT_TAKEN) {
-                return;
-            }
+        if (modelId != null && firstRun(generationId, modelId)) {
+            return;
         }
         Optional<Generation> loaded = generations.load(generationId);
         if (loaded.isEmpty()) {
@@ -103,25 +100,24 @@ public class GenerationRunner implements GenerationExecutor {
         submit(started.get(), targets, first);
     }
 
-    private enum FirstRun { SUBMITTED, NOT_QUEUED, NOT_TAKEN }
-
     /**
      * A job's first execution, the common case, in one statement: the first open route's permits,
-     * then QUEUED → RUNNING by a compare-and-set that returns the row (no read before it). Not taken,
-     * having changed nothing, without an open route or a permit: the general path decides from the
-     * row. A generation that is not QUEUED any more was cancelled or is in the hands of another
-     * execution of this same job (JobRunr ran it twice at once): this one has nothing to do.
+     * then QUEUED → RUNNING by a compare-and-set that returns the row (no read before it). True when
+     * that settled the run. False, having changed nothing, without an open route or a permit: the
+     * general path decides from the row. A generation that is not QUEUED any more was cancelled or
+     * is in the hands of another execution of this same job (JobRunr ran it twice at once): this one
+     * has nothing to do.
      */
-    private FirstRun firstRun(UUID id, String modelId) throws ProviderException {
+    private boolean firstRun(UUID id, String modelId) throws ProviderException {
         List<Routes.Target> targets = routes.targets(catalog.model(modelId));
         int first;
         try {
             first = firstOpenRoute(targets, id);
         } catch (PermitUnavailable e) {
-            return FirstRun.NOT_TAKEN; // the general path waits for the permit only if the generation still needs one
+            return false; // the general path waits for the permit only if the generation still needs one
         }
         if (first < 0) {
-            return FirstRun.NOT_TAKEN;
+            return false;
         }
         Optional<Generation> started = generations.startQueued(id);
         if (started.isEmpty()) {
@@ -129,10 +125,10 @@ public class GenerationRunner implements GenerationExecutor {
             if (generations.load(id).map(g -> g.status().isTerminal()).orElse(true)) {
                 limits.releaseTask(targets.get(first).account().config(), id);
             }
-            return FirstRun.NOT_QUEUED;
+            return true;
         }
         submit(started.get(), targets, first);
-        return FirstRun.SUBMITTED;
+        return true;
     }
 
     /** The first route whose breaker is closed; -1 if none. Throws when it is the account's cap that stops us. */
