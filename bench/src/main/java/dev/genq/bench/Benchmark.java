@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--systems floor,defaults,tuned,genq]
+ * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--systems floor,defaults,tuned,submits,genq]
  * [--output-kb 2] [--warmup 3000]
  * [--out bench-results.md]}
  *
- * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned and
- * genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
+ * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned, genq's
+ * API role alone (submits only) and genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
  * else embedded), prints a table and writes it as markdown. Ratios to the baselines in the same run
  * are what count on a shared machine. Each system first runs {@code --warmup} jobs at 0 s latency,
  * not measured, so no row pays for the JIT compiling its code and all rows are measured alike.
@@ -36,7 +36,7 @@ public final class Benchmark {
         int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "2000"));
         int outputBytes = (int) (Double.parseDouble(options.getOrDefault("output-kb", "2")) * 1024);
-        List<String> systems = List.of(options.getOrDefault("systems", "floor,defaults,tuned,genq").split(","));
+        List<String> systems = List.of(options.getOrDefault("systems", "floor,defaults,tuned,submits,genq").split(","));
         Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
         Postgres first = TestServices.postgres();
         Redis redis = TestServices.redis();
@@ -70,6 +70,9 @@ public final class Benchmark {
         }
         if (systems.contains("tuned")) {
             results.add(BareJobRunr.run(TestServices.anotherDatabase(), jobs, ms, true));
+        }
+        if (systems.contains("submits")) {
+            results.add(GenqEndToEnd.submitsAlone(TestServices.anotherDatabase(), redis, s3, jobs, ms, clients, measured));
         }
         if (systems.contains("genq")) {
             results.add(GenqEndToEnd.run(TestServices.anotherDatabase(), redis, s3, jobs, ms, clients, outputBytes, measured));

@@ -1,6 +1,5 @@
 package dev.genq.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.devkit.emulator.ProviderEmulator;
 import dev.genq.devkit.services.Postgres;
@@ -15,15 +14,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class GenqEndToEnd {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_KEY = "bench-admin-key";
+    /** PostgreSQL 15 backends report their statistics when idle at most this late (PGSTAT_IDLE_INTERVAL, 10 s). */
+    private static final long PG_STATS_IDLE_FLUSH_MS = 11_000;
 
     private GenqEndToEnd() {
     }
@@ -43,79 +50,138 @@ final class GenqEndToEnd {
     /** With {@code measured} false (a warm-up) the status-polling run is left out. */
     static Result run(Postgres db, Redis redis, S3 s3, int jobs, long latencyMs, int clients, int outputBytes, boolean measured)
         throws Exception {
-        Class.forName(CountingDriver.class.getName());
-        int port = TestServices.freePort();
-        try (ProviderEmulator emulator = new ProviderEmulator(0, "bench-emulator-key", latencyMs)) {
+        try (Running genq = Running.start(Application.ALL_ROLES, db, redis, s3, latencyMs, jobs)) {
+            long commitsBefore = commits(genq.stats);
+            long statementsBefore = CountingDriver.statements();
+            Submits submits = submit(genq, jobs, clients, outputBytes);
+            int polls = awaitAllEnded(genq.stats, jobs - (int) submits.refused());
+            long commits = commits(genq.stats) - commitsBefore - 2L * polls - 2; // minus this harness's own reads
+            long statements = CountingDriver.statements() - statementsBefore;
+            Timings t = timings(genq.stats);
+            genq.audit();
+            Result result = new Result("genq end to end", (int) (latencyMs / 1000), t.succeeded(), t.seconds());
+            if (!measured) {
+                return result;
+            }
+            StatusPolls status = statusPolls(genq.stats, genq.port, genq.key);
+            return result
+                .with("failed or refused", Long.toString(t.failed() + submits.refused()))
+                .with("submits/s over HTTP (" + clients + " clients)", String.format("%.0f", jobs / submits.seconds()))
+                .with("submit latency p50/p99", submits.latency().summary(50, 99))
+                .with("submit→start p50/p95/p99", t.toStart().summary(50, 95, 99))
+                .with("submit→done p50/p95/p99", t.toDone().summary(50, 95, 99))
+                .with("SQL statements per generation", String.format("%.1f", (double) statements / jobs))
+                .with("commits per generation", String.format("%.1f", (double) commits / jobs))
+                .with("resident memory (this process, all roles)", rssMb() + " MB")
+                .with("status polls/s (second process, " + STATUS_CONNECTIONS + " connections, " + STATUS_SECONDS + " s)", status.perSecond())
+                .with("status poll p50/p99", status.latency())
+                .with("status polls answered 304", status.notModified())
+                .with("SQL statements during polling (idle window of equal length)", status.statements());
+        }
+    }
+
+    /**
+     * The API role alone, as an API node runs in production: the same submits (auth, pricing,
+     * reservation, enqueue) with no worker sharing the cores, so the row's rate is the submit path's
+     * own capacity. The generations stay QUEUED and paid; the ledger is audited as after a full run.
+     */
+    static Result submitsAlone(Postgres db, Redis redis, S3 s3, int jobs, long latencyMs, int clients, boolean measured) throws Exception {
+        try (Running genq = Running.start(Set.of("api"), db, redis, s3, latencyMs, jobs)) {
+            long commitsBefore = commits(genq.stats);
+            long statementsBefore = CountingDriver.statements();
+            Submits submits = submit(genq, jobs, clients, 0);
+            if (measured) {
+                Thread.sleep(PG_STATS_IDLE_FLUSH_MS); // until the pool's now idle connections have reported their commits
+            }
+            long commits = commits(genq.stats) - commitsBefore - 2; // minus this harness's own reads
+            long statements = CountingDriver.statements() - statementsBefore;
+            genq.audit();
+            return new Result("genq submits, API role alone", (int) (latencyMs / 1000), jobs, submits.seconds())
+                .with("refused", Long.toString(submits.refused()))
+                .with("submit latency p50/p99 (" + clients + " clients)", submits.latency().summary(50, 99))
+                .with("SQL statements per submit", String.format("%.2f", (double) statements / jobs))
+                .with("commits per submit", String.format("%.2f", (double) commits / jobs));
+        }
+    }
+
+    /** genq started with some roles on a fresh database, the emulator beside it, a bench account with coins for {@code jobs}. */
+    private record Running(ApplicationContext context, ProviderEmulator emulator, Connection stats, int port, String key)
+        implements AutoCloseable {
+
+        static Running start(Set<String> roles, Postgres db, Redis redis, S3 s3, long latencyMs, int jobs) throws Exception {
+            Class.forName(CountingDriver.class.getName());
+            int port = TestServices.freePort();
+            ProviderEmulator emulator = new ProviderEmulator(0, "bench-emulator-key", latencyMs);
             emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET); // tasks end by webhook, as in production
             Postgres counted = new Postgres(CountingDriver.PREFIX + db.jdbcUrl().substring("jdbc:".length()), db.user(), db.password(), db.origin());
-            Map<String, Object> properties = new java.util.HashMap<>(new Wiring(counted, redis, s3, emulator.baseUrl(), emulator.apiKey(),
+            Map<String, Object> properties = new HashMap<>(new Wiring(counted, redis, s3, emulator.baseUrl(), emulator.apiKey(),
                 ADMIN_KEY, port, TestServices.freePort(), "bench-dashboard").properties());
             properties.put("datasources.default.driver-class-name", CountingDriver.class.getName());
             properties.put("genq.s3.bucket", "genq-bench");
             properties.put("genq.providers.emulator.webhook-poll-interval", "30s"); // the default: webhooks finish tasks
-            try (ApplicationContext genq = Application.startManaged(Application.ALL_ROLES, properties);
-                 Connection stats = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-                HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-                String base = "http://127.0.0.1:" + port;
-                String key = newAccount(http, base, (long) jobs * 10);
-                long commitsBefore = commits(stats);
-                long statementsBefore = CountingDriver.statements();
-                long[] submitMs = new long[jobs];
-                AtomicInteger next = new AtomicInteger();
-                AtomicLong refused = new AtomicLong();
-                long start = System.nanoTime();
-                try (ExecutorService pool = Executors.newFixedThreadPool(clients, Thread.ofVirtual().factory())) {
-                    for (int c = 0; c < clients; c++) {
-                        pool.submit(() -> {
-                            for (int i; (i = next.getAndIncrement()) < jobs; ) {
-                                long t0 = System.nanoTime();
-                                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/generations"))
-                                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"bench " + i
-                                        + " [bytes=" + outputBytes + "]\"}}"))
-                                    .build(), HttpResponse.BodyHandlers.ofString());
-                                submitMs[i] = (System.nanoTime() - t0) / 1_000_000;
-                                if (r.statusCode() != 202) {
-                                    refused.incrementAndGet();
-                                }
-                            }
-                            return null;
-                        });
-                    }
-                }
-                double submitSeconds = (System.nanoTime() - start) / 1e9;
-                int polls = awaitAllEnded(stats, jobs - (int) refused.get());
-                long commits = commits(stats) - commitsBefore - 2L * polls - 2; // minus this harness's own reads
-                long statements = CountingDriver.statements() - statementsBefore;
-                Timings t = timings(stats);
-                if (!genq.getBean(LedgerAudit.class).discrepancies().isEmpty()) {
-                    throw new IllegalStateException("the ledger does not balance after the run: " + genq.getBean(LedgerAudit.class).discrepancies());
-                }
-                Percentiles submits = new Percentiles(submitMs);
-                Result result = new Result("genq end to end", (int) (latencyMs / 1000), t.succeeded(), t.seconds());
-                if (!measured) {
-                    return result;
-                }
-                StatusPolls status = statusPolls(stats, port, key);
-                return result
-                    .with("failed or refused", Long.toString(t.failed() + refused.get()))
-                    .with("submits/s over HTTP (" + clients + " clients)", String.format("%.0f", jobs / submitSeconds))
-                    .with("submit latency p50/p99", submits.summary(50, 99))
-                    .with("submit→start p50/p95/p99", t.toStart().summary(50, 95, 99))
-                    .with("submit→done p50/p95/p99", t.toDone().summary(50, 95, 99))
-                    .with("SQL statements per generation", String.format("%.1f", (double) statements / jobs))
-                    .with("commits per generation", String.format("%.1f", (double) commits / jobs))
-                    .with("resident memory (this process, all roles)", rssMb() + " MB")
-                    .with("status polls/s (second process, " + STATUS_CONNECTIONS + " connections, " + STATUS_SECONDS + " s)", status.perSecond())
-                    .with("status poll p50/p99", status.latency())
-                    .with("status polls answered 304", status.notModified())
-                    .with("SQL statements during polling (idle window of equal length)", status.statements());
+            ApplicationContext context = Application.startManaged(roles, properties);
+            Connection stats = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+            return new Running(context, emulator, stats, port, newAccount("http://127.0.0.1:" + port, (long) jobs * 10));
+        }
+
+        /** Fails the run if any ledger invariant is broken. */
+        void audit() {
+            var discrepancies = context.getBean(LedgerAudit.class).discrepancies();
+            if (!discrepancies.isEmpty()) {
+                throw new IllegalStateException("the ledger does not balance after the run: " + discrepancies);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (emulator; stats) {
+                context.close();
             }
         }
     }
 
+    private record Submits(double seconds, Percentiles latency, long refused) {
+    }
+
+    /**
+     * {@code jobs} submits from {@code clients} concurrent clients, each on its own keep-alive
+     * connection, one request at a time, as fast as answers come.
+     */
+    private static Submits submit(Running genq, int jobs, int clients, int outputBytes) throws Exception {
+        long[] submitMs = new long[jobs];
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong refused = new AtomicLong();
+        String headers = "Authorization: Bearer " + genq.key + "\r\nContent-Type: application/json\r\n";
+        long start = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients, Thread.ofVirtual().factory())) {
+            for (int c = 0; c < clients; c++) {
+                running.add(pool.submit(() -> {
+                    try (BareHttp client = new BareHttp("127.0.0.1", genq.port)) {
+                        for (int i; (i = next.getAndIncrement()) < jobs; ) {
+                            byte[] body = ("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"bench " + i + " [bytes=" + outputBytes
+                                + "]\"}}").getBytes(StandardCharsets.UTF_8);
+                            long t0 = System.nanoTime();
+                            int status = client.send("POST", "/v1/generations", headers, body).status();
+                            submitMs[i] = (System.nanoTime() - t0) / 1_000_000;
+                            if (status != 202) {
+                                refused.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> f : running) {
+            f.get(); // a client that lost its connection fails the run
+        }
+        return new Submits((System.nanoTime() - start) / 1e9, new Percentiles(submitMs), refused.get());
+    }
+
     private static final int STATUS_CONNECTIONS = 32;
     private static final int STATUS_SECONDS = 10;
+    private static final int STATUS_WARMUP_SECONDS = 5;
     private static final long STATUS_MAX_REQUESTS = 1_000_000;
 
     private record StatusPolls(String perSecond, String latency, String notModified, String statements) {
@@ -127,7 +193,7 @@ final class GenqEndToEnd {
      * both, so what polling adds to genq's background work (JobRunr's and the poller's own polls) shows.
      */
     private static StatusPolls statusPolls(Connection stats, int port, String key) throws Exception {
-        java.util.List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         try (Statement s = stats.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM generation WHERE status = 'SUCCEEDED' LIMIT 200")) {
             while (rs.next()) {
@@ -135,12 +201,13 @@ final class GenqEndToEnd {
             }
         }
         long idleBefore = CountingDriver.statements();
-        Thread.sleep(STATUS_SECONDS * 1000L);
+        Thread.sleep((STATUS_WARMUP_SECONDS + STATUS_SECONDS) * 1000L); // as long as the polling, warm-up included
         long idle = CountingDriver.statements() - idleBefore;
         String java = ProcessHandle.current().info().command().orElse("java");
         Process load = new ProcessBuilder(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
             StatusLoad.class.getName(), "127.0.0.1", Integer.toString(port), key, Integer.toString(STATUS_SECONDS),
-            Integer.toString(STATUS_CONNECTIONS), Long.toString(STATUS_MAX_REQUESTS), String.join(",", ids))
+            Integer.toString(STATUS_CONNECTIONS), Long.toString(STATUS_MAX_REQUESTS), String.join(",", ids),
+            Integer.toString(STATUS_WARMUP_SECONDS))
             .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         long pollingBefore = CountingDriver.statements();
         String line = new String(load.getInputStream().readAllBytes()).trim();
@@ -167,8 +234,8 @@ final class GenqEndToEnd {
             SELECT status, extract(epoch FROM started_at - created_at) * 1000, extract(epoch FROM finished_at - created_at) * 1000,
                    extract(epoch FROM max(finished_at) OVER () - min(created_at) OVER ())
             FROM generation""")) {
-            java.util.List<Long> toStart = new java.util.ArrayList<>();
-            java.util.List<Long> toDone = new java.util.ArrayList<>();
+            List<Long> toStart = new ArrayList<>();
+            List<Long> toDone = new ArrayList<>();
             int succeeded = 0;
             int failed = 0;
             double seconds = 0;
@@ -213,16 +280,18 @@ final class GenqEndToEnd {
         }
     }
 
-    private static String newAccount(HttpClient http, String base, long coins) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/accounts"))
-            .header("Authorization", "Bearer " + ADMIN_KEY).header("X-Genq-Actor", "bench").header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"initialCoins\":" + coins + "}")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        JsonNode body = JSON.readTree(r.body());
+    private static String newAccount(String base, long coins) throws Exception {
+        HttpResponse<String> r;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/accounts"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("X-Genq-Actor", "bench").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"initialCoins\":" + coins + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        }
         if (r.statusCode() != 201) {
             throw new IllegalStateException("could not open the bench account: " + r.body());
         }
-        return body.path("apiKey").asText();
+        return JSON.readTree(r.body()).path("apiKey").asText();
     }
 
     /** Resident memory of this process, from the kernel. */

@@ -9,7 +9,6 @@ import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.JobActivator;
 import org.jobrunr.storage.StorageProvider;
-import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
 
@@ -27,7 +26,7 @@ class QueueFactory {
      */
     @Singleton
     StorageProvider storageProvider(DataSource dataSource, JsonMapper jsonMapper) {
-        PostgresStorageProvider provider = new PostgresStorageProvider(DelegatingDataSource.unwrapDataSource(dataSource));
+        JobStorage provider = new JobStorage(DelegatingDataSource.unwrapDataSource(dataSource));
         provider.setJobMapper(new JobMapper(jsonMapper));
         return provider;
     }
