@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * The load side of the status-polling run, started by {@link GenqEndToEnd} as a second process so
@@ -33,25 +34,27 @@ public final class StatusLoad {
         AtomicLong budget = new AtomicLong(maxRequests);
         AtomicLong notModified = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        // Each connection is one frontend: it keeps the ETags it was given, from the warm-up on.
+        List<Map<String, String>> etags = IntStream.range(0, connections).<Map<String, String>>mapToObj(c -> new HashMap<>()).toList();
         // Unmeasured first: the status path's code is compiled by the JIT during these seconds, not the measured ones.
-        pollAll(host, port, apiKey, ids, connections, warmupSeconds, new AtomicLong(maxRequests), new AtomicLong(), new AtomicLong());
+        pollAll(host, port, apiKey, ids, etags, warmupSeconds, new AtomicLong(maxRequests), new AtomicLong(), new AtomicLong());
         long start = System.nanoTime();
-        long[][] perConnection = pollAll(host, port, apiKey, ids, connections, seconds, budget, notModified, errors);
+        long[][] perConnection = pollAll(host, port, apiKey, ids, etags, seconds, budget, notModified, errors);
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(perConnection).flatMapToLong(Arrays::stream).sorted().toArray();
         System.out.printf("%d %.3f %d %d %d %d%n", all.length, elapsed, at(all, 50), at(all, 99), notModified.get(), errors.get());
     }
 
-    /** Polls over {@code connections} connections at once for {@code seconds}; returns each connection's latencies. */
-    private static long[][] pollAll(String host, int port, String apiKey, List<String> ids, int connections, double seconds,
-                                    AtomicLong budget, AtomicLong notModified, AtomicLong errors) throws InterruptedException {
+    /** Polls over one connection per ETag map at once for {@code seconds}; returns each connection's latencies. */
+    private static long[][] pollAll(String host, int port, String apiKey, List<String> ids, List<Map<String, String>> etags,
+                                    double seconds, AtomicLong budget, AtomicLong notModified, AtomicLong errors) throws InterruptedException {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        long[][] perConnection = new long[connections][];
+        long[][] perConnection = new long[etags.size()][];
         List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
+        for (int c = 0; c < etags.size(); c++) {
             int index = c;
             threads.add(Thread.ofPlatform().start(() ->
-                perConnection[index] = poll(host, port, apiKey, ids, index, deadline, budget, notModified, errors)));
+                perConnection[index] = poll(host, port, apiKey, ids, etags.get(index), index, deadline, budget, notModified, errors)));
         }
         for (Thread t : threads) {
             t.join();
@@ -68,11 +71,10 @@ public final class StatusLoad {
     }
 
     /** One keep-alive connection's loop; returns its latencies in microseconds. */
-    private static long[] poll(String host, int port, String apiKey, List<String> ids, int offset, long deadline,
-                               AtomicLong budget, AtomicLong notModified, AtomicLong errors) {
+    private static long[] poll(String host, int port, String apiKey, List<String> ids, Map<String, String> etags, int offset,
+                               long deadline, AtomicLong budget, AtomicLong notModified, AtomicLong errors) {
         long[] latencies = new long[1 << 16];
         int n = 0;
-        Map<String, String> etags = new HashMap<>();
         String auth = "Authorization: Bearer " + apiKey + "\r\n";
         try (BareHttp http = new BareHttp(host, port)) {
             for (int k = offset; System.nanoTime() < deadline && budget.getAndDecrement() > 0; k++) {

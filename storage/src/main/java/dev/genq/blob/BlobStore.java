@@ -47,6 +47,10 @@ public class BlobStore {
     private final UrlSigner downloadSigner;
     private final UrlSigner uploadSigner;
     private final S3Config config;
+    // Read once: a configuration interface's getter looks its property up and converts it on every call.
+    private final long maxObjectBytes;
+    private final int partSizeBytes;
+    private final Duration urlTtl;
     /** Upload buffers held at once, in KiB: a small output takes its size, a large one a part's. */
     private final Semaphore bufferMemory;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -59,7 +63,10 @@ public class BlobStore {
             isBlank(config.getPublicEndpoint()) ? config.getEndpoint() : config.getPublicEndpoint(), clock);
         this.uploadSigner = new UrlSigner(credentials, config, config.getEndpoint(), clock);
         this.config = config;
-        this.bufferMemory = new Semaphore(Math.multiplyExact(config.getMaxConcurrentUploads(), Math.max(1, config.getPartSizeBytes() / 1024)),
+        this.maxObjectBytes = config.getMaxObjectBytes();
+        this.partSizeBytes = config.getPartSizeBytes();
+        this.urlTtl = config.getUrlTtl();
+        this.bufferMemory = new Semaphore(Math.multiplyExact(config.getMaxConcurrentUploads(), Math.max(1, partSizeBytes / 1024)),
             true); // fair: many small uploads must not starve a large one
     }
 
@@ -83,13 +90,13 @@ public class BlobStore {
      * Content past the size limit stops the upload and leaves nothing behind.
      */
     public long put(String key, InputStream content, long lengthBytes, String contentType) throws IOException {
-        if (lengthBytes > config.getMaxObjectBytes()) {
-            throw new ObjectTooLargeException(lengthBytes, config.getMaxObjectBytes());
+        if (lengthBytes > maxObjectBytes) {
+            throw new ObjectTooLargeException(lengthBytes, maxObjectBytes);
         }
         // Bytes go to S3 from a buffer, never straight from the vendor's stream: the S3 client can
         // then resend what it must retry, where a half-read stream cannot be rewound.
-        boolean fitsOnePart = lengthBytes >= 0 && lengthBytes <= config.getPartSizeBytes();
-        int bufferBytes = fitsOnePart ? (int) lengthBytes : config.getPartSizeBytes();
+        boolean fitsOnePart = lengthBytes >= 0 && lengthBytes <= partSizeBytes;
+        int bufferBytes = fitsOnePart ? (int) lengthBytes : partSizeBytes;
         int kib = Math.max(1, (bufferBytes + 1023) / 1024);
         try {
             bufferMemory.acquire(kib);
@@ -100,8 +107,8 @@ public class BlobStore {
         try {
             byte[] part = new byte[bufferBytes];
             int filled = content.readNBytes(part, 0, part.length);
-            if (filled > config.getMaxObjectBytes()) {
-                throw new ObjectTooLargeException(filled, config.getMaxObjectBytes());
+            if (filled > maxObjectBytes) {
+                throw new ObjectTooLargeException(filled, maxObjectBytes);
             }
             if (fitsOnePart || filled < part.length) {
                 putOne(key, part, filled, contentType);
@@ -121,8 +128,8 @@ public class BlobStore {
             long size = 0;
             for (int filled = firstFilled; filled > 0; filled = content.readNBytes(part, 0, part.length)) {
                 size += filled;
-                if (size > config.getMaxObjectBytes()) {
-                    throw new ObjectTooLargeException(size, config.getMaxObjectBytes());
+                if (size > maxObjectBytes) {
+                    throw new ObjectTooLargeException(size, maxObjectBytes);
                 }
                 int number = parts.size() + 1;
                 String eTag = s3.uploadPart(b -> b.bucket(config.getBucket()).key(key).uploadId(uploadId).partNumber(number),
@@ -186,7 +193,7 @@ public class BlobStore {
 
     /** A GET URL valid for the configured TTL. Signing is local: no call to S3. */
     public URI presignGet(String key) {
-        return downloadSigner.sign(SdkHttpMethod.GET, key, config.getUrlTtl(), Map.of());
+        return downloadSigner.sign(SdkHttpMethod.GET, key, urlTtl, Map.of());
     }
 
     private static boolean isBlank(String value) {

@@ -12,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,14 +47,14 @@ class Admissions {
     private final Ledger ledger;
     private final BatchSql sql;
     private final TransactionOperations<Connection> tx;
-    private final GenerationConfig config;
+    private final Duration reservationTtl;
     private final Batcher<Waiting> waiting;
 
     Admissions(Ledger ledger, BatchSql sql, TransactionOperations<Connection> tx, GenerationConfig config) {
         this.ledger = ledger;
         this.sql = sql;
         this.tx = tx;
-        this.config = config;
+        this.reservationTtl = config.getReservationTtl(); // read once: the config getter converts on every call
         this.waiting = new Batcher<>("genq-admissions", MAX_BATCH, this::flush);
     }
 
@@ -84,7 +85,7 @@ class Admissions {
         Set<UUID> inserted = insertQueued(batch);
         List<Generation> fresh = batch.stream().filter(g -> inserted.contains(g.id())).toList();
         List<LedgerResult> reserved = ledger.reserveAll(fresh.stream()
-            .map(g -> new Reservation(g.id(), g.accountId(), g.priceCoins(), g.createdAt().plus(config.getReservationTtl())))
+            .map(g -> new Reservation(g.id(), g.accountId(), g.priceCoins(), g.createdAt().plus(reservationTtl)))
             .toList());
         List<UUID> refused = new ArrayList<>();
         Map<UUID, Outcome> outcomes = new HashMap<>();

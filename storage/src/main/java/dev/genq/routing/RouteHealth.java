@@ -2,6 +2,7 @@ package dev.genq.routing;
 
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,13 +65,22 @@ public class RouteHealth {
         return state""";
 
     private final JedisPooled redis;
-    private final BreakerConfig config;
+    // The breaker's settings, read once (a config getter converts on every call), as the scripts take them.
+    private final Duration coolDown;
+    private final String coolDownMillis;
+    private final long windowMillis;
+    private final String minimumCalls;
+    private final String failureRatio;
     private final Clock clock;
     private final AtomicLong lastWarningMs = new AtomicLong();
 
     public RouteHealth(JedisPooled redis, BreakerConfig config, Clock clock) {
         this.redis = redis;
-        this.config = config;
+        this.coolDown = config.getCoolDown();
+        this.coolDownMillis = Long.toString(coolDown.toMillis());
+        this.windowMillis = config.getWindow().toMillis();
+        this.minimumCalls = Integer.toString(config.getMinimumCalls());
+        this.failureRatio = Double.toString(config.getFailureRatio());
         this.clock = clock;
     }
 
@@ -78,7 +88,7 @@ public class RouteHealth {
     public boolean allow(String route) {
         try {
             Object allowed = redis.eval(ALLOW, List.of(PREFIX + route),
-                List.of(Long.toString(clock.millis()), Long.toString(config.getCoolDown().toMillis())));
+                List.of(Long.toString(clock.millis()), coolDownMillis));
             return Long.valueOf(1).equals(allowed);
         } catch (JedisException e) {
             warn(e);
@@ -90,10 +100,9 @@ public class RouteHealth {
     public BreakerState record(String route, boolean succeeded) {
         try {
             Object state = redis.eval(RECORD, List.of(PREFIX + route), List.of(Long.toString(clock.millis()),
-                succeeded ? "1" : "0", Long.toString(config.getWindow().toMillis()),
-                Integer.toString(config.getMinimumCalls()), Double.toString(config.getFailureRatio())));
+                succeeded ? "1" : "0", Long.toString(windowMillis), minimumCalls, failureRatio));
             if ("opened".equals(state)) {
-                LOG.warn("route {} is failing; its breaker is open for {}", route, config.getCoolDown());
+                LOG.warn("route {} is failing; its breaker is open for {}", route, coolDown);
                 return BreakerState.open;
             }
             return BreakerState.valueOf(String.valueOf(state));
@@ -107,7 +116,7 @@ public class RouteHealth {
     public RouteStatus status(String route, String model, String provider, int priority) {
         Map<String, String> fields = redis.hgetAll(PREFIX + route);
         BreakerState state = BreakerState.valueOf(fields.getOrDefault("state", "closed"));
-        boolean windowOver = clock.millis() - Long.parseLong(fields.getOrDefault("since", "0")) >= config.getWindow().toMillis();
+        boolean windowOver = clock.millis() - Long.parseLong(fields.getOrDefault("since", "0")) >= windowMillis;
         return new RouteStatus(route, model, provider, priority, state,
             windowOver ? 0 : Long.parseLong(fields.getOrDefault("calls", "0")),
             windowOver ? 0 : Long.parseLong(fields.getOrDefault("failures", "0")),

@@ -30,13 +30,13 @@ class OutputStore {
         "audio/mpeg", ".mp3", "audio/wav", ".wav", "text/plain", ".txt");
 
     private final BlobStore blobs;
-    private final WorkerConfig config;
+    private final Duration downloadTimeout;
     private final HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
 
     OutputStore(BlobStore blobs, WorkerConfig config) {
         this.blobs = blobs;
-        this.config = config;
+        this.downloadTimeout = config.getDownloadTimeout(); // read once: the config getter converts on every call
     }
 
     /** Stores every output; an output whose media type is not what the model's kind promises fails the generation. */
@@ -54,7 +54,7 @@ class OutputStore {
             if (output.inline() != null) {
                 return put(generation, kind, index, output.contentType(), new ByteArrayInputStream(output.inline()), output.inline().length);
             }
-            HttpRequest request = HttpRequest.newBuilder(output.url()).timeout(config.getDownloadTimeout()).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(output.url()).timeout(downloadTimeout).GET().build();
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {

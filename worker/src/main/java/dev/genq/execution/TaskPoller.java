@@ -10,6 +10,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,12 +28,15 @@ import org.slf4j.LoggerFactory;
 @Requires(env = "worker")
 class TaskPoller {
     private static final Logger LOG = LoggerFactory.getLogger(TaskPoller.class);
-    private static final java.time.Duration RETRY_AFTER_FAILURE = java.time.Duration.ofSeconds(5);
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
     private final Generations generations;
     private final Routes routes;
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
-    private final WorkerConfig config;
+    // Read once: a configuration interface's getter looks its property up and converts it on every call.
+    private final Duration pollTick;
+    private final Duration checkLease;
+    private final int pollBatchSize;
     private final Clock clock;
     private final Semaphore inFlight;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
@@ -45,7 +49,9 @@ class TaskPoller {
         this.generations = generations;
         this.routes = routes;
         this.outcomes = outcomes;
-        this.config = config;
+        this.pollTick = config.getPollTick();
+        this.checkLease = config.getCheckLease();
+        this.pollBatchSize = config.getPollBatchSize();
         this.clock = clock;
         this.inFlight = new Semaphore(config.getMaxChecksInFlight());
         this.loop = Thread.ofVirtual().name("genq-task-poller").start(this::pollUntilStopped);
@@ -56,7 +62,7 @@ class TaskPoller {
             try {
                 int claimed = pollOnce();
                 if (claimed == 0) {
-                    Thread.sleep(config.getPollTick());
+                    Thread.sleep(pollTick);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -73,7 +79,7 @@ class TaskPoller {
         int room = 1 + inFlight.drainPermits();
         List<Generation> due;
         try {
-            due = generations.claimDueChecks(clock.instant().plus(config.getCheckLease()), Math.min(room, config.getPollBatchSize()));
+            due = generations.claimDueChecks(clock.instant().plus(checkLease), Math.min(room, pollBatchSize));
         } catch (RuntimeException e) {
             inFlight.release(room); // a failed claim must not shrink the room for later ones
             throw e;
@@ -127,7 +133,7 @@ class TaskPoller {
 
     private void sleepQuietly() {
         try {
-            Thread.sleep(config.getPollTick());
+            Thread.sleep(pollTick);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

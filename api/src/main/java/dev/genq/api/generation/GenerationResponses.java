@@ -7,6 +7,7 @@ import dev.genq.generation.GenerationView;
 import dev.genq.generation.StatusCache;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,12 +18,15 @@ import java.util.List;
 @Singleton
 class GenerationResponses {
     private final BlobStore blobs;
-    private final S3Config s3;
+    private final Duration urlTtl;
+    private final long etagPeriodMillis;
     private final Clock clock;
 
     GenerationResponses(BlobStore blobs, S3Config s3, Clock clock) {
         this.blobs = blobs;
-        this.s3 = s3;
+        // Read once: a configuration interface's getter looks its property up and converts it on every call.
+        this.urlTtl = s3.getUrlTtl();
+        this.etagPeriodMillis = Math.max(1, urlTtl.toMillis() / 2);
         this.clock = clock;
     }
 
@@ -31,8 +35,7 @@ class GenerationResponses {
      * in, so a client that keeps getting 304 still renews its signed URLs before they expire.
      */
     String etag(StatusCache.Entry status) {
-        long period = Math.max(1, s3.getUrlTtl().toMillis() / 2);
-        return "\"" + status.version() + "-" + Long.toString(clock.millis() / period, 36) + "\"";
+        return "\"" + status.version() + "-" + Long.toString(clock.millis() / etagPeriodMillis, 36) + "\"";
     }
 
     /** Whether an If-None-Match header names this ETag (or is {@code *}). */
@@ -52,7 +55,7 @@ class GenerationResponses {
     GenerationResponse of(GenerationView v) {
         List<GenerationResponse.Output> outputs = List.of();
         if (v.status() == GenerationStatus.SUCCEEDED) {
-            Instant expiresAt = clock.instant().plus(s3.getUrlTtl());
+            Instant expiresAt = clock.instant().plus(urlTtl);
             outputs = v.outputs().stream()
                 .map(o -> new GenerationResponse.Output(o.index(), o.contentType(), o.sizeBytes(), blobs.presignGet(o.key()), expiresAt))
                 .toList();
