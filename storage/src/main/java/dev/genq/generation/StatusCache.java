@@ -2,11 +2,14 @@ package dev.genq.generation;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +21,21 @@ import redis.clients.jedis.exceptions.JedisException;
  * here is logged and reported as a miss. A write never replaces a later status with an earlier one
  * (a late progress tick cannot hide a SUCCEEDED), which the Lua script checks atomically.
  *
+ * <p>A write Redis did not take (an outage, a pool exhausted under load) would leave the status
+ * before it to be served, so it is retried every second until Redis takes it; and a status that
+ * can still change expires after {@link #ACTIVE_TTL}, so even a retry lost with its process heals:
+ * the next poll misses and republishes from PostgreSQL.
+ *
  * <p>The owner and a version travel beside the JSON, so a poll that has the current version
  * already (an ETag match) is answered without parsing anything.
  */
 @Singleton
 public class StatusCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatusCache.class);
+    static final Duration ACTIVE_TTL = Duration.ofMinutes(10);
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+    /** Most statuses kept for a retry; beyond it (a long outage) the TTL alone bounds how stale one gets. */
+    private static final int MAX_UNWRITTEN = 100_000;
     private static final String KEY_PREFIX = "genq:gen:";
     /** Value layout: "<rank>|<account id>|<json>". Writes with a lower rank than the stored one are dropped. */
     private static final String PUT_IF_NOT_BEHIND = """
@@ -38,12 +50,18 @@ public class StatusCache {
     private final JedisPooled redis;
     private final JsonMapper json;
     private final long ttlSeconds;
+    private final long activeTtlSeconds;
+    /** The latest status Redis did not take, by generation. */
+    private final ConcurrentHashMap<UUID, GenerationView> unwritten = new ConcurrentHashMap<>();
+    private final Thread retrier;
+    private volatile boolean running = true;
 
-    public StatusCache(JedisPooled redis, JsonMapper json,
-                       @Value("${genq.status-cache.ttl:24h}") java.time.Duration ttl) {
+    public StatusCache(JedisPooled redis, JsonMapper json, @Value("${genq.status-cache.ttl:24h}") Duration ttl) {
         this.redis = redis;
         this.json = json;
         this.ttlSeconds = ttl.toSeconds();
+        this.activeTtlSeconds = Math.min(ttlSeconds, ACTIVE_TTL.toSeconds());
+        this.retrier = Thread.ofVirtual().name("genq-status-retries").start(this::retryUntilStopped);
     }
 
     /** A published status: whose it is, a version that changes whenever the content does, and the content. */
@@ -52,11 +70,58 @@ public class StatusCache {
 
     public void put(GenerationView view) {
         try {
-            redis.eval(PUT_IF_NOT_BEHIND, List.of(KEY_PREFIX + view.id()),
-                List.of(String.valueOf(view.status().rank()), view.accountId() + "|" + json.writeValueAsString(view), String.valueOf(ttlSeconds)));
-        } catch (IOException | JedisException e) {
-            LOG.warn("status cache write for {} failed: {}", view.id(), e.toString());
+            write(view);
+            // an older status of this generation still waiting for a retry must not land after this one
+            unwritten.computeIfPresent(view.id(), (id, pending) -> pending.status().rank() > view.status().rank() ? pending : null);
+        } catch (JedisException e) {
+            if (unwritten.size() < MAX_UNWRITTEN) {
+                unwritten.merge(view.id(), view, (pending, latest) -> pending.status().rank() > latest.status().rank() ? pending : latest);
+            }
+            LOG.warn("status cache write for {} failed, retrying every {}: {}", view.id(), RETRY_EVERY, e.toString());
+        } catch (UncheckedIOException e) {
+            LOG.error("status of {} could not be written as JSON", view.id(), e);
         }
+    }
+
+    /** How many statuses wait for a retry. */
+    int unwrittenCount() {
+        return unwritten.size();
+    }
+
+    private void write(GenerationView view) {
+        String body;
+        try {
+            body = json.writeValueAsString(view);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long ttl = view.status().isTerminal() ? ttlSeconds : activeTtlSeconds;
+        redis.eval(PUT_IF_NOT_BEHIND, List.of(KEY_PREFIX + view.id()),
+            List.of(String.valueOf(view.status().rank()), view.accountId() + "|" + body, String.valueOf(ttl)));
+    }
+
+    private void retryUntilStopped() {
+        while (running) {
+            try {
+                Thread.sleep(RETRY_EVERY);
+            } catch (InterruptedException e) {
+                return;
+            }
+            unwritten.forEach((id, view) -> {
+                try {
+                    write(view);
+                    unwritten.remove(id, view);
+                } catch (RuntimeException e) {
+                    LOG.debug("status cache write for {} failed again: {}", id, e.toString());
+                }
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        retrier.interrupt();
     }
 
     public Optional<Entry> entry(UUID id) {

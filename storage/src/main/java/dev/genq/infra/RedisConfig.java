@@ -14,7 +14,11 @@ public interface RedisConfig {
     @Bindable(defaultValue = "500")
     int getTimeoutMs();
 
-    /** Most pooled connections. Default 64, enough for a busy API node on virtual threads. */
-    @Bindable(defaultValue = "64")
+    /**
+     * Most pooled connections. Default 256, a worker's JobRunr workers (256 by default) each
+     * touching Redis at once: with fewer, a loaded all-in-one node waited past the timeout for a
+     * connection and its status writes failed.
+     */
+    @Bindable(defaultValue = "256")
     int getMaxConnections();
 }

@@ -2,16 +2,22 @@ package dev.genq.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genq.devkit.services.TestServices;
 import dev.genq.support.StorageContext;
 import io.micronaut.json.JsonMapper;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 
-/** The status cache on real Redis, and without it. */
+/** The status cache on real Redis, without it, and with Redis refusing writes for a while. */
 class StatusCacheTest {
     private final StatusCache cache = StorageContext.get().getBean(StatusCache.class);
 
@@ -36,7 +42,7 @@ class StatusCacheTest {
     }
 
     @Test
-    void withoutRedisReadsMissAndWritesAreDropped() {
+    void withoutRedisReadsMissAndWritesWaitForIt() {
         try (JedisPooled unreachable = new JedisPooled("127.0.0.1", 1)) {
             StatusCache offline = new StatusCache(unreachable, StorageContext.get().getBean(JsonMapper.class), Duration.ofMinutes(1));
             GenerationView view = aView(GenerationStatus.QUEUED, 0);
@@ -44,6 +50,51 @@ class StatusCacheTest {
             offline.put(view);
 
             assertThat(offline.entry(view.id())).isEmpty();
+            assertThat(offline.unwrittenCount()).isEqualTo(1);
+            offline.stop();
+        }
+    }
+
+    @Test
+    void aStatusRedisDidNotTakeIsWrittenOnceItCan() throws Exception {
+        GenericObjectPoolConfig<Connection> one = new GenericObjectPoolConfig<>();
+        one.setMaxTotal(1);
+        one.setMaxWait(Duration.ofMillis(50));
+        URI redis = URI.create(TestServices.redis().uri());
+        try (JedisPooled pool = new JedisPooled(one, new HostAndPort(redis.getHost(), redis.getPort()), DefaultJedisClientConfig.builder().build())) {
+            StatusCache busy = new StatusCache(pool, StorageContext.get().getBean(JsonMapper.class), Duration.ofMinutes(1));
+            GenerationView running = aView(GenerationStatus.RUNNING, 50);
+            busy.put(running);
+            GenerationView done = aView(running.id(), GenerationStatus.SUCCEEDED, 100);
+
+            try (Connection held = pool.getPool().getResource()) { // the pool is exhausted, as under load
+                busy.put(done);
+                busy.put(aView(running.id(), GenerationStatus.RUNNING, 90)); // a late tick must not replace the end in the retry
+                assertThat(busy.unwrittenCount()).isEqualTo(1);
+            }
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (busy.unwrittenCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(busy.unwrittenCount()).isZero();
+            assertThat(cache.entry(done.id()).map(cache::view)).get()
+                .satisfies(v -> assertThat(v.status()).isEqualTo(GenerationStatus.SUCCEEDED))
+                .satisfies(v -> assertThat(v.progress()).isEqualTo(100));
+            busy.stop();
+        }
+    }
+
+    @Test
+    void aStatusThatCanStillChangeExpiresSoonerThanAnEnd() {
+        GenerationView running = aView(GenerationStatus.RUNNING, 10);
+        GenerationView done = aView(GenerationStatus.SUCCEEDED, 100);
+        cache.put(running);
+        cache.put(done);
+
+        try (JedisPooled redis = new JedisPooled(TestServices.redis().uri())) {
+            assertThat(redis.ttl("genq:gen:" + running.id())).isBetween(1L, StatusCache.ACTIVE_TTL.toSeconds());
+            assertThat(redis.ttl("genq:gen:" + done.id())).isGreaterThan(StatusCache.ACTIVE_TTL.toSeconds());
         }
     }
 
