@@ -15,10 +15,10 @@ public interface RedisConfig {
     int getTimeoutMs();
 
     /**
-     * Most pooled connections. Default 256, a worker's JobRunr workers (256 by default) each
-     * touching Redis at once: with fewer, a loaded all-in-one node waited past the timeout for a
-     * connection and its status writes failed.
+     * Most pooled connections. Default 1024, about a worker's JobRunr workers (1000 by default),
+     * each of which may touch Redis at once: with 64, a loaded all-in-one node waited past the
+     * timeout for a connection and its status writes failed.
      */
-    @Bindable(defaultValue = "256")
+    @Bindable(defaultValue = "1024")
     int getMaxConnections();
 }

@@ -12,10 +12,11 @@ public interface QueueConfig {
     Duration getPollInterval();
 
     /**
-     * Worker (virtual) threads per worker process. Default 256: workers wait on providers, so the
-     * count is sized for requests in flight, not cores.
+     * Worker (virtual) threads per worker process. Default 1000: a job holds its worker through the
+     * vendor's submit and a few batched writes, so the count is sized for submits in flight, not
+     * cores; with 256, jobs on a loaded 2-core node waited over a second for a worker.
      */
-    @Bindable(defaultValue = "256")
+    @Bindable(defaultValue = "1000")
     int getWorkerCount();
 
     /** Succeeded JobRunr jobs are deleted after this. Default 1 h: generations keep their own history. */
