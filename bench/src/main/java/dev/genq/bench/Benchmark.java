@@ -110,7 +110,8 @@ public final class Benchmark {
     }
 
     private static String ratio(Result r, Result baseline) {
-        return baseline == null ? "–" : String.format("%.2f", r.completionsPerSecond() / baseline.completionsPerSecond());
+        boolean completions = !r.system().equals(GenqEndToEnd.SUBMITS_ALONE); // that row counts submits, not completed jobs
+        return baseline == null || !completions ? "–" : String.format("%.2f", r.completionsPerSecond() / baseline.completionsPerSecond());
     }
 
     private static String details(Map<String, String> details) {

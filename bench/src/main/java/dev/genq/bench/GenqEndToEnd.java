@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class GenqEndToEnd {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SUBMITS_ALONE = "genq submits, API role alone";
     private static final String ADMIN_KEY = "bench-admin-key";
     /** PostgreSQL 15 backends report their statistics when idle at most this late (PGSTAT_IDLE_INTERVAL, 10 s). */
     private static final long PG_STATS_IDLE_FLUSH_MS = 11_000;
@@ -96,7 +97,7 @@ final class GenqEndToEnd {
             long commits = commits(genq.stats) - commitsBefore - 2; // minus this harness's own reads
             long statements = CountingDriver.statements() - statementsBefore;
             genq.audit();
-            return new Result("genq submits, API role alone", (int) (latencyMs / 1000), jobs, submits.seconds())
+            return new Result(SUBMITS_ALONE, (int) (latencyMs / 1000), jobs, submits.seconds())
                 .with("refused", Long.toString(submits.refused()))
                 .with("submit latency p50/p99 (" + clients + " clients)", submits.latency().summary(50, 99))
                 .with("SQL statements per submit", String.format("%.2f", (double) statements / jobs))
