@@ -19,7 +19,9 @@ import io.micronaut.transaction.support.TransactionSynchronization;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -226,9 +228,7 @@ public class Generations {
             WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
               AND g.provider_task_id IS NOT DISTINCT FROM v.expected_task_id
             RETURNING g.id""", (a, s) -> {
-            s.setArray(1, a.of("uuid", batch.stream().map(r -> r.running().id()).toList()));
-            s.setArray(2, a.of("text", batch.stream().map(r -> r.running().status().name()).toList()));
-            s.setArray(3, a.of("int", batch.stream().map(r -> r.running().attempts()).toList()));
+            bindExpected(a, s, batch.stream().map(TaskRecord::running).toList());
             s.setArray(4, a.of("text", batch.stream().map(r -> r.running().providerTaskId()).toList()));
             s.setArray(5, a.of("text", batch.stream().map(r -> r.next().provider()).toList()));
             s.setArray(6, a.of("text", batch.stream().map(r -> r.next().providerTaskId()).toList()));
@@ -367,6 +367,16 @@ public class Generations {
         return answers;
     }
 
+    /**
+     * Binds parameters 1 to 3 of a batched compare-and-set: each row's id and the status and attempts
+     * it must still have ({@code v(id, expected_status, expected_attempts, ...)}).
+     */
+    private static void bindExpected(BatchSql.Arrays a, PreparedStatement s, List<Generation> seen) throws SQLException {
+        s.setArray(1, a.of("uuid", seen.stream().map(Generation::id).toList()));
+        s.setArray(2, a.of("text", seen.stream().map(g -> g.status().name()).toList()));
+        s.setArray(3, a.of("int", seen.stream().map(Generation::attempts).toList()));
+    }
+
     /** The compare-and-set of {@link GenerationRepository#compareAndSet} for many successes; returns the ids written. */
     private Set<UUID> writeSuccesses(List<Success> batch) {
         return sql.run("""
@@ -376,9 +386,7 @@ public class Generations {
                  AS v(id, expected_status, expected_attempts, progress, outputs, finished_at)
             WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
             RETURNING g.id""", (a, s) -> {
-            s.setArray(1, a.of("uuid", batch.stream().map(b -> b.running().id()).toList()));
-            s.setArray(2, a.of("text", batch.stream().map(b -> b.running().status().name()).toList()));
-            s.setArray(3, a.of("int", batch.stream().map(b -> b.running().attempts()).toList()));
+            bindExpected(a, s, batch.stream().map(Success::running).toList());
             s.setArray(4, a.of("int", batch.stream().map(b -> b.next().progress()).toList()));
             s.setArray(5, a.of("text", batch.stream().map(b -> b.next().outputs()).toList()));
             s.setArray(6, a.of("timestamptz", batch.stream().map(b -> Timestamp.from(b.next().finishedAt())).toList()));
