@@ -14,28 +14,78 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A finish that outlasts its check's lease keeps the check's time pushed out until it ends, and no longer. */
+/** Finishes that outlast their checks' leases keep the checks' times pushed out until they end, and no longer. */
 class CheckLeasesTest {
     private static final Duration LEASE = Duration.ofMillis(400);
     private final Generations generations = GenqStack.get().bean(Generations.class);
     private final CheckLeases leases = new CheckLeases(generations, LEASE, Clock.systemUTC());
 
+    @AfterEach
+    void stopRenewals() {
+        leases.stop();
+    }
+
     @Test
-    void aHeldLeaseIsRenewedUntilReleased() throws Exception {
+    void heldLeasesAreRenewedUntilReleased() throws Exception {
+        Generation first = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+        Generation second = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+
+        try (CheckLeases.Held heldSecond = leases.hold(second)) {
+            try (CheckLeases.Held heldFirst = leases.hold(first)) {
+                Thread.sleep(LEASE.toMillis() * 3);
+                // without renewals both would be due by now
+                assertThat(nextCheckOf(first)).isAfter(Instant.now());
+                assertThat(nextCheckOf(second)).isAfter(Instant.now());
+            }
+            Thread.sleep(LEASE.toMillis() * 2);
+            assertThat(nextCheckOf(first)).as("released").isBefore(Instant.now());
+            assertThat(nextCheckOf(second)).as("still held").isAfter(Instant.now());
+        }
+        Thread.sleep(LEASE.toMillis() * 2);
+
+        assertThat(nextCheckOf(second)).isBefore(Instant.now());
+        assertThat(generations.fail(first, "test_done", "ends the test's generation")).isTrue();
+        assertThat(generations.fail(second, "test_done", "ends the test's generation")).isTrue();
+    }
+
+    @Test
+    void aLeaseHeldTwiceLastsUntilBothRelease() throws Exception {
         Generation running = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
 
-        try (CheckLeases.Held held = leases.hold(running)) {
+        try (CheckLeases.Held outer = leases.hold(running)) {
+            leases.hold(running).close();
             Thread.sleep(LEASE.toMillis() * 3);
-            assertThat(nextCheckOf(running)).isAfter(Instant.now()); // without renewals it would be due by now
+            assertThat(nextCheckOf(running)).isAfter(Instant.now());
         }
         Thread.sleep(LEASE.toMillis() * 2);
 
         assertThat(nextCheckOf(running)).isBefore(Instant.now());
         assertThat(generations.fail(running, "test_done", "ends the test's generation")).isTrue();
+    }
+
+    @Test
+    void renewalsMoveOnlyGenerationsStillRunning() throws Exception {
+        List<Generation> running = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            running.add(aRunningGenerationCheckedAt(Instant.now().plus(LEASE)));
+        }
+        Instant before = Instant.now();
+        assertThat(generations.scheduleChecks(running.stream().map(Generation::id).toList(), before.plusSeconds(60))).isEqualTo(5);
+        assertThat(generations.fail(running.getFirst(), "test_done", "ends the test's generation")).isTrue();
+
+        // a generation no longer running is left alone
+        assertThat(generations.scheduleChecks(running.stream().map(Generation::id).toList(), before.plusSeconds(120))).isEqualTo(4);
+        for (Generation g : running.subList(1, running.size())) {
+            assertThat(nextCheckOf(g)).isAfter(before.plusSeconds(119));
+            assertThat(generations.fail(g, "test_done", "ends the test's generation")).isTrue();
+        }
     }
 
     /**

@@ -79,10 +79,6 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
         RETURNING *""")
     List<Generation> claimDue(Instant now, Instant leaseUntil, int limit);
 
-    /** When to check a running generation's vendor task next; not a state change, so not compare-and-set. */
-    @Query("UPDATE generation SET next_check_at = :at WHERE id = :id AND status = 'RUNNING'")
-    int scheduleCheck(UUID id, Instant at);
-
     @Query("SELECT * FROM generation WHERE account_id = :accountId AND status = 'QUEUED' ORDER BY created_at LIMIT :limit")
     List<Generation> findQueued(UUID accountId, int limit);
 }

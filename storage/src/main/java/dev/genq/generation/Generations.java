@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +58,7 @@ public class Generations {
     private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
     private final BatchedCalls<UUID, Optional<Generation>> firstStarts = new BatchedCalls<>("genq-first-starts", 500, id -> id, this::startAllQueued);
     private final BatchedCalls<TaskRecord, Boolean> taskRecords = new BatchedCalls<>("genq-task-records", 500, r -> r.running().id(), this::recordAll);
+    private final BatchedCalls<CheckTime, Boolean> checkTimes = new BatchedCalls<>("genq-check-times", 500, CheckTime::id, this::scheduleAll);
     private final BatchedCalls<Success, Boolean> successes = new BatchedCalls<>("genq-successes", 200, b -> b.running().id(), this::succeedAll);
 
     Generations(GenerationRepository repository, Admissions admissions, Ledger ledger, Quotes quotes, StatusCache cache,
@@ -250,8 +252,38 @@ public class Generations {
         return repository.claimDue(now(), leaseUntil, limit);
     }
 
+    /**
+     * When to check a running generation's vendor task next; not a state change, so no
+     * compare-and-set. Written in batches with concurrent callers (every check of a long task ends
+     * in one), or in the caller's transaction when it has one.
+     */
     public void scheduleCheck(Generation running, Instant at) {
-        repository.scheduleCheck(running.id(), at);
+        batched(checkTimes, new CheckTime(running.id(), at));
+    }
+
+    /** {@link #scheduleCheck} for many running generations at one time, in one statement; returns how many were still running. */
+    public int scheduleChecks(Collection<UUID> ids, Instant at) {
+        return writeCheckTimes(ids.stream().map(id -> new CheckTime(id, at)).toList()).size();
+    }
+
+    private record CheckTime(UUID id, Instant at) {
+    }
+
+    private List<Boolean> scheduleAll(List<CheckTime> batch) {
+        Set<UUID> written = writeCheckTimes(batch);
+        return batch.stream().map(c -> written.contains(c.id())).toList();
+    }
+
+    private Set<UUID> writeCheckTimes(List<CheckTime> batch) {
+        return tx.executeWrite(status -> sql.run("""
+            UPDATE generation g SET next_check_at = v.at
+            FROM unnest(?::uuid[], ?::timestamptz[]) AS v(id, at)
+            WHERE g.id = v.id AND g.status = 'RUNNING'
+            RETURNING g.id""", (a, s) -> {
+            s.setArray(1, a.of("uuid", batch.stream().map(CheckTime::id).toList()));
+            s.setArray(2, a.of("timestamptz", batch.stream().map(c -> Timestamp.from(c.at())).toList()));
+            return BatchSql.uuidsOf(s);
+        }));
     }
 
     /**
@@ -311,6 +343,7 @@ public class Generations {
         firstStarts.close();
         taskRecords.close();
         successes.close();
+        checkTimes.close();
     }
 
     /** Progress goes to Redis only: it is advisory and must not cost PostgreSQL writes. */

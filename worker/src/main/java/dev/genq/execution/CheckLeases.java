@@ -7,9 +7,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,16 +21,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a task away from the poller while this worker finishes it. Storing a large output can take
  * longer than a check's lease (waiting its turn for upload memory, say); without this, the poller
- * would claim the task again and a second worker would download and upload the same output. The
- * lease is pushed forward every half lease while the finish runs; a finish that takes less costs no
- * write, and a worker that dies just stops pushing.
+ * would claim the task again and a second worker would download and upload the same output. Every
+ * quarter lease, the leases of all finishes running on this worker are pushed forward in one
+ * statement (a thousand finishes waiting for upload memory would otherwise cost a thousand); a
+ * quarter, so that a finish that started just after a renewal is renewed well before its lease,
+ * taken when its check was claimed, runs out. A worker that dies just stops pushing.
  */
 @Singleton
 class CheckLeases {
     private static final Logger LOG = LoggerFactory.getLogger(CheckLeases.class);
+    /** Ids per statement: a bounded array parameter. */
+    private static final int CHUNK = 10_000;
     private final Generations generations;
     private final Duration lease;
     private final Clock clock;
+    /** Held leases by generation, with how many finishes hold each (a second holder must not end the first's). */
+    private final Map<UUID, Integer> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("genq-check-leases").factory());
 
@@ -39,25 +49,33 @@ class CheckLeases {
         this.generations = generations;
         this.lease = lease;
         this.clock = clock;
+        long everyMs = Math.max(1, lease.toMillis() / 4);
+        timer.scheduleWithFixedDelay(this::renewAll, everyMs, everyMs, TimeUnit.MILLISECONDS);
     }
 
     /** Holds the lease of {@code running}'s check until the returned handle is closed. */
     Held hold(Generation running) {
-        long everyMs = Math.max(1, lease.toMillis() / 2);
-        ScheduledFuture<?> renewal = timer.scheduleAtFixedRate(() -> Thread.ofVirtual().start(() -> renew(running)),
-            everyMs, everyMs, TimeUnit.MILLISECONDS);
-        return () -> renewal.cancel(false);
+        UUID id = running.id();
+        held.merge(id, 1, Integer::sum);
+        return () -> held.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
     }
 
-    private void renew(Generation running) {
+    private void renewAll() {
+        if (held.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = new ArrayList<>(held.keySet());
         try {
-            generations.scheduleCheck(running, clock.instant().plus(lease));
+            for (int from = 0; from < ids.size(); from += CHUNK) {
+                generations.scheduleChecks(ids.subList(from, Math.min(ids.size(), from + CHUNK)), clock.instant().plus(lease));
+            }
         } catch (RuntimeException e) {
-            LOG.warn("extending the check lease of generation {} failed; another worker may finish it too: {}", running.id(), e.toString());
+            LOG.warn("extending the check leases of {} finishing generations failed; another worker may finish them too: {}",
+                ids.size(), e.toString());
         }
     }
 
-    /** A held lease; closing stops the renewals. */
+    /** A held lease; closing stops its renewals. */
     interface Held extends AutoCloseable {
         @Override
         void close();
