@@ -163,7 +163,7 @@ public abstract class VendorEmulator implements AutoCloseable {
      */
     static void writeOutput(OutputStream out, String taskId, int index, int size) throws IOException {
         SplittableRandom random = new SplittableRandom(taskId.hashCode() * 31L + index);
-        byte[] block = new byte[64 * 1024];
+        byte[] block = new byte[Math.min(size, 64 * 1024)]; // a small output allocates only itself
         for (int left = size; left > 0; left -= block.length) {
             if (left < block.length) {
                 block = new byte[left];
