@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * genq end to end, all roles in this process: HTTP submits with auth, pricing and reservation from
@@ -146,10 +147,14 @@ final class GenqEndToEnd {
 
     /**
      * {@code jobs} submits from {@code clients} concurrent clients, each on its own keep-alive
-     * connection, one request at a time, as fast as answers come.
+     * connection, one request at a time, as fast as answers come. A connection's first request is
+     * sent and counted in the rate but left out of the latency: it pays the connection's setup and
+     * its API key's first lookup, once per connection, while the figure is of a connection in use
+     * (with 64 clients the 64 first requests alone are 0.8% of 8,000, enough to set the p99).
      */
     private static Submits submit(Running genq, int jobs, int clients, int outputBytes) throws Exception {
         long[] submitMs = new long[jobs];
+        boolean[] first = new boolean[jobs];
         AtomicInteger next = new AtomicInteger();
         AtomicLong refused = new AtomicLong();
         String headers = "Authorization: Bearer " + genq.key + "\r\nContent-Type: application/json\r\n";
@@ -159,12 +164,14 @@ final class GenqEndToEnd {
             for (int c = 0; c < clients; c++) {
                 running.add(pool.submit(() -> {
                     try (BareHttp client = new BareHttp("127.0.0.1", genq.port)) {
-                        for (int i; (i = next.getAndIncrement()) < jobs; ) {
+                        boolean firstOfConnection = true;
+                        for (int i; (i = next.getAndIncrement()) < jobs; firstOfConnection = false) {
                             byte[] body = ("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"bench " + i + " [bytes=" + outputBytes
                                 + "]\"}}").getBytes(StandardCharsets.UTF_8);
                             long t0 = System.nanoTime();
                             int status = client.send("POST", "/v1/generations", headers, body).status();
                             submitMs[i] = (System.nanoTime() - t0) / 1_000_000;
+                            first[i] = firstOfConnection;
                             if (status != 202) {
                                 refused.incrementAndGet();
                             }
@@ -177,7 +184,8 @@ final class GenqEndToEnd {
         for (Future<?> f : running) {
             f.get(); // a client that lost its connection fails the run
         }
-        return new Submits((System.nanoTime() - start) / 1e9, new Percentiles(submitMs), refused.get());
+        long[] inUse = IntStream.range(0, jobs).filter(i -> !first[i]).mapToLong(i -> submitMs[i]).toArray();
+        return new Submits((System.nanoTime() - start) / 1e9, new Percentiles(inUse), refused.get());
     }
 
     private static final int STATUS_CONNECTIONS = 32;

@@ -2,6 +2,7 @@ package dev.genq.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genq.infra.JsonTrees;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.core.type.Argument;
@@ -21,7 +22,7 @@ import java.net.ConnectException;
  * the vendor may have acted) and vendor error answers become {@link ProviderException}s.
  */
 public final class VendorHttp {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonTrees.MAPPER;
 
     /** Reads a vendor's error body into its code and message; either may be null. */
     @FunctionalInterface

@@ -1,6 +1,7 @@
 package dev.genq.provider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genq.infra.JsonTrees;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.time.Instant;
 public final class WebhookWindow {
     /** Long enough for a vendor's delivery delays, short enough that a captured delivery is soon useless. */
     public static final Duration MAX_AGE = Duration.ofMinutes(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonTrees.MAPPER;
 
     private WebhookWindow() {
     }

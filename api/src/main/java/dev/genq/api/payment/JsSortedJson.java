@@ -2,6 +2,7 @@ package dev.genq.api.payment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genq.infra.JsonTrees;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.List;
  * {@code JSON.stringify} writes it (numbers as JS doubles print, no spaces).
  */
 final class JsSortedJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonTrees.MAPPER;
 
     private JsSortedJson() {
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.Crypto;
+import dev.genq.infra.JsonTrees;
 import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
@@ -35,7 +36,7 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class NowPaymentsWebhook {
     static final String PROVIDER = "nowpayments";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonTrees.MAPPER;
     private static final Map<String, Integer> RANK = Map.of("waiting", 0, "confirming", 1, "confirmed", 2, "sending", 3,
         "partially_paid", 4, "finished", 5, "failed", 5, "refunded", 5, "expired", 5);
 

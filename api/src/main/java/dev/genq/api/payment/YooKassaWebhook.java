@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.infra.JsonTrees;
 import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
+import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.client.BlockingHttpClient;
-import io.micronaut.context.BeanContext;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
@@ -39,7 +40,7 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class YooKassaWebhook {
     static final String PROVIDER = "yookassa";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonTrees.MAPPER;
     private static final Map<String, Integer> RANK = Map.of("pending", 0, "waiting_for_capture", 1, "succeeded", 2, "canceled", 2);
 
     private final PaymentsConfig.YooKassa config;

@@ -1,5 +1,7 @@
 package dev.genq.devkit.emulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -30,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * idempotency key, else the prompt or link), so tests can assert what the vendor billed.
  */
 public abstract class VendorEmulator implements AutoCloseable {
-    protected static final ObjectMapper JSON = new ObjectMapper();
+    /** Buffers from a shared pool: Jackson's default keeps them per thread, and each exchange here has a new virtual thread. */
+    protected static final ObjectMapper JSON = new ObjectMapper(
+        JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
     /** How long an output link stays valid unless {@code [expired]}: long enough to copy, as at real vendors. */
     private static final long OUTPUT_TTL_MS = 60_000;
 

@@ -3,6 +3,7 @@ package dev.genq.provider.fal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.infra.Crypto;
+import dev.genq.infra.JsonTrees;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FalWebhookKeys {
     private static final Logger LOG = LoggerFactory.getLogger(FalWebhookKeys.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonTrees.MAPPER;
     /** DER prefix that turns a raw 32-byte Ed25519 key into X.509 SubjectPublicKeyInfo. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
     private static final Duration KEEP = Duration.ofDays(1);
