@@ -14,9 +14,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,50 @@ class CheckLeasesTest {
             assertThat(nextCheckOf(g)).isAfter(before.plusSeconds(119));
             assertThat(generations.fail(g, "test_done", "ends the test's generation")).isTrue();
         }
+    }
+
+    @Test
+    void concurrentReschedulesEachLandWithTheirOwnTime() throws Exception {
+        List<Generation> running = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            running.add(aRunningGenerationCheckedAt(Instant.now().plus(LEASE)));
+        }
+        Instant base = Instant.now().plusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < running.size(); i++) {
+                Generation g = running.get(i);
+                Instant at = base.plusSeconds(i);
+                pool.submit(() -> generations.scheduleCheck(g, at));
+            }
+        }
+
+        for (int i = 0; i < running.size(); i++) {
+            assertThat(nextCheckOf(running.get(i))).isEqualTo(base.plusSeconds(i));
+            assertThat(generations.fail(running.get(i), "test_done", "ends the test's generation")).isTrue();
+        }
+    }
+
+    @Test
+    void aRenewalSkipsARowAnotherTransactionIsWriting() throws Exception {
+        Generation locked = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+        Generation free = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+        Instant before = nextCheckOf(locked);
+        DataSource db = DelegatingDataSource.unwrapDataSource(GenqStack.get().bean(DataSource.class));
+        try (Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement s = other.prepareStatement("SELECT 1 FROM generation WHERE id = ? FOR UPDATE")) {
+                s.setObject(1, locked.id());
+                s.executeQuery().close();
+            }
+            // returns at once instead of waiting for the other transaction
+            assertThat(generations.scheduleChecks(List.of(locked.id(), free.id()), Instant.now().plusSeconds(60))).isEqualTo(1);
+            other.rollback();
+        }
+
+        assertThat(nextCheckOf(locked)).isEqualTo(before);
+        assertThat(nextCheckOf(free)).isAfter(Instant.now().plusSeconds(59));
+        assertThat(generations.fail(locked, "test_done", "ends the test's generation")).isTrue();
+        assertThat(generations.fail(free, "test_done", "ends the test's generation")).isTrue();
     }
 
     /**

@@ -261,21 +261,28 @@ public class Generations {
         batched(checkTimes, new CheckTime(running.id(), at));
     }
 
-    /** {@link #scheduleCheck} for many running generations at one time, in one statement; returns how many were still running. */
+    /**
+     * Pushes the checks of many running generations to one time, in one statement (a worker's lease
+     * renewals); returns how many were moved. A row another transaction is writing is skipped, not
+     * waited for: it is being finished or rescheduled that moment, and waiting on rows locked in
+     * another batch's order could deadlock the two.
+     */
     public int scheduleChecks(Collection<UUID> ids, Instant at) {
-        return writeCheckTimes(ids.stream().map(id -> new CheckTime(id, at)).toList()).size();
+        return tx.executeWrite(status -> sql.run("""
+            UPDATE generation SET next_check_at = ?
+            WHERE id IN (SELECT id FROM generation WHERE id = ANY(?) AND status = 'RUNNING' FOR UPDATE SKIP LOCKED)""",
+            (a, s) -> {
+                s.setTimestamp(1, Timestamp.from(at));
+                s.setArray(2, a.of("uuid", ids));
+                return s.executeUpdate();
+            }));
     }
 
     private record CheckTime(UUID id, Instant at) {
     }
 
     private List<Boolean> scheduleAll(List<CheckTime> batch) {
-        Set<UUID> written = writeCheckTimes(batch);
-        return batch.stream().map(c -> written.contains(c.id())).toList();
-    }
-
-    private Set<UUID> writeCheckTimes(List<CheckTime> batch) {
-        return tx.executeWrite(status -> sql.run("""
+        Set<UUID> written = tx.executeWrite(status -> sql.run("""
             UPDATE generation g SET next_check_at = v.at
             FROM unnest(?::uuid[], ?::timestamptz[]) AS v(id, at)
             WHERE g.id = v.id AND g.status = 'RUNNING'
@@ -284,6 +291,7 @@ public class Generations {
             s.setArray(2, a.of("timestamptz", batch.stream().map(c -> Timestamp.from(c.at())).toList()));
             return BatchSql.uuidsOf(s);
         }));
+        return batch.stream().map(c -> written.contains(c.id())).toList();
     }
 
     /**
