@@ -55,8 +55,10 @@ final class GenqEndToEnd {
         try (Running genq = Running.start(Application.ALL_ROLES, db, redis, s3, latencyMs, jobs)) {
             long commitsBefore = commits(genq.stats);
             long statementsBefore = CountingDriver.statements();
+            CpuTime cpuBefore = CpuTime.now();
             Submits submits = submit(genq, jobs, clients, outputBytes);
             int polls = awaitAllEnded(genq.stats, jobs - (int) submits.refused());
+            CpuTime cpu = CpuTime.now().since(cpuBefore);
             long commits = commits(genq.stats) - commitsBefore - 2L * polls - 2; // minus this harness's own reads
             long statements = CountingDriver.statements() - statementsBefore;
             Timings t = timings(genq.stats);
@@ -74,6 +76,7 @@ final class GenqEndToEnd {
                 .with("submit→done p50/p95/p99", t.toDone().summary(50, 95, 99))
                 .with("SQL statements per generation", String.format("%.1f", (double) statements / jobs))
                 .with("commits per generation", String.format("%.1f", (double) commits / jobs))
+                .with("CPU per generation (this process, harness included / PostgreSQL / Redis)", cpu.per(jobs))
                 .with("resident memory (this process, all roles)", rssMb() + " MB")
                 .with("status polls/s (second process, " + STATUS_CONNECTIONS + " connections, " + STATUS_SECONDS + " s)", status.perSecond())
                 .with("status poll p50/p99", status.latency())
@@ -91,7 +94,9 @@ final class GenqEndToEnd {
         try (Running genq = Running.start(Set.of("api"), db, redis, s3, latencyMs, jobs)) {
             long commitsBefore = commits(genq.stats);
             long statementsBefore = CountingDriver.statements();
+            CpuTime cpuBefore = CpuTime.now();
             Submits submits = submit(genq, jobs, clients, 0);
+            CpuTime cpu = CpuTime.now().since(cpuBefore);
             if (measured) {
                 Thread.sleep(PG_STATS_IDLE_FLUSH_MS); // until the pool's now idle connections have reported their commits
             }
@@ -102,7 +107,8 @@ final class GenqEndToEnd {
                 .with("refused", Long.toString(submits.refused()))
                 .with("submit latency p50/p99 (" + clients + " clients)", submits.latency().summary(50, 99))
                 .with("SQL statements per submit", String.format("%.2f", (double) statements / jobs))
-                .with("commits per submit", String.format("%.2f", (double) commits / jobs));
+                .with("commits per submit", String.format("%.2f", (double) commits / jobs))
+                .with("CPU per submit (this process, clients included / PostgreSQL / Redis)", cpu.per(jobs));
         }
     }
 

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * longer than a check's lease (waiting its turn for upload memory, say); without this, the poller
  * would claim the task again and a second worker would download and upload the same output. Every
  * quarter lease, the leases of all finishes running on this worker are pushed forward in one
- * statement (a thousand finishes waiting for upload memory would otherwise cost a thousand); a
- * quarter, so that a finish that started just after a renewal is renewed well before its lease,
- * taken when its check was claimed, runs out. A worker that dies just stops pushing.
+ * statement (a thousand finishes waiting for upload memory would otherwise cost a thousand
+ * statements and commits); a quarter, so that a finish that started just after a renewal is
+ * renewed well before its lease, taken when its check was claimed, runs out. A worker that dies
+ * just stops pushing.
  */
 @Singleton
 class CheckLeases {
