@@ -37,8 +37,8 @@ class CheckLeasesTest {
 
     @Test
     void heldLeasesAreRenewedUntilReleased() throws Exception {
-        Generation first = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
-        Generation second = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+        Generation first = aRunningGeneration();
+        Generation second = aRunningGeneration();
 
         try (CheckLeases.Held heldSecond = leases.hold(second)) {
             try (CheckLeases.Held heldFirst = leases.hold(first)) {
@@ -54,13 +54,13 @@ class CheckLeasesTest {
         Thread.sleep(LEASE.toMillis() * 2);
 
         assertThat(nextCheckOf(second)).isBefore(Instant.now());
-        assertThat(generations.fail(first, "test_done", "ends the test's generation")).isTrue();
-        assertThat(generations.fail(second, "test_done", "ends the test's generation")).isTrue();
+        end(first);
+        end(second);
     }
 
     @Test
     void aLeaseHeldTwiceLastsUntilBothRelease() throws Exception {
-        Generation running = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+        Generation running = aRunningGeneration();
 
         try (CheckLeases.Held outer = leases.hold(running)) {
             leases.hold(running).close();
@@ -70,33 +70,27 @@ class CheckLeasesTest {
         Thread.sleep(LEASE.toMillis() * 2);
 
         assertThat(nextCheckOf(running)).isBefore(Instant.now());
-        assertThat(generations.fail(running, "test_done", "ends the test's generation")).isTrue();
+        end(running);
     }
 
     @Test
     void renewalsMoveOnlyGenerationsStillRunning() throws Exception {
-        List<Generation> running = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            running.add(aRunningGenerationCheckedAt(Instant.now().plus(LEASE)));
-        }
+        List<Generation> running = runningGenerations(5);
         Instant before = Instant.now();
         assertThat(generations.scheduleChecks(running.stream().map(Generation::id).toList(), before.plusSeconds(60))).isEqualTo(5);
-        assertThat(generations.fail(running.getFirst(), "test_done", "ends the test's generation")).isTrue();
+        end(running.getFirst());
 
         // a generation no longer running is left alone
         assertThat(generations.scheduleChecks(running.stream().map(Generation::id).toList(), before.plusSeconds(120))).isEqualTo(4);
         for (Generation g : running.subList(1, running.size())) {
             assertThat(nextCheckOf(g)).isAfter(before.plusSeconds(119));
-            assertThat(generations.fail(g, "test_done", "ends the test's generation")).isTrue();
+            end(g);
         }
     }
 
     @Test
     void concurrentReschedulesEachLandWithTheirOwnTime() throws Exception {
-        List<Generation> running = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            running.add(aRunningGenerationCheckedAt(Instant.now().plus(LEASE)));
-        }
+        List<Generation> running = runningGenerations(20);
         Instant base = Instant.now().plusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < running.size(); i++) {
@@ -108,17 +102,16 @@ class CheckLeasesTest {
 
         for (int i = 0; i < running.size(); i++) {
             assertThat(nextCheckOf(running.get(i))).isEqualTo(base.plusSeconds(i));
-            assertThat(generations.fail(running.get(i), "test_done", "ends the test's generation")).isTrue();
+            end(running.get(i));
         }
     }
 
     @Test
     void aRenewalSkipsARowAnotherTransactionIsWriting() throws Exception {
-        Generation locked = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
-        Generation free = aRunningGenerationCheckedAt(Instant.now().plus(LEASE));
+        Generation locked = aRunningGeneration();
+        Generation free = aRunningGeneration();
         Instant before = nextCheckOf(locked);
-        DataSource db = DelegatingDataSource.unwrapDataSource(GenqStack.get().bean(DataSource.class));
-        try (Connection other = db.getConnection()) {
+        try (Connection other = database().getConnection()) {
             other.setAutoCommit(false);
             try (PreparedStatement s = other.prepareStatement("SELECT 1 FROM generation WHERE id = ? FOR UPDATE")) {
                 s.setObject(1, locked.id());
@@ -131,28 +124,46 @@ class CheckLeasesTest {
 
         assertThat(nextCheckOf(locked)).isEqualTo(before);
         assertThat(nextCheckOf(free)).isAfter(Instant.now().plusSeconds(59));
-        assertThat(generations.fail(locked, "test_done", "ends the test's generation")).isTrue();
-        assertThat(generations.fail(free, "test_done", "ends the test's generation")).isTrue();
+        end(locked);
+        end(free);
     }
 
     /**
-     * A RUNNING generation with its reservation and a check time but no vendor task, so neither the
-     * stack's poller nor its JobRunr jobs touch it while the test watches its check time.
+     * A RUNNING generation with its reservation and a check due a lease from now but no vendor
+     * task, so neither the stack's poller nor its JobRunr jobs touch it while the test watches its
+     * check time.
      */
-    private Generation aRunningGenerationCheckedAt(Instant nextCheck) throws Exception {
+    private Generation aRunningGeneration() throws Exception {
         UUID account = GenqStack.get().bean(AccountService.class).open("check-leases-test", 100, "test").account().id();
         UUID id = UUID.randomUUID();
-        DataSource db = DelegatingDataSource.unwrapDataSource(GenqStack.get().bean(DataSource.class));
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+        try (Connection c = database().getConnection(); PreparedStatement s = c.prepareStatement("""
             INSERT INTO generation (id, account_id, model, inputs, units, price_coins, status, attempts, next_check_at, started_at)
             VALUES (?, ?, 'emu-image', '{}', 1, 10, 'RUNNING', 1, ?, now())""")) {
             s.setObject(1, id);
             s.setObject(2, account);
-            s.setTimestamp(3, Timestamp.from(nextCheck));
+            s.setTimestamp(3, Timestamp.from(Instant.now().plus(LEASE)));
             s.executeUpdate();
         }
         GenqStack.get().bean(Ledger.class).reserve(id, account, 10, Instant.now().plusSeconds(3600));
         return generations.load(id).orElseThrow();
+    }
+
+    private List<Generation> runningGenerations(int n) throws Exception {
+        List<Generation> running = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            running.add(aRunningGeneration());
+        }
+        return running;
+    }
+
+    /** Fails the test's generation, which also returns its coins. */
+    private void end(Generation g) {
+        assertThat(generations.fail(g, "test_done", "ends the test's generation")).isTrue();
+    }
+
+    /** The pool's own data source: a connection from it is not bound to a transaction of genq's. */
+    private static DataSource database() {
+        return DelegatingDataSource.unwrapDataSource(GenqStack.get().bean(DataSource.class));
     }
 
     private Instant nextCheckOf(Generation g) {
