@@ -83,6 +83,21 @@ class ProviderTasksTest extends EndToEndTest {
         }
 
         @Test
+        void aWebhookWhileTheWorkerStoresAFinishedTasksOutputsDoesNotStoreThemTwice() throws Exception {
+            Api.Account account = api.newAccount(40);
+            // The vendor answers the submit with the result and calls back 20 ms later, while the
+            // worker is still downloading the output.
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=0] [download-delay=2000] at once\"}");
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(stack.emulator.webhookAnswers(id)).contains(202);
+            assertThat(stack.emulator.downloads(id)).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
+
+        @Test
         void aBadlySignedWebhookIsRefusedAndPollingStillFinishesTheTask() throws Exception {
             Api.Account account = api.newAccount(40);
             String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=500] [webhook-badsig] forged\"}");

@@ -67,12 +67,14 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
     List<Generation> findExpired(Instant now, int limit);
 
     /**
-     * Takes up to {@code limit} RUNNING generations whose vendor task is due for a check, pushing
-     * their next check to {@code leaseUntil} so no other worker takes them meanwhile. SKIP LOCKED
-     * lets workers claim side by side; a worker that dies just lets the lease run out.
+     * Takes up to {@code limit} RUNNING generations whose vendor task is due for a check, leasing
+     * them to the caller until {@code leaseUntil}: their next check moves there, so no other worker
+     * takes them meanwhile, and a webhook meanwhile only marks them woken. This check answers any
+     * wake that came before it. SKIP LOCKED lets workers claim side by side; a worker that dies just
+     * lets the lease run out.
      */
     @Query("""
-        UPDATE generation SET next_check_at = :leaseUntil
+        UPDATE generation SET next_check_at = :leaseUntil, check_leased_until = :leaseUntil, woken_at = NULL
         WHERE id IN (SELECT id FROM generation
                      WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL AND next_check_at <= :now
                      ORDER BY next_check_at LIMIT :limit FOR UPDATE SKIP LOCKED)

@@ -210,11 +210,26 @@ public class Generations {
      */
     public Optional<Generation> recordTask(Generation running, String provider, String taskId, Instant deadline,
                                            Instant firstCheckAt) {
-        Generation next = running.withTask(provider, taskId, deadline, firstCheckAt, now());
-        return batched(taskRecords, new TaskRecord(running, next)) ? Optional.of(next) : Optional.empty();
+        return record(running, provider, taskId, deadline, firstCheckAt, null);
     }
 
-    private record TaskRecord(Generation running, Generation next) {
+    /**
+     * {@link #recordTask} for a task the vendor finished in its answer to the submit: the caller
+     * stores its outputs now, so the task is leased to it until {@code leaseUntil}, as a claimed
+     * check is. The vendor's webhook about it then does not hand it to a second worker.
+     */
+    public Optional<Generation> recordTaskHeld(Generation running, String provider, String taskId, Instant deadline,
+                                               Instant leaseUntil) {
+        return record(running, provider, taskId, deadline, leaseUntil, leaseUntil);
+    }
+
+    private Optional<Generation> record(Generation running, String provider, String taskId, Instant deadline, Instant firstCheckAt,
+                                        Instant leasedUntil) {
+        Generation next = running.withTask(provider, taskId, deadline, firstCheckAt, now());
+        return batched(taskRecords, new TaskRecord(running, next, leasedUntil)) ? Optional.of(next) : Optional.empty();
+    }
+
+    private record TaskRecord(Generation running, Generation next, Instant leasedUntil) {
     }
 
     /**
@@ -224,9 +239,12 @@ public class Generations {
     private List<Boolean> recordAll(List<TaskRecord> batch) {
         Set<UUID> written = tx.executeWrite(status -> sql.run("""
             UPDATE generation g SET provider = v.provider, provider_task_id = v.task_id, provider_deadline_at = v.deadline,
-                                    next_check_at = v.first_check, updated_at = v.updated_at
-            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
-                 AS v(id, expected_status, expected_attempts, expected_task_id, provider, task_id, deadline, first_check, updated_at)
+                                    next_check_at = v.first_check, check_leased_until = v.leased_until, woken_at = NULL,
+                                    updated_at = v.updated_at
+            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
+                        ?::timestamptz[], ?::timestamptz[])
+                 AS v(id, expected_status, expected_attempts, expected_task_id, provider, task_id, deadline, first_check, updated_at,
+                      leased_until)
             WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
               AND g.provider_task_id IS NOT DISTINCT FROM v.expected_task_id
             RETURNING g.id""", (a, s) -> {
@@ -237,6 +255,7 @@ public class Generations {
             s.setArray(7, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().providerDeadlineAt())).toList()));
             s.setArray(8, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().nextCheckAt())).toList()));
             s.setArray(9, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().updatedAt())).toList()));
+            s.setArray(10, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.leasedUntil())).toList()));
             return BatchSql.uuidsOf(s);
         }));
         return batch.stream().map(r -> written.contains(r.running().id())).toList();
@@ -254,26 +273,29 @@ public class Generations {
 
     /**
      * When to check a running generation's vendor task next; not a state change, so no
-     * compare-and-set. Written in batches with concurrent callers (every check of a long task ends
-     * in one), or in the caller's transaction when it has one.
+     * compare-and-set. This ends the check's lease; a webhook that woke the task during the check
+     * makes it due at once instead (the vendor may have finished after it answered this check).
+     * Written in batches with concurrent callers (every check of a long task ends in one), or in
+     * the caller's transaction when it has one.
      */
     public void scheduleCheck(Generation running, Instant at) {
         batched(checkTimes, new CheckTime(running.id(), at));
     }
 
     /**
-     * Pushes the checks of many running generations to one time, in one statement (a worker's lease
-     * renewals); returns how many were moved. A row another transaction is writing is skipped, not
-     * waited for: it is being finished or rescheduled that moment, and waiting on rows locked in
-     * another batch's order could deadlock the two.
+     * Extends the leases of many running generations' checks to one time, in one statement (a
+     * worker's lease renewals); returns how many were extended. A row another transaction is
+     * writing is skipped, not waited for: it is being finished or rescheduled that moment, and
+     * waiting on rows locked in another batch's order could deadlock the two.
      */
     public int scheduleChecks(Collection<UUID> ids, Instant at) {
         return tx.executeWrite(status -> sql.run("""
-            UPDATE generation SET next_check_at = ?
+            UPDATE generation SET next_check_at = ?, check_leased_until = ?
             WHERE id IN (SELECT id FROM generation WHERE id = ANY(?) AND status = 'RUNNING' FOR UPDATE SKIP LOCKED)""",
             (a, s) -> {
                 s.setTimestamp(1, Timestamp.from(at));
-                s.setArray(2, a.of("uuid", ids));
+                s.setTimestamp(2, Timestamp.from(at));
+                s.setArray(3, a.of("uuid", ids));
                 return s.executeUpdate();
             }));
     }
@@ -282,21 +304,26 @@ public class Generations {
     }
 
     private List<Boolean> scheduleAll(List<CheckTime> batch) {
+        Instant now = now();
         Set<UUID> written = tx.executeWrite(status -> sql.run("""
-            UPDATE generation g SET next_check_at = v.at
+            UPDATE generation g SET next_check_at = CASE WHEN g.woken_at IS NULL THEN v.at ELSE least(v.at, ?) END,
+                                    check_leased_until = NULL, woken_at = NULL
             FROM unnest(?::uuid[], ?::timestamptz[]) AS v(id, at)
             WHERE g.id = v.id AND g.status = 'RUNNING'
             RETURNING g.id""", (a, s) -> {
-            s.setArray(1, a.of("uuid", batch.stream().map(CheckTime::id).toList()));
-            s.setArray(2, a.of("timestamptz", batch.stream().map(c -> Timestamp.from(c.at())).toList()));
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setArray(2, a.of("uuid", batch.stream().map(CheckTime::id).toList()));
+            s.setArray(3, a.of("timestamptz", batch.stream().map(c -> Timestamp.from(c.at())).toList()));
             return BatchSql.uuidsOf(s);
         }));
         return batch.stream().map(c -> written.contains(c.id())).toList();
     }
 
     /**
-     * A vendor said its task changed: check it soon. Wakes are written in batches, one statement
-     * for all that arrive together; one lost to a crash only leaves the check to its schedule. A
+     * A vendor said its task changed: check it soon. A task leased to a worker (being checked, or
+     * its outputs being stored) is not handed to another: the wake is kept and its check's end makes
+     * it due ({@link #scheduleCheck}). Wakes are written in batches, one statement for all that
+     * arrive together; one lost to a crash only leaves the check to its schedule. A
      * wake that finds no running task is tried again for a few seconds: a vendor can call back
      * before the worker that submitted has recorded the task. A row another batch is writing is
      * skipped and tried again the same way, so two batches never wait on each other's rows.
@@ -313,7 +340,9 @@ public class Generations {
     private void wakeAll(List<TaskKey> keys) {
         Instant now = now();
         Set<String> woken = tx.executeWrite(status -> sql.run("""
-            UPDATE generation SET next_check_at = ?
+            UPDATE generation SET woken_at = v.now,
+                                  next_check_at = CASE WHEN check_leased_until > v.now THEN next_check_at ELSE v.now END
+            FROM (SELECT ?::timestamptz AS now) v
             WHERE id IN (SELECT id FROM generation
                          WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
                          FOR UPDATE SKIP LOCKED)

@@ -11,12 +11,16 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import org.junit.jupiter.api.Test;
 
-/** Webhook wakes on real PostgreSQL: batched, and not lost when the vendor calls back before the task is recorded. */
+/**
+ * Webhook wakes on real PostgreSQL: batched, not lost when the vendor calls back before the task is
+ * recorded, and never handing a task a worker holds to a second worker.
+ */
 class TaskWakeTest {
     private final Generations generations = StorageContext.get().getBean(Generations.class);
     private final DataSource db = DelegatingDataSource.unwrapDataSource(StorageContext.get().getBean(DataSource.class));
@@ -51,6 +55,38 @@ class TaskWakeTest {
         assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
     }
 
+    @Test
+    void aWakeDuringACheckWaitsForTheCheckToEndAndThenMakesTheTaskDueAtOnce() throws Exception {
+        UUID woken = aRunningGenerationWith("vendor-a", "leased-" + UUID.randomUUID());
+        UUID quiet = aRunningGenerationWith("vendor-a", "leased-" + UUID.randomUUID());
+        makeDue(woken, quiet);
+        List<Generation> claimed = generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
+            .filter(g -> g.id().equals(woken) || g.id().equals(quiet)).toList();
+        assertThat(claimed).hasSize(2);
+
+        generations.wakeSoon("vendor-a", taskOf(woken)); // the vendor calls back while the claimed check runs
+
+        assertThat(awaitCheckDue(woken, Duration.ofSeconds(2))).as("a leased task is not handed to another worker").isFalse();
+        for (Generation g : claimed) { // both checks end with the task still running at the vendor
+            generations.scheduleCheck(g, Instant.now().plus(Duration.ofHours(1)));
+        }
+        assertThat(awaitCheckDue(woken, Duration.ofSeconds(3))).as("the wake is honoured when the check ends").isTrue();
+        assertThat(awaitCheckDue(quiet, Duration.ofMillis(500))).as("without a wake the next check keeps its time").isFalse();
+    }
+
+    @Test
+    void aTaskRecordedAsHeldIsNotHandedToAnotherWorkerByAWake() throws Exception {
+        UUID id = aRunningGenerationWith("vendor-a", null);
+        Generation running = generations.load(id).orElseThrow();
+        String task = "finished-at-once-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        assertThat(generations.recordTaskHeld(running, "vendor-a", task, now.plusSeconds(600), now.plus(Duration.ofHours(1)))).isPresent();
+
+        generations.wakeSoon("vendor-a", task);
+
+        assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
+    }
+
     /** A RUNNING generation whose next check is an hour away, as a worker would have recorded it, with its reservation. */
     private UUID aRunningGenerationWith(String provider, String task) throws Exception {
         UUID account = StorageContext.get().getBean(AccountService.class).open("wake-test", 0, "test").account().id();
@@ -68,6 +104,14 @@ class TaskWakeTest {
         // with its reservation, so the ledger audit other tests run over this database still balances
         StorageContext.get().getBean(Ledger.class).reserve(id, account, 0, Instant.now().plus(Duration.ofHours(2)));
         return id;
+    }
+
+    private void makeDue(UUID... ids) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+            "UPDATE generation SET next_check_at = now() - interval '1 second' WHERE id = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("uuid", ids));
+            s.executeUpdate();
+        }
     }
 
     private String taskOf(UUID id) throws Exception {

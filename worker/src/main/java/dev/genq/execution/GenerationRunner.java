@@ -46,6 +46,7 @@ public class GenerationRunner implements GenerationExecutor {
     private final WorkerConfig config;
     private final JsonText json;
     private final Clock clock;
+    private final Duration checkLease; // read once: a configuration getter converts on every call
 
     GenerationRunner(Generations generations, Catalog catalog, Routes routes, TaskOutcomes outcomes,
                      ProviderLimits limits, WorkerConfig config, JsonText json, Clock clock) {
@@ -57,6 +58,7 @@ public class GenerationRunner implements GenerationExecutor {
         this.config = config;
         this.json = json;
         this.clock = clock;
+        this.checkLease = config.getCheckLease();
     }
 
     @Override
@@ -159,11 +161,16 @@ public class GenerationRunner implements GenerationExecutor {
                     json.readObject(running.inputs()), running.units(), routes.webhookUrl(target.account()), target.route().options()));
                 routes.record(target, true);
                 Instant now = clock.instant();
-                Optional<Generation> recorded = generations.recordTask(running, target.account().name(), submission.taskId(),
-                    now.plus(target.deadline()), now.plus(routes.nextCheckAfter(target.account(), Duration.ZERO)));
-                // A task still running was scheduled for its first check by recordTask itself: one write, not two.
-                if (recorded.isPresent() && !(submission.state() instanceof TaskState.Running)) {
-                    outcomes.apply(recorded.get(), target.account(), submission.state());
+                String account = target.account().name();
+                if (submission.state() instanceof TaskState.Running) {
+                    // Scheduled for its first check by the record itself: one write, not two.
+                    generations.recordTask(running, account, submission.taskId(), now.plus(target.deadline()),
+                        now.plus(routes.nextCheckAfter(target.account(), Duration.ZERO)));
+                } else {
+                    // Ended already: this job settles it under a lease, so the vendor's webhook about it
+                    // cannot have the poller store the same outputs a second time.
+                    generations.recordTaskHeld(running, account, submission.taskId(), now.plus(target.deadline()), now.plus(checkLease))
+                        .ifPresent(recorded -> outcomes.apply(recorded, target.account(), submission.state()));
                 }
                 return;
             } catch (ProviderException e) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * <li>{@code [reject]} the submit is refused (content policy); {@code [fail]} the task ends failed;
  * <li>{@code [deliver=K]} only K outputs; {@code [bytes=N]} size of each output; {@code [chunked]} outputs
  *     without a Content-Length; {@code [ctype=T]} outputs served as media type T; {@code [expired]} output
- *     links are already expired when given;
+ *     links are already expired when given; {@code [download-delay=MS]} each output file answers MS late;
  * <li>{@code [webhook-early]} the webhook comes before the submit is answered; {@code [webhook-badsig]}
  *     it is signed with the wrong key; {@code [webhook-replay]} it is delivered twice;
  * <li>{@code [remains=K]} (reseller orders) the order ends Partial with K undelivered; {@code [nofunds]}

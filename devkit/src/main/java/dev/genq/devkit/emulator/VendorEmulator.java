@@ -47,6 +47,7 @@ public abstract class VendorEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> submitsByMarker = new ConcurrentHashMap<>();
     private final Map<String, List<Task>> tasksByMarker = new ConcurrentHashMap<>();
     private final Map<String, List<Integer>> webhookAnswers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> downloadsByMarker = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> garbledSoFar = new ConcurrentHashMap<>();
     protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private volatile long stallMs = 4_000;
@@ -149,6 +150,12 @@ public abstract class VendorEmulator implements AutoCloseable {
     /** The HTTP statuses genq answered to the webhooks of the tasks made for {@code marker}. */
     public List<Integer> webhookAnswers(String marker) {
         return webhookAnswers.getOrDefault(marker, List.of());
+    }
+
+    /** How many times outputs of the tasks made for {@code marker} were served, all outputs counted. */
+    public int downloads(String marker) {
+        AtomicInteger n = downloadsByMarker.get(marker);
+        return n == null ? 0 : n.get();
     }
 
     /** The bytes the first task made for {@code marker} serves as output {@code index}. */
@@ -299,6 +306,8 @@ public abstract class VendorEmulator implements AutoCloseable {
                 sendText(exchange, 403, "application/xml", "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
                 return;
             }
+            downloadsByMarker.computeIfAbsent(task.marker, k -> new AtomicInteger()).incrementAndGet();
+            sleep(task.behaviour.count("download-delay"));
             int size = task.behaviour.outputBytes();
             exchange.getResponseHeaders().set("Content-Type",
                 task.behaviour.contentType() != null ? task.behaviour.contentType() : mediaType(task.model));
