@@ -307,7 +307,9 @@ public abstract class VendorEmulator implements AutoCloseable {
                 return;
             }
             downloadsByMarker.computeIfAbsent(task.marker, k -> new AtomicInteger()).incrementAndGet();
-            sleep(task.behaviour.count("download-delay"));
+            if (task.behaviour.has("download-delay")) {
+                sleep(task.behaviour.count("download-delay"));
+            }
             int size = task.behaviour.outputBytes();
             exchange.getResponseHeaders().set("Content-Type",
                 task.behaviour.contentType() != null ? task.behaviour.contentType() : mediaType(task.model));
