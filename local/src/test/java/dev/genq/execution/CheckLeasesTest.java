@@ -77,11 +77,11 @@ class CheckLeasesTest {
     void renewalsMoveOnlyGenerationsStillRunning() throws Exception {
         List<Generation> running = runningGenerations(5);
         Instant before = Instant.now();
-        assertThat(generations.scheduleChecks(running.stream().map(Generation::id).toList(), before.plusSeconds(60))).isEqualTo(5);
+        assertThat(generations.extendLeases(running.stream().map(Generation::id).toList(), before.plusSeconds(60))).isEqualTo(5);
         end(running.getFirst());
 
         // a generation no longer running is left alone
-        assertThat(generations.scheduleChecks(running.stream().map(Generation::id).toList(), before.plusSeconds(120))).isEqualTo(4);
+        assertThat(generations.extendLeases(running.stream().map(Generation::id).toList(), before.plusSeconds(120))).isEqualTo(4);
         for (Generation g : running.subList(1, running.size())) {
             assertThat(nextCheckOf(g)).isAfter(before.plusSeconds(119));
             end(g);
@@ -118,7 +118,7 @@ class CheckLeasesTest {
                 s.executeQuery().close();
             }
             // returns at once instead of waiting for the other transaction
-            assertThat(generations.scheduleChecks(List.of(locked.id(), free.id()), Instant.now().plusSeconds(60))).isEqualTo(1);
+            assertThat(generations.extendLeases(List.of(locked.id(), free.id()), Instant.now().plusSeconds(60))).isEqualTo(1);
             other.rollback();
         }
 

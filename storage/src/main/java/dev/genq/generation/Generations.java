@@ -288,7 +288,7 @@ public class Generations {
      * writing is skipped, not waited for: it is being finished or rescheduled that moment, and
      * waiting on rows locked in another batch's order could deadlock the two.
      */
-    public int scheduleChecks(Collection<UUID> ids, Instant at) {
+    public int extendLeases(Collection<UUID> ids, Instant at) {
         return tx.executeWrite(status -> sql.run("""
             UPDATE generation SET next_check_at = ?, check_leased_until = ?
             WHERE id IN (SELECT id FROM generation WHERE id = ANY(?) AND status = 'RUNNING' FOR UPDATE SKIP LOCKED)""",

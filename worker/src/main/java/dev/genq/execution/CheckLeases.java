@@ -68,7 +68,7 @@ class CheckLeases {
         List<UUID> ids = new ArrayList<>(held.keySet());
         try {
             for (int from = 0; from < ids.size(); from += CHUNK) {
-                generations.scheduleChecks(ids.subList(from, Math.min(ids.size(), from + CHUNK)), clock.instant().plus(lease));
+                generations.extendLeases(ids.subList(from, Math.min(ids.size(), from + CHUNK)), clock.instant().plus(lease));
             }
         } catch (RuntimeException e) {
             LOG.warn("extending the check leases of {} finishing generations failed; another worker may finish them too: {}",
