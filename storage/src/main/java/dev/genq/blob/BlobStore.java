@@ -1,6 +1,7 @@
 package dev.genq.blob;
 
 import dev.genq.infra.Crypto;
+import dev.genq.infra.JdkHttp;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -53,8 +54,7 @@ public class BlobStore {
     private final Duration urlTtl;
     /** Upload buffers held at once, in KiB: a small output takes its size, a large one a part's. */
     private final Semaphore bufferMemory;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = JdkHttp.builder().version(HttpClient.Version.HTTP_1_1).build();
 
     public BlobStore(S3Client s3, AwsCredentialsProvider credentials, S3Config config, Clock clock) {
         this.s3 = s3;

@@ -4,6 +4,7 @@ import dev.genq.blob.BlobStore;
 import dev.genq.catalog.ModelKind;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationOutput;
+import dev.genq.infra.JdkHttp;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderResult;
 import jakarta.inject.Singleton;
@@ -31,8 +32,7 @@ class OutputStore {
 
     private final BlobStore blobs;
     private final Duration downloadTimeout;
-    private final HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http = JdkHttp.builder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
     OutputStore(BlobStore blobs, WorkerConfig config) {
         this.blobs = blobs;
