@@ -87,10 +87,25 @@ class GenerationFlowTest extends EndToEndTest {
             Api.Account account = api.newAccount(100);
             String id = api.submitted(account, "emu-image", "{\"prompt\":\"[chunked] [bytes=50000]\"}");
 
-            JsonNode done = api.awaitEnd(account, id, END);
+            assertStoredWhole(api.awaitEnd(account, id, END), id, 50_000);
+        }
 
+        @Test
+        void aLargeOutputIsStreamedIntoStorageInPartsWhetherItsLengthIsKnownOrNot() throws Exception {
+            Api.Account account = api.newAccount(100);
+            int bytes = 2 * GenqStack.PART_SIZE_BYTES + 12_345;
+            String known = api.submitted(account, "emu-image", "{\"prompt\":\"[bytes=" + bytes + "]\"}");
+            String chunked = api.submitted(account, "emu-image", "{\"prompt\":\"[chunked] [bytes=" + bytes + "]\"}");
+
+            for (String id : List.of(known, chunked)) {
+                assertStoredWhole(api.awaitEnd(account, id, END), id, bytes);
+            }
+        }
+
+        /** Succeeded with one output of {@code bytes}, whose download is exactly what the vendor served. */
+        private void assertStoredWhole(JsonNode done, String id, int bytes) throws Exception {
             assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
-            assertThat(done.path("outputs").get(0).path("sizeBytes").asLong()).isEqualTo(50_000);
+            assertThat(done.path("outputs").get(0).path("sizeBytes").asLong()).isEqualTo(bytes);
             assertThat(api.download(done.path("outputs").get(0).path("url").asText()).body())
                 .isEqualTo(stack.emulator.expectedOutput(id, 0));
         }

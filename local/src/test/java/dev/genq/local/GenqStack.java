@@ -12,14 +12,16 @@ import java.util.Map;
 
 /**
  * One running genq per test JVM, all roles, on the real servers {@link TestServices} finds and the
- * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs, 64 KiB outputs.
+ * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs, 5 MiB upload parts (S3's
+ * least) and 12 MiB outputs, so a large output crosses several parts.
  */
 public final class GenqStack {
     static final String ADMIN_KEY = "test-admin-key";
     static final String DASHBOARD_PASSWORD = "test-dashboard-password";
     static final int URL_TTL_SECONDS = 5;
     static final int MAX_ATTEMPTS = 3;
-    static final int MAX_OUTPUT_BYTES = 64 * 1024;
+    static final int PART_SIZE_BYTES = 5 * 1024 * 1024;
+    static final int MAX_OUTPUT_BYTES = 12 * 1024 * 1024;
     static final String IPN_SECRET = "test-ipn-secret";
     /** A second account at the same emulator, capped cluster-wide; model emu-text-capped runs on it. */
     static final String CAPPED_KEY = "emulator-capped-key";
@@ -68,6 +70,7 @@ public final class GenqStack {
         properties.put("genq.queue.backoff-seed-seconds", 1);
         properties.put("genq.worker.max-attempts", MAX_ATTEMPTS);
         properties.put("genq.maintenance.requeue-grace", "0s");
+        properties.put("genq.s3.part-size-bytes", PART_SIZE_BYTES);
         properties.put("genq.s3.max-object-bytes", MAX_OUTPUT_BYTES);
         properties.put("genq.payments.nowpayments.ipn-secret", IPN_SECRET);
         properties.put("genq.payments.yookassa.base-url", yookassa.baseUrl());
