@@ -42,6 +42,9 @@ public final class Benchmark {
         Redis redis = TestServices.redis();
         S3 s3 = TestServices.s3();
         System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s%n", jobs, latencies, first.origin());
+        if (!Autoanalyze.serverAnalyzes(first)) {
+            System.out.println("PostgreSQL's autovacuum is off: genq's rows ANALYZE its tables every 30 s, as autoanalyze would");
+        }
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "3000"));
         if (warmup > 0) {
             System.out.printf("warm-up: %d jobs per system at 0 s latency, not measured%n", warmup);
