@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * One running genq per test JVM, all roles, on the real servers {@link TestServices} finds and the
- * provider emulator over HTTP. Settings shorten waits: 1 s retry backoff, 5 s presigned URLs, 5 MiB upload parts (S3's
- * least) and 12 MiB outputs, so a large output crosses several parts.
+ * provider emulator over HTTP. Settings shorten waits (1 s retry backoff, 5 s presigned URLs) and
+ * sizes: 5 MiB upload parts (S3's least) and outputs up to 12 MiB, so a large output crosses parts.
  */
 public final class GenqStack {
     static final String ADMIN_KEY = "test-admin-key";
