@@ -38,13 +38,15 @@ final class BareJobRunr {
             server.start();
             try {
                 JobScheduler scheduler = new JobScheduler(storage);
+                CpuTime cpuBefore = CpuTime.now();
                 long start = System.nanoTime();
                 scheduler.enqueue(IntStream.range(0, jobs).boxed(), i -> WaitingJobs.waitFor(latencyMs));
                 while (storage.getJobStats().getSucceeded() < jobs) {
                     Thread.sleep(100);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                return new Result(tuned ? "bare JobRunr, tuned" : "bare JobRunr, defaults", (int) (latencyMs / 1000), jobs, seconds)
+                return new Result(tuned ? "bare JobRunr, tuned" : "bare JobRunr, defaults", (int) (latencyMs / 1000), jobs, seconds,
+                    CpuTime.now().since(cpuBefore))
                     .with("workers", tuned ? TUNED_WORKERS + " virtual threads, 5 s poll" : "JobRunr's defaults");
             } finally {
                 server.stop();

@@ -56,6 +56,11 @@ record CpuTime(long processNanos, long jitNanos, long postgresNanos, long redisN
             redisNanos - earlier.redisNanos);
     }
 
+    /** The part of this process's CPU its JIT compiler threads took. */
+    double jitShare() {
+        return processNanos == 0 ? 0 : (double) jitNanos / processNanos;
+    }
+
     /** Milliseconds of CPU per unit of work: this process (of it, JIT compiling) / PostgreSQL / Redis. */
     String per(int units) {
         double n = Math.max(1, units) * 1e6;

@@ -65,7 +65,7 @@ final class GenqEndToEnd {
             long statements = CountingDriver.statements() - statementsBefore;
             Timings t = timings(genq.stats);
             genq.audit();
-            Result result = new Result("genq end to end", (int) (latencyMs / 1000), t.succeeded(), t.seconds());
+            Result result = new Result("genq end to end", (int) (latencyMs / 1000), t.succeeded(), t.seconds(), cpu);
             if (!measured) {
                 return result;
             }
@@ -105,7 +105,7 @@ final class GenqEndToEnd {
             long commits = commits(genq.stats) - commitsBefore - 2; // minus this harness's own reads
             long statements = CountingDriver.statements() - statementsBefore;
             genq.audit();
-            return new Result(SUBMITS_ALONE, (int) (latencyMs / 1000), jobs, submits.seconds())
+            return new Result(SUBMITS_ALONE, (int) (latencyMs / 1000), jobs, submits.seconds(), cpu)
                 .with("refused", Long.toString(submits.refused()))
                 .with("submit latency p50/p99 (" + clients + " clients)", submits.latency().summary(50, 99))
                 .with("SQL statements per submit", String.format("%.2f", (double) statements / jobs))

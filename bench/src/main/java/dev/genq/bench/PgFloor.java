@@ -35,6 +35,7 @@ final class PgFloor {
                     CREATE TABLE floor_job (id bigserial PRIMARY KEY, state smallint NOT NULL DEFAULT 0, payload text NOT NULL);
                     CREATE INDEX floor_job_ready ON floor_job (id) WHERE state = 0""");
             }
+            CpuTime cpuBefore = CpuTime.now();
             long start = System.nanoTime();
             try (Connection c = ds.getConnection();
                  PreparedStatement insert = c.prepareStatement("INSERT INTO floor_job (payload) SELECT 'job ' || g FROM generate_series(1, ?) g")) {
@@ -53,7 +54,7 @@ final class PgFloor {
                 claimer.join();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result("floor: PostgreSQL SKIP LOCKED queue", (int) (latencyMs / 1000), jobs, seconds)
+            return new Result("floor: PostgreSQL SKIP LOCKED queue", (int) (latencyMs / 1000), jobs, seconds, CpuTime.now().since(cpuBefore))
                 .with("concurrency", Integer.toString(concurrency));
         }
     }

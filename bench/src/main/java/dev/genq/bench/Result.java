@@ -3,11 +3,15 @@ package dev.genq.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One row of the table: a system at a latency, how many jobs it completed in how long, and its own extra figures. */
-record Result(String system, int latencySeconds, int jobs, double seconds, Map<String, String> details) {
+/**
+ * One row of the table: a system at a latency, how many jobs it completed in how long, the CPU
+ * used over those seconds (which tells a warm-up when the JIT compiler is quiet), and the system's
+ * own extra figures.
+ */
+record Result(String system, int latencySeconds, int jobs, double seconds, CpuTime cpu, Map<String, String> details) {
 
-    Result(String system, int latencySeconds, int jobs, double seconds) {
-        this(system, latencySeconds, jobs, seconds, new LinkedHashMap<>());
+    Result(String system, int latencySeconds, int jobs, double seconds, CpuTime cpu) {
+        this(system, latencySeconds, jobs, seconds, cpu, new LinkedHashMap<>());
     }
 
     double completionsPerSecond() {
