@@ -4,6 +4,8 @@ import dev.genq.devkit.services.Postgres;
 import dev.genq.devkit.services.Redis;
 import dev.genq.devkit.services.S3;
 import dev.genq.devkit.services.TestServices;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--systems floor,defaults,tuned,submits,genq]
@@ -20,8 +23,8 @@ import java.util.Map;
  *
  * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned, genq's
  * API role alone (submits only) and genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
- * else embedded), prints a table and writes it as markdown. Ratios to the baselines in the same run
- * are what count on a shared machine. Each system first runs rounds of {@code --warmup} jobs at 0 s
+ * else embedded), each in a JVM of its own, prints a table and writes it as markdown. Ratios to the
+ * baselines in the same run are what count on a shared machine. Each system first runs rounds of {@code --warmup} jobs at 0 s
  * latency, not measured, until the JIT compiler is quiet, so that rows measure the compiled code a
  * long-running process runs and all rows are measured alike.
  */
@@ -31,6 +34,10 @@ public final class Benchmark {
     private static final int WARMUP_OUTPUT_BYTES = 2048; // the code paths warm alike; large outputs only cost time
     /** Below this share of the process's CPU while a warm-up round's jobs run, the JIT compiler is taken as quiet. */
     private static final double QUIET_JIT_SHARE = 0.10;
+    /** Given to a system's own JVM: where it writes its {@link SystemRun}. */
+    private static final String RESULTS_OPTION = "--results";
+    private static final String RESULTS = RESULTS_OPTION.substring(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Benchmark() {
     }
@@ -39,50 +46,104 @@ public final class Benchmark {
         Map<String, String> options = options(args);
         List<Integer> latencies = Arrays.stream(options.getOrDefault("latencies", "0,2").split(",")).map(String::trim).map(Integer::valueOf).toList();
         int jobs = Integer.parseInt(options.getOrDefault("jobs", "2000"));
-        int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
-        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "2000"));
-        int outputBytes = (int) (Double.parseDouble(options.getOrDefault("output-kb", "2")) * 1024);
         List<String> systems = List.of(options.getOrDefault("systems", "floor,defaults,tuned,submits,genq").split(","));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "6000"));
+        int maxRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "20"));
+        if (options.containsKey(RESULTS)) { // a system's own JVM, started by the run below
+            SystemRun run = runSystem(systems.getFirst(), latencies, jobs, warmup, maxRounds, options);
+            JSON.writeValue(Path.of(options.get(RESULTS)).toFile(), run);
+            System.exit(0);
+        }
         Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
         systems.stream().filter(x -> !SYSTEMS.contains(x)).findFirst().ifPresent(x -> {
             throw new IllegalArgumentException("unknown system " + x + "; the systems are " + String.join(",", SYSTEMS));
         });
         Postgres first = TestServices.postgres();
         Redis redis = TestServices.redis();
-        S3 s3 = TestServices.s3();
-        System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s%n", jobs, latencies, first.origin());
+        System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s; each system in a JVM of its own%n", jobs,
+            latencies, first.origin());
         if (!Autoanalyze.serverAnalyzes(first)) {
             System.out.println("PostgreSQL's autovacuum is off: genq's rows ANALYZE its tables every 30 s, as autoanalyze would");
         }
-        int warmup = Integer.parseInt(options.getOrDefault("warmup", "6000"));
-        int maxRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "20"));
-        List<String> warmUps = new ArrayList<>();
         if (warmup > 0) {
-            System.out.printf("warm-up, not measured: rounds of %d jobs at 0 s latency per system until JIT compiling takes under %.0f%% of this"
-                + " process's CPU while a round's jobs run, %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100, maxRounds);
-            for (String system : SYSTEMS) {
-                if (systems.contains(system)) {
-                    warmUps.add(warmUp(system, warmup, maxRounds, concurrency, clients, redis, s3));
-                }
+            System.out.printf("warm-up, not measured: rounds of %d jobs at 0 s latency per system until JIT compiling takes under %.0f%% of its"
+                + " JVM's CPU while a round's jobs run, %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100, maxRounds);
+        }
+        List<SystemRun> runs = new ArrayList<>();
+        for (String system : SYSTEMS) {
+            if (systems.contains(system)) {
+                runs.add(inItsOwnJvm(system, args, first, redis));
             }
         }
         List<Result> results = new ArrayList<>();
-        for (int latency : latencies) {
-            for (String system : SYSTEMS) {
-                if (systems.contains(system)) {
-                    Result r = run(system, jobs, latency * 1000L, concurrency, clients, outputBytes, redis, s3, true);
-                    System.out.printf("  %-36s latency %2d s: %6d jobs in %7.1f s = %8.1f /s %s%n", r.system(), r.latencySeconds(),
-                        r.jobs(), r.seconds(), r.completionsPerSecond(), r.details());
-                    results.add(r);
-                }
+        for (int i = 0; i < latencies.size(); i++) {
+            for (SystemRun run : runs) {
+                results.add(run.results().get(i));
             }
         }
-        String table = markdown(results, String.join(" ", args), warmUps);
+        String table = markdown(results, String.join(" ", args), runs.stream().map(SystemRun::warmUp).filter(Objects::nonNull).toList());
         Files.writeString(out, table);
         System.out.println();
         System.out.println(table);
         System.out.println("written to " + out.toAbsolutePath());
         System.exit(0); // the shutdown hook stops the servers the run started
+    }
+
+    /** What one system's JVM reports: its warm-up (null without one) and a row per latency, in the order asked for. */
+    record SystemRun(String warmUp, List<Result> results) {
+    }
+
+    /**
+     * Runs one system in a JVM of its own, on the same PostgreSQL and Redis, with this JVM's options.
+     * In one JVM, the systems that ran before a row had trained the JIT compiler on their own types
+     * in the code they share (JobRunr, the JDBC driver, the pool, Jackson): genq's 2 s row, run after
+     * the JobRunr rows, took 1.47 ms of CPU per generation against 1.03 ms in a JVM that had run genq
+     * alone.
+     */
+    private static SystemRun inItsOwnJvm(String system, String[] args, Postgres db, Redis redis) throws Exception {
+        Path results = Files.createTempFile("genq-bench-" + system, ".json");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Benchmark.class.getName()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--systems", system, RESULTS_OPTION, results.toString())); // the later of an option given twice counts
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put("GENQ_TEST_DATABASE_URL", db.jdbcUrl());
+        builder.environment().put("GENQ_TEST_DATABASE_USER", db.user());
+        builder.environment().put("GENQ_TEST_DATABASE_PASSWORD", db.password());
+        builder.environment().put("GENQ_TEST_REDIS_URI", redis.uri());
+        Process process = builder.start();
+        Thread stop = new Thread(process::destroyForcibly); // should this run be stopped, so is the system's JVM
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("the JVM of system " + system + " ended with exit code " + exit);
+            }
+            return JSON.readValue(results.toFile(), SystemRun.class);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(stop);
+            Files.deleteIfExists(results);
+        }
+    }
+
+    private static SystemRun runSystem(String system, List<Integer> latencies, int jobs, int warmup, int maxRounds, Map<String, String> options)
+        throws Exception {
+        int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
+        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "2000"));
+        int outputBytes = (int) (Double.parseDouble(options.getOrDefault("output-kb", "2")) * 1024);
+        Redis redis = TestServices.redis();
+        S3 s3 = TestServices.s3();
+        String warmUp = warmup > 0 ? warmUp(system, warmup, maxRounds, concurrency, clients, redis, s3) : null;
+        List<Result> results = new ArrayList<>();
+        for (int latency : latencies) {
+            Result r = run(system, jobs, latency * 1000L, concurrency, clients, outputBytes, redis, s3, true);
+            System.out.printf("  %-36s latency %2d s: %6d jobs in %7.1f s = %8.1f /s %s%n", r.system(), r.latencySeconds(),
+                r.jobs(), r.seconds(), r.completionsPerSecond(), r.details());
+            results.add(r);
+        }
+        return new SystemRun(warmUp, results);
     }
 
     /**
