@@ -34,6 +34,11 @@ public final class Benchmark {
     private static final int WARMUP_OUTPUT_BYTES = 2048; // the code paths warm alike; large outputs only cost time
     /** Below this share of the process's CPU while a warm-up round's jobs run, the JIT compiler is taken as quiet. */
     private static final double QUIET_JIT_SHARE = 0.10;
+    /**
+     * Under ten of /proc's clock ticks the share says nothing: a round of the floor takes a tenth of
+     * a second, and one tick more or less swung its share between 0 and 100%.
+     */
+    private static final long TOO_LITTLE_JIT_NANOS = 100_000_000L;
     /** Given to a system's own JVM: where it writes its {@link SystemRun}. */
     private static final String RESULTS_OPTION = "--results";
     private static final String RESULTS = RESULTS_OPTION.substring(2);
@@ -67,7 +72,8 @@ public final class Benchmark {
         }
         if (warmup > 0) {
             System.out.printf("warm-up, not measured: rounds of %d jobs at 0 s latency per system until JIT compiling takes under %.0f%% of its"
-                + " JVM's CPU while a round's jobs run, %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100, maxRounds);
+                + " JVM's CPU while a round's jobs run (or under %.1f s), %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100,
+                TOO_LITTLE_JIT_NANOS / 1e9, maxRounds);
         }
         List<SystemRun> runs = new ArrayList<>();
         for (String system : SYSTEMS) {
@@ -149,7 +155,7 @@ public final class Benchmark {
     /**
      * Runs rounds of {@code jobs} at 0 s latency until the JIT compiler threads took under
      * {@link #QUIET_JIT_SHARE} of this process's CPU while the round's jobs ran (the system's start
-     * and stop, which compile code of their own, are left out). A large application's warm code
+     * and stop, which compile code of their own, are left out), or less than {@link #TOO_LITTLE_JIT_NANOS}. A large application's warm code
      * (genq's holds some 25,000 compiled methods: Micronaut, Netty, JobRunr, the AWS SDK, S3Proxy's
      * Jetty) reaches C2 a few hundred methods at a time over tens of thousands of jobs, and until it
      * does, runs at C1's profiling tier; a fixed warm-up had left C2 a quarter of the measured rows.
@@ -159,18 +165,20 @@ public final class Benchmark {
         String name = system;
         double first = 0;
         double last = 0;
+        boolean quiet = false;
         int round = 0;
-        while (round < maxRounds && (round == 0 || last >= QUIET_JIT_SHARE)) {
+        while (round < maxRounds && !quiet) {
             round++;
             Result r = run(system, jobs, 0, concurrency, clients, WARMUP_OUTPUT_BYTES, redis, s3, false);
             last = r.cpu().jitShare();
             first = round == 1 ? last : first;
+            quiet = last < QUIET_JIT_SHARE || r.cpu().jitNanos() < TOO_LITTLE_JIT_NANOS;
             name = r.system();
             System.out.printf("  warm-up %-28s round %2d: %6d jobs in %5.1f s, JIT compiling %4.1f%% of the CPU%n", r.system(), round,
                 r.jobs(), r.seconds(), last * 100);
         }
         return String.format("%s: %d round%s of %d jobs, JIT compiling %.1f%% of the CPU in the first, %.1f%% in the last%s",
-            name, round, round == 1 ? "" : "s", jobs, first * 100, last * 100, last >= QUIET_JIT_SHARE ? " (not quiet)" : "");
+            name, round, round == 1 ? "" : "s", jobs, first * 100, last * 100, quiet ? "" : " (not quiet)");
     }
 
     private static Result run(String system, int jobs, long ms, int concurrency, int clients, int outputBytes, Redis redis, S3 s3,
