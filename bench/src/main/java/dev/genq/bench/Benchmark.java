@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code ./genq bench [--latencies 0,2] [--jobs 2000] [--clients 64] [--concurrency 2000] [--systems floor,defaults,tuned,submits,genq]
@@ -23,7 +22,7 @@ import java.util.Objects;
  *
  * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned, genq's
  * API role alone (submits only) and genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
- * else embedded), each in a JVM of its own, prints a table and writes it as markdown. Ratios to the
+ * else embedded), each row in a JVM of its own, prints a table and writes it as markdown. Ratios to the
  * baselines in the same run are what count on a shared machine. Each system first runs rounds of {@code --warmup} jobs at 0 s
  * latency, not measured, until the JIT compiler is quiet, so that rows measure the compiled code a
  * long-running process runs and all rows are measured alike.
@@ -65,7 +64,7 @@ public final class Benchmark {
         });
         Postgres first = TestServices.postgres();
         Redis redis = TestServices.redis();
-        System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s; each system in a JVM of its own%n", jobs,
+        System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s; each row in a JVM of its own%n", jobs,
             latencies, first.origin());
         if (!Autoanalyze.serverAnalyzes(first)) {
             System.out.println("PostgreSQL's autovacuum is off: genq's rows ANALYZE its tables every 30 s, as autoanalyze would");
@@ -75,19 +74,20 @@ public final class Benchmark {
                 + " JVM's CPU while a round's jobs run (or under %.1f s), %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100,
                 TOO_LITTLE_JIT_NANOS / 1e9, maxRounds);
         }
-        List<SystemRun> runs = new ArrayList<>();
-        for (String system : SYSTEMS) {
-            if (systems.contains(system)) {
-                runs.add(inItsOwnJvm(system, args, first, redis));
-            }
-        }
         List<Result> results = new ArrayList<>();
-        for (int i = 0; i < latencies.size(); i++) {
-            for (SystemRun run : runs) {
-                results.add(run.results().get(i));
+        List<String> warmUps = new ArrayList<>();
+        for (int latency : latencies) {
+            for (String system : SYSTEMS) {
+                if (systems.contains(system)) {
+                    SystemRun run = inItsOwnJvm(system, latency, args, first, redis);
+                    results.addAll(run.results());
+                    if (run.warmUp() != null) {
+                        warmUps.add(latency + " s row, " + run.warmUp());
+                    }
+                }
             }
         }
-        String table = markdown(results, String.join(" ", args), runs.stream().map(SystemRun::warmUp).filter(Objects::nonNull).toList());
+        String table = markdown(results, String.join(" ", args), warmUps);
         Files.writeString(out, table);
         System.out.println();
         System.out.println(table);
@@ -95,25 +95,26 @@ public final class Benchmark {
         System.exit(0); // the shutdown hook stops the servers the run started
     }
 
-    /** What one system's JVM reports: its warm-up (null without one) and a row per latency, in the order asked for. */
+    /** What a row's JVM reports: its warm-up (null without one) and its row. */
     record SystemRun(String warmUp, List<Result> results) {
     }
 
     /**
-     * Runs one system in a JVM of its own, on the same PostgreSQL and Redis, with this JVM's options.
-     * In one JVM, the systems that ran before a row had trained the JIT compiler on their own types
-     * in the code they share (JobRunr, the JDBC driver, the pool, Jackson): genq's 2 s row, run after
-     * the JobRunr rows, took 1.47 ms of CPU per generation against 1.03 ms in a JVM that had run genq
-     * alone.
+     * Runs one row, a system at a latency, in a JVM of its own, on the same PostgreSQL and Redis, with
+     * this JVM's options. In one JVM, the rows that ran before a row had trained the JIT compiler on
+     * their own types and paths in the code they share (JobRunr, the JDBC driver, the pool, Jackson,
+     * genq's own at another latency): genq's 2 s row took 1.47 ms of CPU per generation after the
+     * JobRunr rows, and 1.27 ms after genq's 0 s row alone, against 1.03 ms after its warm-up alone.
      */
-    private static SystemRun inItsOwnJvm(String system, String[] args, Postgres db, Redis redis) throws Exception {
+    private static SystemRun inItsOwnJvm(String system, int latency, String[] args, Postgres db, Redis redis) throws Exception {
         Path results = Files.createTempFile("genq-bench-" + system, ".json");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Benchmark.class.getName()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--systems", system, RESULTS_OPTION, results.toString())); // the later of an option given twice counts
+        // the later of an option given twice counts
+        command.addAll(List.of("--systems", system, "--latencies", Integer.toString(latency), RESULTS_OPTION, results.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("GENQ_TEST_DATABASE_URL", db.jdbcUrl());
         builder.environment().put("GENQ_TEST_DATABASE_USER", db.user());
