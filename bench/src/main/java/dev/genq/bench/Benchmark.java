@@ -104,7 +104,8 @@ public final class Benchmark {
      * this JVM's options. In one JVM, the rows that ran before a row had trained the JIT compiler on
      * their own types and paths in the code they share (JobRunr, the JDBC driver, the pool, Jackson,
      * genq's own at another latency): genq's 2 s row took 1.47 ms of CPU per generation after the
-     * JobRunr rows, and 1.27 ms after genq's 0 s row alone, against 1.03 ms after its warm-up alone.
+     * other systems' rows and its own 0 s row, 1.27 ms after its 0 s row alone, and 1.03 ms after its
+     * warm-up alone.
      */
     private static SystemRun inItsOwnJvm(String system, int latency, String[] args, Postgres db, Redis redis) throws Exception {
         Path results = Files.createTempFile("genq-bench-" + system, ".json");
