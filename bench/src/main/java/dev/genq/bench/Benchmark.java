@@ -22,10 +22,10 @@ import java.util.Map;
  *
  * <p>For each provider latency, runs the floor, bare JobRunr with defaults, bare JobRunr tuned, genq's
  * API role alone (submits only) and genq end to end, one after another on the same PostgreSQL and Redis (the machine's when present,
- * else embedded), each row in a JVM of its own, prints a table and writes it as markdown. Ratios to the
- * baselines in the same run are what count on a shared machine. Each system first runs rounds of {@code --warmup} jobs at 0 s
- * latency, not measured, until the JIT compiler is quiet, so that rows measure the compiled code a
- * long-running process runs and all rows are measured alike.
+ * else embedded), each row in a JVM of its own, prints a table and writes it as markdown. Ratios to
+ * the baselines in the same run are what count on a shared machine. Each row's JVM first runs rounds
+ * of {@code --warmup} jobs at 0 s latency, not measured, until the JIT compiler is quiet, so that
+ * rows measure the compiled code a long-running process runs and all rows are measured alike.
  */
 public final class Benchmark {
     /** In the order they run; the command's {@code --systems} picks among them. */
@@ -38,7 +38,7 @@ public final class Benchmark {
      * a second, and one tick more or less swung its share between 0 and 100%.
      */
     private static final long TOO_LITTLE_JIT_NANOS = 100_000_000L;
-    /** Given to a system's own JVM: where it writes its {@link SystemRun}. */
+    /** Given to a row's own JVM: where it writes its {@link RowRun}. */
     private static final String RESULTS_OPTION = "--results";
     private static final String RESULTS = RESULTS_OPTION.substring(2);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,8 +53,8 @@ public final class Benchmark {
         List<String> systems = List.of(options.getOrDefault("systems", "floor,defaults,tuned,submits,genq").split(","));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "6000"));
         int maxRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "20"));
-        if (options.containsKey(RESULTS)) { // a system's own JVM, started by the run below
-            SystemRun run = runSystem(systems.getFirst(), latencies, jobs, warmup, maxRounds, options);
+        if (options.containsKey(RESULTS)) { // a row's own JVM, started by the run below
+            RowRun run = runRow(systems.getFirst(), latencies.getFirst(), jobs, warmup, maxRounds, options);
             JSON.writeValue(Path.of(options.get(RESULTS)).toFile(), run);
             System.exit(0);
         }
@@ -79,8 +79,8 @@ public final class Benchmark {
         for (int latency : latencies) {
             for (String system : SYSTEMS) {
                 if (systems.contains(system)) {
-                    SystemRun run = inItsOwnJvm(system, latency, args, first, redis);
-                    results.addAll(run.results());
+                    RowRun run = inItsOwnJvm(system, latency, args, first, redis);
+                    results.add(run.result());
                     if (run.warmUp() != null) {
                         warmUps.add(latency + " s row, " + run.warmUp());
                     }
@@ -96,7 +96,7 @@ public final class Benchmark {
     }
 
     /** What a row's JVM reports: its warm-up (null without one) and its row. */
-    record SystemRun(String warmUp, List<Result> results) {
+    record RowRun(String warmUp, Result result) {
     }
 
     /**
@@ -107,7 +107,7 @@ public final class Benchmark {
      * other systems' rows and its own 0 s row, 1.27 ms after its 0 s row alone, and 1.03 ms after its
      * warm-up alone.
      */
-    private static SystemRun inItsOwnJvm(String system, int latency, String[] args, Postgres db, Redis redis) throws Exception {
+    private static RowRun inItsOwnJvm(String system, int latency, String[] args, Postgres db, Redis redis) throws Exception {
         Path results = Files.createTempFile("genq-bench-" + system, ".json");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -122,21 +122,21 @@ public final class Benchmark {
         builder.environment().put("GENQ_TEST_DATABASE_PASSWORD", db.password());
         builder.environment().put("GENQ_TEST_REDIS_URI", redis.uri());
         Process process = builder.start();
-        Thread stop = new Thread(process::destroyForcibly); // should this run be stopped, so is the system's JVM
+        Thread stop = new Thread(process::destroyForcibly); // should this run be stopped, so is the row's JVM
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             int exit = process.waitFor();
             if (exit != 0) {
-                throw new IllegalStateException("the JVM of system " + system + " ended with exit code " + exit);
+                throw new IllegalStateException("the JVM of the row " + system + " at " + latency + " s ended with exit code " + exit);
             }
-            return JSON.readValue(results.toFile(), SystemRun.class);
+            return JSON.readValue(results.toFile(), RowRun.class);
         } finally {
             Runtime.getRuntime().removeShutdownHook(stop);
             Files.deleteIfExists(results);
         }
     }
 
-    private static SystemRun runSystem(String system, List<Integer> latencies, int jobs, int warmup, int maxRounds, Map<String, String> options)
+    private static RowRun runRow(String system, int latency, int jobs, int warmup, int maxRounds, Map<String, String> options)
         throws Exception {
         int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "2000"));
@@ -144,23 +144,20 @@ public final class Benchmark {
         Redis redis = TestServices.redis();
         S3 s3 = TestServices.s3();
         String warmUp = warmup > 0 ? warmUp(system, warmup, maxRounds, concurrency, clients, redis, s3) : null;
-        List<Result> results = new ArrayList<>();
-        for (int latency : latencies) {
-            Result r = run(system, jobs, latency * 1000L, concurrency, clients, outputBytes, redis, s3, true);
-            System.out.printf("  %-36s latency %2d s: %6d jobs in %7.1f s = %8.1f /s %s%n", r.system(), r.latencySeconds(),
-                r.jobs(), r.seconds(), r.completionsPerSecond(), r.details());
-            results.add(r);
-        }
-        return new SystemRun(warmUp, results);
+        Result r = run(system, jobs, latency * 1000L, concurrency, clients, outputBytes, redis, s3, true);
+        System.out.printf("  %-36s latency %2d s: %6d jobs in %7.1f s = %8.1f /s %s%n", r.system(), r.latencySeconds(),
+            r.jobs(), r.seconds(), r.completionsPerSecond(), r.details());
+        return new RowRun(warmUp, r);
     }
 
     /**
      * Runs rounds of {@code jobs} at 0 s latency until the JIT compiler threads took under
      * {@link #QUIET_JIT_SHARE} of this process's CPU while the round's jobs ran (the system's start
-     * and stop, which compile code of their own, are left out), or less than {@link #TOO_LITTLE_JIT_NANOS}. A large application's warm code
-     * (genq's holds some 25,000 compiled methods: Micronaut, Netty, JobRunr, the AWS SDK, S3Proxy's
-     * Jetty) reaches C2 a few hundred methods at a time over tens of thousands of jobs, and until it
-     * does, runs at C1's profiling tier; a fixed warm-up had left C2 a quarter of the measured rows.
+     * and stop, which compile code of their own, are left out), or less than
+     * {@link #TOO_LITTLE_JIT_NANOS}. A large application's warm code (genq's holds some 25,000
+     * compiled methods: Micronaut, Netty, JobRunr, the AWS SDK, S3Proxy's Jetty) reaches C2 a few
+     * hundred methods at a time over tens of thousands of jobs, and until it does, runs at C1's
+     * profiling tier; a fixed warm-up had left C2 a quarter of the measured rows.
      * Returns the line that says what the warm-up took.
      */
     private static String warmUp(String system, int jobs, int maxRounds, int concurrency, int clients, Redis redis, S3 s3) throws Exception {
