@@ -39,8 +39,7 @@ public final class Benchmark {
      */
     private static final long TOO_LITTLE_JIT_NANOS = 100_000_000L;
     /** Given to a row's own JVM: where it writes its {@link RowRun}. */
-    private static final String RESULTS_OPTION = "--results";
-    private static final String RESULTS = RESULTS_OPTION.substring(2);
+    private static final String RESULTS = "results";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Benchmark() {
@@ -70,7 +69,7 @@ public final class Benchmark {
             System.out.println("PostgreSQL's autovacuum is off: genq's rows ANALYZE its tables every 30 s, as autoanalyze would");
         }
         if (warmup > 0) {
-            System.out.printf("warm-up, not measured: rounds of %d jobs at 0 s latency per system until JIT compiling takes under %.0f%% of its"
+            System.out.printf("warm-up, not measured: rounds of %d jobs at 0 s latency per row until JIT compiling takes under %.0f%% of its"
                 + " JVM's CPU while a round's jobs run (or under %.1f s), %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100,
                 TOO_LITTLE_JIT_NANOS / 1e9, maxRounds);
         }
@@ -115,7 +114,7 @@ public final class Benchmark {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Benchmark.class.getName()));
         command.addAll(List.of(args));
         // the later of an option given twice counts
-        command.addAll(List.of("--systems", system, "--latencies", Integer.toString(latency), RESULTS_OPTION, results.toString()));
+        command.addAll(List.of("--systems", system, "--latencies", Integer.toString(latency), "--" + RESULTS, results.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("GENQ_TEST_DATABASE_URL", db.jdbcUrl());
         builder.environment().put("GENQ_TEST_DATABASE_USER", db.user());
