@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -56,9 +59,17 @@ public final class TestServices {
         return redis;
     }
 
-    public static synchronized S3 s3() {
+    public static S3 s3() {
+        return s3(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * The S3 server; an embedded one keeps its objects in a directory of its own under
+     * {@code storeUnder}, deleted at exit. Only the first call of a JVM chooses.
+     */
+    public static synchronized S3 s3(Path storeUnder) {
         if (s3 == null) {
-            s3 = resolveS3();
+            s3 = resolveS3(storeUnder);
             LOG.info("tests use {}", s3.origin());
         }
         return s3;
@@ -110,15 +121,25 @@ public final class TestServices {
         }
     }
 
-    private static S3 resolveS3() {
+    private static S3 resolveS3(Path storeUnder) {
         String endpoint = System.getenv("GENQ_TEST_S3_ENDPOINT");
         if (endpoint != null) {
             return new S3(endpoint, env("GENQ_TEST_S3_ACCESS_KEY", ""), env("GENQ_TEST_S3_SECRET_KEY", ""), "S3 from GENQ_TEST_S3_ENDPOINT");
         }
         try {
-            return Embedded.s3(Files.createTempDirectory("genq-test-s3"), freePort());
+            Path store = Files.createTempDirectory(storeUnder, "genq-test-s3");
+            Shutdown.register(() -> deleteTree(store)); // registered first, so it runs after S3Proxy has stopped
+            return Embedded.s3(store, freePort());
         } catch (Exception e) {
             throw new IllegalStateException("no S3-compatible server could be had for tests", e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
