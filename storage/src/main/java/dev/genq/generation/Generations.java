@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where a generation changes state. Every change is a compare-and-set on the row,
@@ -44,6 +48,7 @@ import java.util.UUID;
  */
 @Singleton
 public class Generations {
+    private static final Logger LOG = LoggerFactory.getLogger(Generations.class);
     private final GenerationRepository repository;
     private final Admissions admissions;
     private final Ledger ledger;
@@ -56,6 +61,7 @@ public class Generations {
     private final BatchSql sql;
     private final Clock clock;
     private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
+    private volatile WokenChecks wokenChecks; // null: no worker checks tasks here, and a wake only makes a task due
     private final BatchedCalls<UUID, Optional<Generation>> firstStarts = new BatchedCalls<>("genq-first-starts", 500, id -> id, this::startAllQueued);
     private final BatchedCalls<TaskRecord, Boolean> taskRecords = new BatchedCalls<>("genq-task-records", 500, r -> r.running().id(), this::recordAll);
     private final BatchedCalls<CheckTime, Boolean> checkTimes = new BatchedCalls<>("genq-check-times", 500, CheckTime::id, this::scheduleAll);
@@ -322,14 +328,34 @@ public class Generations {
     /**
      * A vendor said its task changed: check it soon. A task leased to a worker (being checked, or
      * its outputs being stored) is not handed to another: the wake is kept and its check's end makes
-     * it due ({@link #scheduleCheck}). Wakes are written in batches, one statement for all that
-     * arrive together; one lost to a crash only leaves the check to its schedule. A
-     * wake that finds no running task is tried again for a few seconds: a vendor can call back
-     * before the worker that submitted has recorded the task. A row another batch is writing is
-     * skipped and tried again the same way, so two batches never wait on each other's rows.
+     * it due ({@link #scheduleCheck}). A task no worker holds is leased to this process and checked
+     * here at once when a worker here checks tasks ({@link #checkWokenTasks}), else made due for the
+     * next poll. Wakes are written in batches, one statement for all that arrive together; one lost
+     * to a crash only leaves the check to its schedule. A wake that finds no running task is tried
+     * again for a few seconds: a vendor can call back before the worker that submitted has recorded
+     * the task. A row another batch is writing is skipped and tried again the same way, so two
+     * batches never wait on each other's rows.
      */
     public void wakeSoon(String provider, String taskId) {
         wakes.add(new TaskKey(provider, taskId, 0));
+    }
+
+    /**
+     * Has wakes lease each task no worker holds to this process for {@code lease} and hand it to
+     * {@code check} once committed, instead of making it due for a poll: the webhook's task is
+     * checked without waiting for the poller, and its row is written once instead of twice (the
+     * wake, then the poller's claim). Set by the worker role's task poller.
+     */
+    public void checkWokenTasks(Duration lease, Consumer<Generation> check) {
+        wokenChecks = new WokenChecks(lease, check);
+    }
+
+    /** Wakes go back to making tasks due for any worker's poll (this one's is stopping). */
+    public void stopCheckingWokenTasks() {
+        wokenChecks = null;
+    }
+
+    private record WokenChecks(Duration lease, Consumer<Generation> check) {
     }
 
     private record TaskKey(String provider, String taskId, int attempt) {
@@ -339,25 +365,33 @@ public class Generations {
 
     private void wakeAll(List<TaskKey> keys) {
         Instant now = now();
-        Set<String> woken = tx.executeWrite(status -> sql.run("""
-            UPDATE generation SET woken_at = v.now,
-                                  next_check_at = CASE WHEN check_leased_until > v.now THEN next_check_at ELSE v.now END
-            FROM (SELECT ?::timestamptz AS now) v
-            WHERE id IN (SELECT id FROM generation
-                         WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
-                         FOR UPDATE SKIP LOCKED)
-            RETURNING provider || ' ' || provider_task_id""", (a, s) -> {
+        WokenChecks checks = wokenChecks;
+        Instant lease = checks == null ? null : now.plus(checks.lease());
+        List<BatchSql.Flagged<Generation>> rows = tx.executeWrite(status -> sql.run("""
+            UPDATE generation g
+            SET woken_at = CASE WHEN g.check_leased_until > v.now OR v.lease IS NULL THEN v.now END,
+                next_check_at = CASE WHEN g.check_leased_until > v.now THEN g.next_check_at ELSE coalesce(v.lease, v.now) END,
+                check_leased_until = CASE WHEN g.check_leased_until > v.now OR v.lease IS NULL THEN g.check_leased_until
+                                          ELSE v.lease END
+            FROM (SELECT ?::timestamptz AS now, ?::timestamptz AS lease) v
+            WHERE g.id IN (SELECT id FROM generation
+                           WHERE status = 'RUNNING' AND (provider_task_id, provider) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                           FOR UPDATE SKIP LOCKED)
+            RETURNING g.*, g.woken_at IS NULL AS leased_here""", (a, s) -> {
             s.setTimestamp(1, Timestamp.from(now));
-            s.setArray(2, a.of("text", keys.stream().map(TaskKey::taskId).toList()));
-            s.setArray(3, a.of("text", keys.stream().map(TaskKey::provider).toList()));
-            Set<String> found = new HashSet<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    found.add(rs.getString(1));
-                }
-            }
-            return found;
+            s.setTimestamp(2, BatchSql.timestamp(lease));
+            s.setArray(3, a.of("text", keys.stream().map(TaskKey::taskId).toList()));
+            s.setArray(4, a.of("text", keys.stream().map(TaskKey::provider).toList()));
+            return sql.flaggedEntities(s, Generation.class, "leased_here");
         }));
+        Set<String> woken = new HashSet<>();
+        for (BatchSql.Flagged<Generation> row : rows) {
+            Generation g = row.entity();
+            woken.add(g.provider() + " " + g.providerTaskId());
+            if (row.flag()) {
+                checkLeased(checks, g);
+            }
+        }
         List<TaskKey> again = keys.stream()
             .filter(k -> !woken.contains(k.provider() + " " + k.taskId()) && k.attempt() + 1 < WAKE_ATTEMPTS)
             .map(k -> new TaskKey(k.provider(), k.taskId(), k.attempt() + 1))
@@ -371,6 +405,15 @@ public class Generations {
                     Thread.currentThread().interrupt();
                 }
             });
+        }
+    }
+
+    /** Hands a task a wake leased here to the checker; should that fail, the lease's end brings the task back to the poll. */
+    private static void checkLeased(WokenChecks checks, Generation leased) {
+        try {
+            checks.check().accept(leased);
+        } catch (RuntimeException e) {
+            LOG.warn("checking woken generation {} could not start; its lease brings it back: {}", leased.id(), e.toString());
         }
     }
 

@@ -66,6 +66,21 @@ public class BatchSql {
         return found;
     }
 
+    /** A row of an entity and a boolean the statement returned beside it. */
+    public record Flagged<E>(E entity, boolean flag) {
+    }
+
+    /** {@link #entities}, each row with the boolean column {@code flagColumn} beside it (a {@code RETURNING} expression, say). */
+    public <E> List<Flagged<E>> flaggedEntities(PreparedStatement statement, Class<E> type, String flagColumn) throws SQLException {
+        List<Flagged<E>> found = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(new Flagged<>(jdbc.readEntity(rs, type), rs.getBoolean(flagColumn)));
+            }
+        }
+        return found;
+    }
+
     /** A nullable instant as an element of a {@code timestamptz[]} parameter. */
     public static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);

@@ -13,13 +13,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
  * Webhook wakes on real PostgreSQL: batched, not lost when the vendor calls back before the task is
- * recorded, and never handing a task a worker holds to a second worker.
+ * recorded, never handing a task a worker holds to a second worker, and, where a worker checks
+ * tasks, leasing a free task to it.
  */
 class TaskWakeTest {
     private final Generations generations = StorageContext.get().getBean(Generations.class);
@@ -85,6 +89,47 @@ class TaskWakeTest {
         generations.wakeSoon("vendor-a", task);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
+    }
+
+    @Test
+    void whereAWorkerChecksTasksAWakeLeasesAFreeTaskToItAndHandsItOverButLeavesAHeldOneToItsHolder() throws Exception {
+        UUID free = aRunningGenerationWith("vendor-a", "free-" + UUID.randomUUID());
+        UUID held = aRunningGenerationWith("vendor-a", "held-" + UUID.randomUUID());
+        makeDue(held);
+        Generation heldByAnother = generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
+            .filter(g -> g.id().equals(held)).findFirst().orElseThrow();
+        BlockingQueue<Generation> handed = new LinkedBlockingQueue<>();
+        generations.checkWokenTasks(Duration.ofMinutes(2), handed::add);
+        try {
+            generations.wakeSoon("vendor-a", taskOf(free));
+            generations.wakeSoon("vendor-a", taskOf(held));
+
+            Generation leased = handed.poll(3, TimeUnit.SECONDS);
+            assertThat(leased).isNotNull();
+            assertThat(leased.id()).isEqualTo(free);
+            assertThat(leased.nextCheckAt()).as("leased: no poll claims it meanwhile").isAfter(Instant.now().plusSeconds(60));
+            assertThat(generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000)).extracting(Generation::id)
+                .doesNotContain(free, held);
+            assertThat(handed.poll(1, TimeUnit.SECONDS)).as("a task another worker holds is not handed over").isNull();
+
+            generations.scheduleCheck(heldByAnother, Instant.now().plus(Duration.ofHours(1))); // the holder's check ends
+            assertThat(awaitCheckDue(held, Duration.ofSeconds(3))).as("the wake it kept is honoured").isTrue();
+        } finally {
+            generations.stopCheckingWokenTasks();
+        }
+    }
+
+    @Test
+    void onceTheWorkerStopsCheckingAWakeOnlyMakesTheTaskDue() throws Exception {
+        UUID id = aRunningGenerationWith("vendor-a", "after-stop-" + UUID.randomUUID());
+        BlockingQueue<Generation> handed = new LinkedBlockingQueue<>();
+        generations.checkWokenTasks(Duration.ofMinutes(2), handed::add);
+        generations.stopCheckingWokenTasks();
+
+        generations.wakeSoon("vendor-a", taskOf(id));
+
+        assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
+        assertThat(handed).isEmpty();
     }
 
     /** A RUNNING generation whose next check is an hour away, as a worker would have recorded it, with its reservation. */

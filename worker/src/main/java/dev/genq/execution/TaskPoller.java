@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +24,15 @@ import org.slf4j.LoggerFactory;
  * Follows running vendor tasks for the worker role. It claims tasks due for a check in batches
  * (several workers claim side by side, see the repository's SKIP LOCKED claim) and checks them
  * concurrently on virtual threads, so thousands of pending tasks are watched at once and no
- * platform thread or JobRunr worker waits on a vendor.
+ * platform thread or JobRunr worker waits on a vendor. A task a webhook wakes is leased to this
+ * worker by the wake itself and checked at once (see {@link Generations#checkWokenTasks}).
  */
 @Context
 @Requires(env = "worker")
 class TaskPoller {
     private static final Logger LOG = LoggerFactory.getLogger(TaskPoller.class);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+    private static final Duration ROOM_WAIT = Duration.ofMillis(200);
     private final Generations generations;
     private final Routes routes;
     private final TaskOutcomes outcomes;
@@ -55,6 +59,7 @@ class TaskPoller {
         this.clock = clock;
         this.inFlight = new Semaphore(config.getMaxChecksInFlight());
         this.loop = Thread.ofVirtual().name("genq-task-poller").start(this::pollUntilStopped);
+        generations.checkWokenTasks(checkLease, this::checkWoken);
     }
 
     private void pollUntilStopped() {
@@ -85,16 +90,50 @@ class TaskPoller {
             throw e;
         }
         inFlight.release(room - due.size());
-        for (Generation g : due) {
+        due.forEach(this::startCheck);
+        return due.size();
+    }
+
+    /**
+     * A task a vendor's webhook woke, leased to this worker by the wake: checked now when there is
+     * room, else made due at once, for this worker's or another's poll to claim when there is. The
+     * short wait for room bridges the moment a poll holds all of it while it claims.
+     */
+    private void checkWoken(Generation leased) {
+        try {
             checks.submit(() -> {
-                try {
-                    check(g);
-                } finally {
-                    inFlight.release();
+                if (roomWithin(ROOM_WAIT)) {
+                    checkInRoom(leased);
+                } else {
+                    generations.scheduleCheck(leased, clock.instant());
                 }
             });
+        } catch (RejectedExecutionException e) {
+            generations.scheduleCheck(leased, clock.instant()); // stopping
         }
-        return due.size();
+    }
+
+    private boolean roomWithin(Duration wait) {
+        try {
+            return running && inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Checks a task leased to this worker on a virtual thread of its own; the caller took its permit of the room. */
+    private void startCheck(Generation leased) {
+        checks.submit(() -> checkInRoom(leased));
+    }
+
+    /** Checks a task and gives back the permit of the room its caller took. */
+    private void checkInRoom(Generation leased) {
+        try {
+            check(leased);
+        } finally {
+            inFlight.release();
+        }
     }
 
     private void check(Generation running) {
@@ -141,6 +180,7 @@ class TaskPoller {
 
     @PreDestroy
     void stop() throws InterruptedException {
+        generations.stopCheckingWokenTasks();
         running = false;
         loop.interrupt();
         loop.join(5_000);
