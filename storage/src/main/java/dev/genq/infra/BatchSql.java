@@ -57,13 +57,7 @@ public class BatchSql {
 
     /** Executes a query that returns whole rows of an entity ({@code RETURNING *}) and maps them as its repository would. */
     public <E> List<E> entities(PreparedStatement statement, Class<E> type) throws SQLException {
-        List<E> found = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                found.add(jdbc.readEntity(rs, type));
-            }
-        }
-        return found;
+        return rows(statement, rs -> jdbc.readEntity(rs, type));
     }
 
     /** A row of an entity and a boolean the statement returned beside it. */
@@ -72,10 +66,18 @@ public class BatchSql {
 
     /** {@link #entities}, each row with the boolean column {@code flagColumn} beside it (a {@code RETURNING} expression, say). */
     public <E> List<Flagged<E>> flaggedEntities(PreparedStatement statement, Class<E> type, String flagColumn) throws SQLException {
-        List<Flagged<E>> found = new ArrayList<>();
+        return rows(statement, rs -> new Flagged<>(jdbc.readEntity(rs, type), rs.getBoolean(flagColumn)));
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> rows(PreparedStatement statement, Row<T> row) throws SQLException {
+        List<T> found = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                found.add(new Flagged<>(jdbc.readEntity(rs, type), rs.getBoolean(flagColumn)));
+                found.add(row.read(rs));
             }
         }
         return found;
