@@ -4,6 +4,7 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.BatchSql;
 import dev.genq.infra.Batcher;
+import dev.genq.infra.JsonText;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Reservation;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * of submits costs one commit and, per account, one wallet write, instead of one each, all queued
  * behind the same wallet row lock. Each submit still gets its own answer, exactly what admitting it
  * alone would have given (see {@link Ledger#reserveAll}); if a batch fails, each of its submits is
- * tried alone, so one bad submit cannot fail the others.
+ * tried alone, so one bad submit cannot fail the others. A batch's admitted generations are
+ * published to the status cache together, in one round trip, before their submits are answered.
  */
 @Singleton
 class Admissions {
@@ -49,9 +51,14 @@ class Admissions {
     private final TransactionOperations<Connection> tx;
     private final Duration reservationTtl;
     private final Batcher<Waiting> waiting;
+    private final StatusCache cache;
+    private final JsonText json;
 
-    Admissions(Ledger ledger, BatchSql sql, TransactionOperations<Connection> tx, GenerationConfig config) {
+    Admissions(Ledger ledger, BatchSql sql, TransactionOperations<Connection> tx, GenerationConfig config, StatusCache cache,
+               JsonText json) {
         this.ledger = ledger;
+        this.cache = cache;
+        this.json = json;
         this.sql = sql;
         this.tx = tx;
         this.reservationTtl = config.getReservationTtl(); // read once: the config getter converts on every call
@@ -136,11 +143,9 @@ class Admissions {
     }
 
     private void flush(List<Waiting> batch) {
+        List<Outcome> outcomes;
         try {
-            List<Outcome> outcomes = tx.executeWrite(status -> admitAll(batch.stream().map(Waiting::generation).toList()));
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).outcome().complete(outcomes.get(i));
-            }
+            outcomes = tx.executeWrite(status -> admitAll(batch.stream().map(Waiting::generation).toList()));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
                 batch.getFirst().outcome().completeExceptionally(e);
@@ -148,6 +153,26 @@ class Admissions {
             }
             LOG.info("admitting a batch of {} failed ({}); admitting them one by one", batch.size(), e.toString());
             batch.forEach(w -> flush(List.of(w)));
+            return;
+        }
+        publish(batch, outcomes);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).outcome().complete(outcomes.get(i));
+        }
+    }
+
+    /** Committed already: a status that cannot be published is only a cache miss, never a failed submit. */
+    private void publish(List<Waiting> batch, List<Outcome> outcomes) {
+        try {
+            List<GenerationView> admitted = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i) == Outcome.ADMITTED) {
+                    admitted.add(GenerationView.of(batch.get(i).generation(), json));
+                }
+            }
+            cache.putAll(admitted);
+        } catch (RuntimeException e) {
+            LOG.error("publishing {} admitted generations failed; their status is read from PostgreSQL until it changes", batch.size(), e);
         }
     }
 

@@ -86,7 +86,7 @@ public class Generations {
     /**
      * Prices, then inserts the QUEUED generation and reserves its price in one transaction (batched
      * with concurrent submits, or the caller's own when it has one); after the commit, publishes and
-     * enqueues. Refusals (funds, blocked account, duplicate) write nothing.
+     * enqueues (a batch publishes its generations together, in one round trip to Redis). Refusals (funds, blocked account, duplicate) write nothing.
      */
     public GenerationView submit(UUID accountId, String model, Map<String, Object> inputs, UUID quoteId) {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
@@ -105,10 +105,13 @@ public class Generations {
         GenerationView view = toView(generation);
         Runnable admitted = () -> {
             metrics.submitted(generation.model(), generation.priceCoins());
-            cache.put(view);
             queue.enqueueSoon(generation.id(), generation.model());
         };
-        caller.ifPresentOrElse(status -> afterCommit(status, admitted), admitted);
+        // a batch published its admitted generations already; the caller's transaction publishes on its commit
+        caller.ifPresentOrElse(status -> afterCommit(status, () -> {
+            cache.put(view);
+            admitted.run();
+        }), admitted);
         return view;
     }
 
@@ -469,14 +472,16 @@ public class Generations {
             return written;
         });
         List<Boolean> answers = new ArrayList<>();
+        List<GenerationView> views = new ArrayList<>();
         for (Success b : batch) {
             boolean mine = won.contains(b.running().id());
             if (mine) {
                 finished(b.next(), b.capturedCoins());
-                publish(b.next());
+                views.add(toView(b.next()));
             }
             answers.add(mine);
         }
+        cache.putAll(views);
         return answers;
     }
 
@@ -608,12 +613,7 @@ public class Generations {
     }
 
     private GenerationView toView(Generation g) {
-        return new GenerationView(g.id(), g.accountId(), g.model(), g.status(), g.progress(), g.units(), g.priceCoins(),
-            g.attempts(), outputsOf(g), g.errorCode(), g.errorMessage(), g.createdAt(), g.startedAt(), g.finishedAt());
-    }
-
-    private List<GenerationOutput> outputsOf(Generation g) {
-        return List.of(json.read(g.outputs(), GenerationOutput[].class));
+        return GenerationView.of(g, json);
     }
 
     private static <T> T owned(UUID owner, UUID caller, UUID id, T value) {

@@ -1,5 +1,6 @@
 package dev.genq.generation;
 
+import dev.genq.infra.RedisScript;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
@@ -7,14 +8,18 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Generation status in Redis, read before PostgreSQL. Losing it costs only speed: every failure
@@ -38,14 +43,14 @@ public class StatusCache {
     private static final int MAX_UNWRITTEN = 100_000;
     private static final String KEY_PREFIX = "genq:gen:";
     /** Value layout: "<rank>|<account id>|<json>". Writes with a lower rank than the stored one are dropped. */
-    private static final String PUT_IF_NOT_BEHIND = """
+    private static final RedisScript PUT_IF_NOT_BEHIND = new RedisScript("""
         local cur = redis.call('GET', KEYS[1])
         if cur then
           local rank = tonumber(string.match(cur, '^(%d+)|'))
           if rank and rank > tonumber(ARGV[1]) then return 0 end
         end
         redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
-        return 1""";
+        return 1""");
 
     private final JedisPooled redis;
     private final JsonMapper json;
@@ -69,18 +74,51 @@ public class StatusCache {
     }
 
     public void put(GenerationView view) {
-        try {
-            write(view);
-            // an older status of this generation still waiting for a retry must not land after this one
-            unwritten.computeIfPresent(view.id(), (id, pending) -> pending.status().rank() > view.status().rank() ? pending : null);
-        } catch (JedisException e) {
-            if (unwritten.size() < MAX_UNWRITTEN) {
-                unwritten.merge(view.id(), view, (pending, latest) -> pending.status().rank() > latest.status().rank() ? pending : latest);
+        putAll(List.of(view));
+    }
+
+    /** Publishes statuses in one round trip to Redis (a pipeline); each is kept for a retry if Redis did not take it. */
+    public void putAll(List<GenerationView> views) {
+        List<GenerationView> sent = new ArrayList<>(views.size());
+        List<List<String>> args = new ArrayList<>(views.size());
+        for (GenerationView view : views) {
+            List<String> a = argsOf(view);
+            if (a != null) {
+                sent.add(view);
+                args.add(a);
             }
-            LOG.warn("status cache write for {} failed, retrying every {}: {}", view.id(), RETRY_EVERY, e.toString());
-        } catch (UncheckedIOException e) {
-            LOG.error("status of {} could not be written as JSON", view.id(), e);
         }
+        List<Response<Object>> answers = new ArrayList<>(sent.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int i = 0; i < sent.size(); i++) {
+                answers.add(PUT_IF_NOT_BEHIND.queue(pipeline, List.of(KEY_PREFIX + sent.get(i).id()), args.get(i)));
+            }
+            pipeline.sync();
+        } catch (JedisException e) {
+            sent.forEach(view -> keepForRetry(view, e));
+            return;
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            GenerationView view = sent.get(i);
+            try {
+                try {
+                    answers.get(i).get();
+                } catch (JedisNoScriptException e) {
+                    write(view); // Redis lost its scripts; this sends the script again
+                }
+                // an older status of this generation still waiting for a retry must not land after this one
+                unwritten.computeIfPresent(view.id(), (id, pending) -> pending.status().rank() > view.status().rank() ? pending : null);
+            } catch (JedisException e) {
+                keepForRetry(view, e);
+            }
+        }
+    }
+
+    private void keepForRetry(GenerationView view, JedisException e) {
+        if (unwritten.size() < MAX_UNWRITTEN) {
+            unwritten.merge(view.id(), view, (pending, latest) -> pending.status().rank() > latest.status().rank() ? pending : latest);
+        }
+        LOG.warn("status cache write for {} failed, retrying every {}: {}", view.id(), RETRY_EVERY, e.toString());
     }
 
     /** How many statuses wait for a retry. */
@@ -88,16 +126,24 @@ public class StatusCache {
         return unwritten.size();
     }
 
-    private void write(GenerationView view) {
+    /** The script's arguments for a view: its rank, owner and JSON, and its TTL; null (logged) if it cannot be written as JSON. */
+    private List<String> argsOf(GenerationView view) {
         String body;
         try {
             body = json.writeValueAsString(view);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.error("status of {} could not be written as JSON", view.id(), e);
+            return null;
         }
         long ttl = view.status().isTerminal() ? ttlSeconds : activeTtlSeconds;
-        redis.eval(PUT_IF_NOT_BEHIND, List.of(KEY_PREFIX + view.id()),
-            List.of(String.valueOf(view.status().rank()), view.accountId() + "|" + body, String.valueOf(ttl)));
+        return List.of(String.valueOf(view.status().rank()), view.accountId() + "|" + body, String.valueOf(ttl));
+    }
+
+    private void write(GenerationView view) {
+        List<String> args = argsOf(view);
+        if (args != null) {
+            PUT_IF_NOT_BEHIND.run(redis, List.of(KEY_PREFIX + view.id()), args);
+        }
     }
 
     private void retryUntilStopped() {

@@ -33,8 +33,17 @@ public final class Crypto {
     }
 
     public static byte[] sha256(byte[] data) {
+        return digest("SHA-256", data);
+    }
+
+    /** The hex SHA-1 of a text's UTF-8 bytes; only where a protocol names it (Redis scripts), never for security. */
+    public static String sha1Hex(String text) {
+        return HexFormat.of().formatHex(digest("SHA-1", text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static byte[] digest(String algorithm, byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance(algorithm).digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -23,4 +23,13 @@ public interface BreakerConfig {
     /** How long an open breaker refuses calls before one probe is let through (half-open). Default 30 s. */
     @Bindable(defaultValue = "30s")
     Duration getCoolDown();
+
+    /**
+     * How long a worker trusts a closed breaker it has read, and the pace at which it counts its
+     * successful calls in Redis, so that a healthy route costs no Redis call per generation. A
+     * failure is counted at once, with the successes gathered before it. Another worker's opening
+     * of the breaker reaches this one within this time. 0 asks Redis on every call. Default 500 ms.
+     */
+    @Bindable(defaultValue = "500ms")
+    Duration getLocalFor();
 }

@@ -42,6 +42,36 @@ class StatusCacheTest {
     }
 
     @Test
+    void statusesPublishedTogetherEachKeepTheirOwnOrder() {
+        GenerationView done = aView(GenerationStatus.SUCCEEDED, 100);
+        cache.put(done);
+        GenerationView queued = aView(GenerationStatus.QUEUED, 0);
+        GenerationView running = aView(GenerationStatus.RUNNING, 30);
+
+        cache.putAll(List.of(queued, running, aView(done.id(), GenerationStatus.RUNNING, 90)));
+
+        assertPublished(queued);
+        assertPublished(running);
+        assertPublished(done);
+    }
+
+    @Test
+    void aRedisThatLostItsScriptsIsSentThemAgain() {
+        GenerationView alone = aView(GenerationStatus.QUEUED, 0);
+        GenerationView first = aView(GenerationStatus.QUEUED, 0);
+        GenerationView second = aView(GenerationStatus.RUNNING, 5);
+        try (JedisPooled redis = new JedisPooled(TestServices.redis().uri())) {
+            redis.scriptFlush(); // as after a restart or a failover
+            cache.put(alone);
+            redis.scriptFlush();
+            cache.putAll(List.of(first, second));
+        }
+
+        List.of(alone, first, second).forEach(this::assertPublished);
+        assertThat(cache.unwrittenCount()).isZero();
+    }
+
+    @Test
     void withoutRedisReadsMissAndWritesWaitForIt() {
         try (JedisPooled unreachable = new JedisPooled("127.0.0.1", 1)) {
             StatusCache offline = new StatusCache(unreachable, StorageContext.get().getBean(JsonMapper.class), Duration.ofMinutes(1));
@@ -96,6 +126,12 @@ class StatusCacheTest {
             assertThat(redis.ttl("genq:gen:" + running.id())).isBetween(1L, StatusCache.ACTIVE_TTL.toSeconds());
             assertThat(redis.ttl("genq:gen:" + done.id())).isGreaterThan(StatusCache.ACTIVE_TTL.toSeconds());
         }
+    }
+
+    private void assertPublished(GenerationView view) {
+        assertThat(cache.entry(view.id()).map(cache::view)).get()
+            .satisfies(v -> assertThat(v.status()).isEqualTo(view.status()))
+            .satisfies(v -> assertThat(v.progress()).isEqualTo(view.progress()));
     }
 
     private static GenerationView aView(GenerationStatus status, int progress) {

@@ -9,34 +9,49 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** The route breaker on real Redis, with a clock the test moves: open on the ratio, one probe after the cool-down. */
 class RouteHealthTest {
-    private static final BreakerConfig CONFIG = new BreakerConfig() {
-        public double getFailureRatio() {
-            return 0.5;
-        }
+    private static final BreakerConfig CONFIG = config(Duration.ofSeconds(1));
 
-        public int getMinimumCalls() {
-            return 4;
-        }
+    /** Opens at half of 4 or more calls in 60 s, for 30 s; a worker trusts a closed state it read for {@code localFor}. */
+    private static BreakerConfig config(Duration localFor) {
+        return new BreakerConfig() {
+            public double getFailureRatio() {
+                return 0.5;
+            }
 
-        public Duration getWindow() {
-            return Duration.ofSeconds(60);
-        }
+            public int getMinimumCalls() {
+                return 4;
+            }
 
-        public Duration getCoolDown() {
-            return Duration.ofSeconds(30);
-        }
-    };
+            public Duration getWindow() {
+                return Duration.ofSeconds(60);
+            }
+
+            public Duration getCoolDown() {
+                return Duration.ofSeconds(30);
+            }
+
+            public Duration getLocalFor() {
+                return localFor;
+            }
+        };
+    }
 
     private final JedisPooled redis = new JedisPooled(URI.create(TestServices.redis().uri()));
     private final MovableClock clock = new MovableClock();
     private final RouteHealth health = new RouteHealth(redis, CONFIG, clock);
     private final String route = "model/" + UUID.randomUUID();
+
+    @AfterEach
+    void stopCounting() {
+        health.stop();
+    }
 
     @Nested
     class Opening {
@@ -106,6 +121,92 @@ class RouteHealthTest {
             health.reset(route);
             assertThat(health.allow(route)).isTrue();
             assertThat(status().windowCalls()).isZero();
+        }
+    }
+
+    /**
+     * Two workers on one Redis. They trust a closed breaker for 20 s of the test's clock, and count
+     * gathered successes every 20 s of real time, which no test here lasts.
+     */
+    @Nested
+    class TwoWorkers {
+        private final BreakerConfig config = config(Duration.ofSeconds(20));
+        private final RouteHealth one = new RouteHealth(redis, config, clock);
+        private final RouteHealth other = new RouteHealth(redis, config, clock);
+
+        @AfterEach
+        void stop() {
+            one.stop();
+            other.stop();
+        }
+
+        @Test
+        void successesOnAClosedBreakerAreGatheredAndCountedWithTheNextFailure() {
+            assertThat(one.allow(route)).isTrue();
+            for (int i = 0; i < 5; i++) {
+                assertThat(one.record(route, true)).isEqualTo(BreakerState.closed);
+            }
+            assertThat(statusOf(other).windowCalls()).as("no Redis call per success").isZero();
+
+            one.record(route, false);
+            assertThat(statusOf(other).windowCalls()).isEqualTo(6);
+            assertThat(statusOf(other).windowFailures()).isEqualTo(1);
+        }
+
+        @Test
+        void gatheredFailuresOpenItAtTheSameRatioAsCallsCountedOneByOne() {
+            one.allow(route);
+            one.record(route, true);
+            one.record(route, true);
+            one.record(route, false);
+            assertThat(statusOf(other).state()).isEqualTo(BreakerState.closed);
+            assertThat(one.record(route, false)).as("2 of 4 failed").isEqualTo(BreakerState.open);
+            assertThat(one.allow(route)).isFalse();
+        }
+
+        @Test
+        void aWorkersOwnStatusIncludesWhatItGathered() {
+            one.allow(route);
+            one.record(route, true);
+            one.record(route, true);
+            assertThat(statusOf(one).windowCalls()).isEqualTo(2);
+            assertThat(statusOf(other).windowCalls()).as("counted in Redis by the status read").isEqualTo(2);
+        }
+
+        @Test
+        void stoppingCountsWhatWasGathered() {
+            one.allow(route);
+            one.record(route, true);
+            one.record(route, true);
+            one.stop();
+            assertThat(statusOf(other).windowCalls()).isEqualTo(2);
+        }
+
+        @Test
+        void anotherWorkersOpeningReachesThisOneOnceItsTrustRunsOut() {
+            assertThat(one.allow(route)).isTrue();
+            for (int i = 0; i < 4; i++) {
+                other.record(route, false);
+            }
+            assertThat(other.allow(route)).isFalse();
+
+            assertThat(one.allow(route)).as("still trusting the closed state it read").isTrue();
+            clock.advance(Duration.ofSeconds(20));
+            assertThat(one.allow(route)).isFalse();
+        }
+
+        @Test
+        void aFailureAnswersTheStateAnotherWorkerLeftAndEndsTheTrust() {
+            one.allow(route);
+            for (int i = 0; i < 4; i++) {
+                other.record(route, false);
+            }
+            assertThat(one.record(route, false)).isEqualTo(BreakerState.open);
+            assertThat(one.allow(route)).isFalse();
+        }
+
+        private RouteStatus statusOf(RouteHealth worker) {
+            return worker.status(route, "model", "provider", 0);
         }
     }
 

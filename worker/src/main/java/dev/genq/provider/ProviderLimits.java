@@ -1,5 +1,6 @@
 package dev.genq.provider;
 
+import dev.genq.infra.RedisScript;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,19 +30,19 @@ public class ProviderLimits {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderLimits.class);
     /** Longer than the slowest check cadence (30 s), so a live task's permit never lapses between refreshes. */
     static final Duration PERMIT_LEASE = Duration.ofMinutes(5);
-    private static final String ACQUIRE = """
+    private static final RedisScript ACQUIRE = new RedisScript("""
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
           redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
           redis.call('PEXPIRE', KEYS[1], ARGV[5])
           return 1
         end
-        return 0""";
-    private static final String CALL = """
+        return 0""");
+    private static final RedisScript CALL = new RedisScript("""
         local n = redis.call('INCR', KEYS[1])
         if n == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
         if n > tonumber(ARGV[1]) then return 0 end
-        return 1""";
+        return 1""");
 
     private final JedisPooled redis;
     private final Clock clock;
@@ -61,7 +62,7 @@ public class ProviderLimits {
         }
         long now = clock.millis();
         try {
-            Object granted = redis.eval(ACQUIRE, List.of(permitsKey(account)), List.of(String.valueOf(now),
+            Object granted = ACQUIRE.run(redis, List.of(permitsKey(account)), List.of(String.valueOf(now),
                 String.valueOf(account.getMaxConcurrency()), generationId.toString(),
                 String.valueOf(now + PERMIT_LEASE.toMillis()), String.valueOf(PERMIT_LEASE.toMillis())));
             return Long.valueOf(1).equals(granted);
@@ -105,7 +106,7 @@ public class ProviderLimits {
         }
         long second = clock.millis() / 1000;
         try {
-            Object granted = redis.eval(CALL, List.of("genq:rps:" + account.getName() + ":" + second),
+            Object granted = CALL.run(redis, List.of("genq:rps:" + account.getName() + ":" + second),
                 List.of(String.valueOf(account.getMaxRequestsPerSecond())));
             return Long.valueOf(1).equals(granted);
         } catch (JedisException e) {
