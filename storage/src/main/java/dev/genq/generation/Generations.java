@@ -85,8 +85,9 @@ public class Generations {
 
     /**
      * Prices, then inserts the QUEUED generation and reserves its price in one transaction (batched
-     * with concurrent submits, or the caller's own when it has one); after the commit, publishes and
-     * enqueues (a batch publishes its generations together, in one round trip to Redis). Refusals (funds, blocked account, duplicate) write nothing.
+     * with concurrent submits, or the caller's own when it has one); after the commit, publishes (a
+     * batch publishes its generations together, in one round trip to Redis) and enqueues. Refusals
+     * (funds, blocked account, duplicate) write nothing.
      */
     public GenerationView submit(UUID accountId, String model, Map<String, Object> inputs, UUID quoteId) {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
