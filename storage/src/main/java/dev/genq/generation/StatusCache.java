@@ -79,6 +79,9 @@ public class StatusCache {
 
     /** Publishes statuses in one round trip to Redis (a pipeline); each is kept for a retry if Redis did not take it. */
     public void putAll(List<GenerationView> views) {
+        if (views.isEmpty()) {
+            return;
+        }
         List<GenerationView> sent = new ArrayList<>(views.size());
         List<List<String>> args = new ArrayList<>(views.size());
         for (GenerationView view : views) {
