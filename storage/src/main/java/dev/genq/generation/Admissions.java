@@ -4,7 +4,6 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.BatchSql;
 import dev.genq.infra.Batcher;
-import dev.genq.infra.JsonText;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Reservation;
@@ -43,7 +42,7 @@ class Admissions {
 
     enum Outcome { ADMITTED, INSUFFICIENT_FUNDS, ACCOUNT_BLOCKED, DUPLICATE_ACTIVE }
 
-    private record Waiting(Generation generation, CompletableFuture<Outcome> outcome) {
+    private record Waiting(Generation generation, GenerationView view, CompletableFuture<Outcome> outcome) {
     }
 
     private final Ledger ledger;
@@ -52,13 +51,10 @@ class Admissions {
     private final Duration reservationTtl;
     private final Batcher<Waiting> waiting;
     private final StatusCache cache;
-    private final JsonText json;
 
-    Admissions(Ledger ledger, BatchSql sql, TransactionOperations<Connection> tx, GenerationConfig config, StatusCache cache,
-               JsonText json) {
+    Admissions(Ledger ledger, BatchSql sql, TransactionOperations<Connection> tx, GenerationConfig config, StatusCache cache) {
         this.ledger = ledger;
         this.cache = cache;
-        this.json = json;
         this.sql = sql;
         this.tx = tx;
         this.reservationTtl = config.getReservationTtl(); // read once: the config getter converts on every call
@@ -70,9 +66,9 @@ class Admissions {
         return admitAll(List.of(generation)).getFirst();
     }
 
-    /** Admits in the next batch and waits for its commit. */
-    Outcome admitBatched(Generation generation) {
-        Waiting w = new Waiting(generation, new CompletableFuture<>());
+    /** Admits in the next batch and waits for its commit; {@code view}, the generation's, is published if admitted. */
+    Outcome admitBatched(Generation generation, GenerationView view) {
+        Waiting w = new Waiting(generation, view, new CompletableFuture<>());
         if (!waiting.add(w)) {
             throw new GenqException(ErrorCode.UNAVAILABLE, "this node is shutting down; retry on another");
         }
@@ -167,7 +163,7 @@ class Admissions {
             List<GenerationView> admitted = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 if (outcomes.get(i) == Outcome.ADMITTED) {
-                    admitted.add(GenerationView.of(batch.get(i).generation(), json));
+                    admitted.add(batch.get(i).view());
                 }
             }
             cache.putAll(admitted);

@@ -1,6 +1,5 @@
 package dev.genq.generation;
 
-import dev.genq.infra.JsonText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
@@ -26,13 +25,6 @@ public record GenerationView(UUID id,
                              Instant createdAt,
                              @Nullable Instant startedAt,
                              @Nullable Instant finishedAt) {
-
-    /** The view of a generation as its row holds it. */
-    static GenerationView of(Generation g, JsonText json) {
-        return new GenerationView(g.id(), g.accountId(), g.model(), g.status(), g.progress(), g.units(), g.priceCoins(),
-            g.attempts(), List.of(json.read(g.outputs(), GenerationOutput[].class)), g.errorCode(), g.errorMessage(),
-            g.createdAt(), g.startedAt(), g.finishedAt());
-    }
 
     public GenerationView withProgress(int newProgress) {
         return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,

@@ -93,8 +93,9 @@ public class Generations {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
         Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(), json.write(priced.inputs()),
             priced.units(), priced.priceCoins(), priced.priceVersion(), quoteId, priced.dedupeKey(), now());
+        GenerationView view = toView(generation);
         Optional<? extends TransactionStatus<?>> caller = tx.findTransactionStatus();
-        Admissions.Outcome outcome = caller.isPresent() ? admissions.admitNow(generation) : admissions.admitBatched(generation);
+        Admissions.Outcome outcome = caller.isPresent() ? admissions.admitNow(generation) : admissions.admitBatched(generation, view);
         switch (outcome) {
             case ADMITTED -> { }
             case INSUFFICIENT_FUNDS -> throw new GenqException(ErrorCode.INSUFFICIENT_FUNDS, "this costs "
@@ -103,7 +104,6 @@ public class Generations {
             case DUPLICATE_ACTIVE -> throw new GenqException(ErrorCode.DUPLICATE_ACTIVE,
                 "this account already has an active " + generation.model() + " generation for the same target");
         }
-        GenerationView view = toView(generation);
         Runnable admitted = () -> {
             metrics.submitted(generation.model(), generation.priceCoins());
             queue.enqueueSoon(generation.id(), generation.model());
@@ -614,7 +614,9 @@ public class Generations {
     }
 
     private GenerationView toView(Generation g) {
-        return GenerationView.of(g, json);
+        return new GenerationView(g.id(), g.accountId(), g.model(), g.status(), g.progress(), g.units(), g.priceCoins(),
+            g.attempts(), List.of(json.read(g.outputs(), GenerationOutput[].class)), g.errorCode(), g.errorMessage(),
+            g.createdAt(), g.startedAt(), g.finishedAt());
     }
 
     private static <T> T owned(UUID owner, UUID caller, UUID id, T value) {
