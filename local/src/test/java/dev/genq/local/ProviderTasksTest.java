@@ -79,7 +79,25 @@ class ProviderTasksTest extends EndToEndTest {
 
             assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(stack.emulator.webhookAnswers(id)).contains(202);
+            assertThat(stack.emulator.statusReads(id)).as("the signed webhook's report is the answer: the vendor is not asked again")
+                .isZero();
             assertThat(api.balance(account)).isEqualTo(30);
+        }
+
+        @Test
+        void aFailureAVerifiedWebhookReportsIsRefundedWithoutAskingTheVendorAgain() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=3000] [fail] hooked\"}");
+            awaitTaskRecorded(id);
+            Thread.sleep(300); // past the dispatch's own first scheduling of a check
+            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+
+            JsonNode done = api.awaitEnd(account, id, Duration.ofSeconds(20));
+
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
+            assertThat(stack.emulator.statusReads(id)).isZero();
+            assertThat(api.balance(account)).isEqualTo(40);
         }
 
         @Test

@@ -13,6 +13,7 @@ import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.TransferReason;
 import dev.genq.ledger.Wallet;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
 import io.micronaut.transaction.support.TransactionSynchronization;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -339,9 +339,13 @@ public class Generations {
      * again for a few seconds: a vendor can call back before the worker that submitted has recorded
      * the task. A row another batch is writing is skipped and tried again the same way, so two
      * batches never wait on each other's rows.
+     *
+     * @param report the body of the vendor's verified webhook, handed to the check with the task when
+     *               the wake leases it here (the check may take the task's end from it instead of
+     *               asking the vendor); null when there is none
      */
-    public void wakeSoon(String provider, String taskId) {
-        wakes.add(new TaskKey(provider, taskId, 0));
+    public void wakeSoon(String provider, String taskId, @Nullable String report) {
+        wakes.add(new TaskKey(provider, taskId, report, 0));
     }
 
     /**
@@ -350,7 +354,7 @@ public class Generations {
      * checked without waiting for the poller, and its row is written once instead of twice (the
      * wake, then the poller's claim). Set by the worker role's task poller.
      */
-    public void checkWokenTasks(Duration lease, Consumer<Generation> check) {
+    public void checkWokenTasks(Duration lease, WokenCheck check) {
         wokenChecks = new WokenChecks(lease, check);
     }
 
@@ -359,10 +363,20 @@ public class Generations {
         wokenChecks = null;
     }
 
-    private record WokenChecks(Duration lease, Consumer<Generation> check) {
+    /** Checks a task a wake leased to this process. */
+    @FunctionalInterface
+    public interface WokenCheck {
+        /** @param report the body of the webhook that woke the task, or null */
+        void check(Generation leased, @Nullable String report);
     }
 
-    private record TaskKey(String provider, String taskId, int attempt) {
+    private record WokenChecks(Duration lease, WokenCheck check) {
+    }
+
+    private record TaskKey(String provider, String taskId, @Nullable String report, int attempt) {
+        String key() {
+            return provider + " " + taskId;
+        }
     }
 
     private static final int WAKE_ATTEMPTS = 5;
@@ -388,17 +402,20 @@ public class Generations {
             s.setArray(4, a.of("text", keys.stream().map(TaskKey::provider).toList()));
             return sql.flaggedEntities(s, Generation.class, "leased_here");
         }));
+        Map<String, String> reports = new HashMap<>(); // of the keys that have one: the last webhook's
+        keys.stream().filter(k -> k.report() != null).forEach(k -> reports.put(k.key(), k.report()));
         Set<String> woken = new HashSet<>();
         for (BatchSql.Flagged<Generation> row : rows) {
             Generation g = row.entity();
-            woken.add(g.provider() + " " + g.providerTaskId());
+            String key = g.provider() + " " + g.providerTaskId();
+            woken.add(key);
             if (row.flag()) {
-                checkLeased(checks, g);
+                checkLeased(checks, g, reports.get(key));
             }
         }
         List<TaskKey> again = keys.stream()
-            .filter(k -> !woken.contains(k.provider() + " " + k.taskId()) && k.attempt() + 1 < WAKE_ATTEMPTS)
-            .map(k -> new TaskKey(k.provider(), k.taskId(), k.attempt() + 1))
+            .filter(k -> !woken.contains(k.key()) && k.attempt() + 1 < WAKE_ATTEMPTS)
+            .map(k -> new TaskKey(k.provider(), k.taskId(), k.report(), k.attempt() + 1))
             .toList();
         if (!again.isEmpty()) {
             Thread.ofVirtual().start(() -> {
@@ -413,9 +430,9 @@ public class Generations {
     }
 
     /** Hands a task a wake leased here to the checker; should that fail, the lease's end brings the task back to the poll. */
-    private static void checkLeased(WokenChecks checks, Generation leased) {
+    private static void checkLeased(WokenChecks checks, Generation leased, @Nullable String report) {
         try {
-            checks.check().accept(leased);
+            checks.check().check(leased, report);
         } catch (RuntimeException e) {
             LOG.warn("checking woken generation {} could not start; its lease brings it back: {}", leased.id(), e.toString());
         }

@@ -34,7 +34,7 @@ class TaskWakeTest {
         UUID id = aRunningGenerationWith("vendor-a", "task-" + UUID.randomUUID());
         String task = taskOf(id);
 
-        generations.wakeSoon("vendor-a", task);
+        generations.wakeSoon("vendor-a", task, null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
     }
@@ -42,7 +42,7 @@ class TaskWakeTest {
     @Test
     void aWakeThatArrivesBeforeTheTaskIsRecordedIsAppliedOnceItIs() throws Exception {
         String task = "early-" + UUID.randomUUID();
-        generations.wakeSoon("vendor-a", task); // nothing runs this task yet
+        generations.wakeSoon("vendor-a", task, null); // nothing runs this task yet
         Thread.sleep(300);
 
         UUID id = aRunningGenerationWith("vendor-a", task);
@@ -54,7 +54,7 @@ class TaskWakeTest {
     void aWakeForAnotherProvidersTaskOfTheSameIdWakesNothing() throws Exception {
         UUID id = aRunningGenerationWith("vendor-a", "shared-" + UUID.randomUUID());
 
-        generations.wakeSoon("vendor-b", taskOf(id));
+        generations.wakeSoon("vendor-b", taskOf(id), null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
     }
@@ -68,7 +68,7 @@ class TaskWakeTest {
             .filter(g -> g.id().equals(woken) || g.id().equals(quiet)).toList();
         assertThat(claimed).hasSize(2);
 
-        generations.wakeSoon("vendor-a", taskOf(woken)); // the vendor calls back while the claimed check runs
+        generations.wakeSoon("vendor-a", taskOf(woken), null); // the vendor calls back while the claimed check runs
 
         assertThat(awaitCheckDue(woken, Duration.ofSeconds(2))).as("a leased task is not handed to another worker").isFalse();
         for (Generation g : claimed) { // both checks end with the task still running at the vendor
@@ -86,7 +86,7 @@ class TaskWakeTest {
         Instant now = Instant.now();
         assertThat(generations.recordTaskHeld(running, "vendor-a", task, now.plusSeconds(600), now.plus(Duration.ofHours(1)))).isPresent();
 
-        generations.wakeSoon("vendor-a", task);
+        generations.wakeSoon("vendor-a", task, null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
     }
@@ -99,10 +99,10 @@ class TaskWakeTest {
         Generation heldByAnother = generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
             .filter(g -> g.id().equals(held)).findFirst().orElseThrow();
         BlockingQueue<Generation> handed = new LinkedBlockingQueue<>();
-        generations.checkWokenTasks(Duration.ofMinutes(2), handed::add);
+        generations.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g));
         try {
-            generations.wakeSoon("vendor-a", taskOf(free));
-            generations.wakeSoon("vendor-a", taskOf(held));
+            generations.wakeSoon("vendor-a", taskOf(free), null);
+            generations.wakeSoon("vendor-a", taskOf(held), null);
 
             Generation leased = handed.poll(3, TimeUnit.SECONDS);
             assertThat(leased).isNotNull();
@@ -120,13 +120,32 @@ class TaskWakeTest {
     }
 
     @Test
+    void theWebhooksReportTravelsWithTheLeaseAlsoWhenTheWakeWaitedForTheTaskToBeRecorded() throws Exception {
+        UUID now = aRunningGenerationWith("vendor-a", "reported-" + UUID.randomUUID());
+        String early = "reported-early-" + UUID.randomUUID();
+        BlockingQueue<String> handed = new LinkedBlockingQueue<>();
+        generations.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g.providerTaskId() + " " + report));
+        try {
+            generations.wakeSoon("vendor-a", taskOf(now), "{\"status\":\"succeeded\"}");
+            generations.wakeSoon("vendor-a", early, "{\"status\":\"failed\"}"); // nothing runs this task yet
+            assertThat(handed.poll(3, TimeUnit.SECONDS)).isEqualTo(taskOf(now) + " {\"status\":\"succeeded\"}");
+
+            aRunningGenerationWith("vendor-a", early);
+
+            assertThat(handed.poll(5, TimeUnit.SECONDS)).isEqualTo(early + " {\"status\":\"failed\"}");
+        } finally {
+            generations.stopCheckingWokenTasks();
+        }
+    }
+
+    @Test
     void onceTheWorkerStopsCheckingAWakeOnlyMakesTheTaskDue() throws Exception {
         UUID id = aRunningGenerationWith("vendor-a", "after-stop-" + UUID.randomUUID());
         BlockingQueue<Generation> handed = new LinkedBlockingQueue<>();
-        generations.checkWokenTasks(Duration.ofMinutes(2), handed::add);
+        generations.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g));
         generations.stopCheckingWokenTasks();
 
-        generations.wakeSoon("vendor-a", taskOf(id));
+        generations.wakeSoon("vendor-a", taskOf(id), null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
         assertThat(handed).isEmpty();

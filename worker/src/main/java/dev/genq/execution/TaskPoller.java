@@ -6,8 +6,10 @@ import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
 import dev.genq.provider.TaskRef;
+import dev.genq.provider.TaskState;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * (several workers claim side by side, see the repository's SKIP LOCKED claim) and checks them
  * concurrently on virtual threads, so thousands of pending tasks are watched at once and no
  * platform thread or JobRunr worker waits on a vendor. A task a webhook wakes is leased to this
- * worker by the wake itself and checked at once (see {@link Generations#checkWokenTasks}).
+ * worker by the wake itself and checked at once (see {@link Generations#checkWokenTasks}), from the
+ * webhook's own report when it tells the task's end.
  */
 @Context
 @Requires(env = "worker")
@@ -99,11 +102,11 @@ class TaskPoller {
      * room, else made due at once, for this worker's or another's poll to claim when there is. The
      * short wait for room bridges the moment a poll holds all of it while it claims.
      */
-    private void checkWoken(Generation leased) {
+    private void checkWoken(Generation leased, @Nullable String report) {
         try {
             checks.submit(() -> {
                 if (roomWithin(ROOM_WAIT)) {
-                    checkInRoom(leased);
+                    checkInRoom(leased, report);
                 } else {
                     generations.scheduleCheck(leased, clock.instant());
                 }
@@ -124,24 +127,30 @@ class TaskPoller {
 
     /** Checks a task leased to this worker on a virtual thread of its own; the caller took its permit of the room. */
     private void startCheck(Generation leased) {
-        checks.submit(() -> checkInRoom(leased));
+        checks.submit(() -> checkInRoom(leased, null));
     }
 
     /** Checks a task and gives back the permit of the room its caller took. */
-    private void checkInRoom(Generation leased) {
+    private void checkInRoom(Generation leased, @Nullable String report) {
         try {
-            check(leased);
+            check(leased, report);
         } finally {
             inFlight.release();
         }
     }
 
-    private void check(Generation running) {
+    /** @param report the body of the verified webhook that woke the task, or null */
+    private void check(Generation running, @Nullable String report) {
         try {
             Providers.Account account = routes.accountOf(running);
             TaskRef task = routes.taskOf(running);
             if (running.providerDeadlineAt() != null && clock.instant().isAfter(running.providerDeadlineAt())) {
                 outcomes.pastDeadline(running, account, task);
+                return;
+            }
+            TaskState reported = report == null ? null : account.provider().reportedEnd(task, report);
+            if (reported != null) {
+                outcomes.apply(running, account, reported); // the vendor said it, signed: no need to ask again
                 return;
             }
             if (!limits.tryCall(account.config())) {

@@ -1,5 +1,6 @@
 package dev.genq.provider;
 
+import io.micronaut.core.annotation.Nullable;
 import java.util.function.Function;
 
 /**
@@ -39,5 +40,15 @@ public interface Provider {
      */
     default String verifiedWebhookTaskId(Function<String, String> header, String body) throws ProviderException {
         throw ProviderException.permanent("webhooks_unsupported", "this provider sends no webhooks");
+    }
+
+    /**
+     * The end of {@code task} that the body of a webhook {@link #verifiedWebhookTaskId} accepted
+     * reports: taken as the vendor's answer, so the check that follows the webhook does not ask the
+     * vendor again. Null where the body reports no end (the task still runs, it is about another
+     * task, or this vendor's webhooks carry nothing genq takes): the check then asks the vendor.
+     */
+    default @Nullable TaskState reportedEnd(TaskRef task, String verifiedBody) {
+        return null;
     }
 }

@@ -1,14 +1,17 @@
 package dev.genq.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.infra.JsonTrees;
+import io.micronaut.core.annotation.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * What every vendor's webhook check shares: the freshness rule (older, or further ahead, than five
- * minutes is refused), reading the task id from the body, and the one refusal they all throw.
+ * minutes is refused), reading the task id from the body, reading the task's end from the body,
+ * and the one refusal they all throw.
  */
 public final class WebhookWindow {
     /** Long enough for a vendor's delivery delays, short enough that a captured delivery is soon useless. */
@@ -43,6 +46,26 @@ public final class WebhookWindow {
             throw rejected("webhook body names no " + field);
         }
         return value;
+    }
+
+    /** How a vendor's adapter reads a task's state from its webhook's JSON body; null when the body reports none. */
+    @FunctionalInterface
+    public interface StateReader {
+        @Nullable TaskState read(JsonNode body) throws ProviderException;
+    }
+
+    /**
+     * The end (done or failed) that a verified webhook's body reports, read by {@code reader}; null
+     * when it reports the task still running, reports nothing, or cannot be read, and the check asks
+     * the vendor instead.
+     */
+    public static @Nullable TaskState reportedEnd(String body, StateReader reader) {
+        try {
+            TaskState state = reader.read(JSON.readTree(body));
+            return state instanceof TaskState.Running ? null : state;
+        } catch (java.io.IOException | ProviderException | RuntimeException e) {
+            return null;
+        }
     }
 
     public static ProviderException rejected(String why) {

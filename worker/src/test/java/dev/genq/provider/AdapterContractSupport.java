@@ -128,12 +128,16 @@ public abstract class AdapterContractSupport<E extends VendorEmulator> {
 
     protected TaskState runToEnd(Provider provider, ProviderRequest request) throws Exception {
         Submission submission = provider.submit(request);
-        TaskState state = submission.state();
+        return checkToEnd(provider, task(submission, request), submission.state());
+    }
+
+    /** Checks {@code task} until it ends, from the {@code state} last seen. */
+    private static TaskState checkToEnd(Provider provider, TaskRef task, TaskState state) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
         while (state instanceof TaskState.Running && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
             try {
-                state = provider.check(task(submission, request));
+                state = provider.check(task);
             } catch (ProviderException e) {
                 assertThat(e.retryable()).as("a failed check is worth asking again: %s", e.getMessage()).isTrue();
             }
@@ -267,6 +271,68 @@ public abstract class AdapterContractSupport<E extends VendorEmulator> {
     /** Whether the vendor can stop a task. */
     protected boolean cancels() {
         return !synchronous();
+    }
+
+    /** Whether the vendor's webhooks carry the task's state, so the adapter can take a task's end from one. */
+    protected boolean webhooksReportEnds() {
+        return false;
+    }
+
+    /** Whether a failure a webhook reports is taken as the end, or left to a check to confirm. */
+    protected boolean webhookFailuresTaken() {
+        return true;
+    }
+
+    @Nested
+    class WebhookReports {
+        @Test
+        void aWebhookThatReportsTheEndGivesWhatACheckGivesAndOneThatDoesNotGivesNothing() throws Exception {
+            Assumptions.assumeTrue(webhooksReportEnds(), "this vendor's webhooks carry no task state");
+            Provider provider = provider(KEY);
+            ProviderRequest request = request("[latency=300]");
+            Submission submission = provider.submit(request);
+            TaskRef task = task(submission, request);
+            assertThat(provider.reportedEnd(task, emulator.webhookBodyOf(marker(request)))).as("still running").isNull();
+
+            TaskState checked = checkToEnd(provider, task, submission.state());
+            String body = emulator.webhookBodyOf(marker(request));
+            TaskState reported = provider.reportedEnd(task, body);
+
+            assertThat(checked).isInstanceOf(TaskState.Done.class);
+            assertThat(reported).isInstanceOf(TaskState.Done.class);
+            assertThat(files(reported)).isEqualTo(files(checked)).isNotEmpty();
+            assertThat(provider.reportedEnd(new TaskRef("another-task", task.model(), task.units(), task.options()), body))
+                .as("a body about another task").isNull();
+            assertThat(provider.reportedEnd(task, body.substring(0, body.length() / 2))).as("a body that is not JSON").isNull();
+        }
+
+        @Test
+        void aWebhookThatReportsAFailureGivesWhatACheckGivesWhereTheVendorsFailuresAreTaken() throws Exception {
+            Assumptions.assumeTrue(webhooksReportEnds(), "this vendor's webhooks carry no task state");
+            Provider provider = provider(KEY);
+            ProviderRequest request = request("[fail]");
+            Submission submission = provider.submit(request);
+            TaskRef task = task(submission, request);
+            TaskState checked = checkToEnd(provider, task, submission.state());
+
+            TaskState reported = provider.reportedEnd(task, emulator.webhookBodyOf(marker(request)));
+
+            assertThat(checked).isInstanceOf(TaskState.Failed.class);
+            if (webhookFailuresTaken()) {
+                assertThat(reported).isInstanceOfSatisfying(TaskState.Failed.class, f -> {
+                    assertThat(f.error().retryable()).isFalse();
+                    assertThat(f.error().code()).isEqualTo(((TaskState.Failed) checked).error().code());
+                });
+            } else {
+                assertThat(reported).as("left to a check").isNull();
+            }
+        }
+
+        /** A finished task's files by where they are (without the link's expiry) and their type. */
+        private static java.util.List<String> files(TaskState done) {
+            return ((TaskState.Done) done).result().outputs().stream()
+                .map(o -> URI.create(o.url().toString()).getPath() + " " + o.contentType()).toList();
+        }
     }
 
     @Test

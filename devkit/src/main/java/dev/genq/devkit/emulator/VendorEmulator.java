@@ -64,6 +64,7 @@ public abstract class VendorEmulator implements AutoCloseable {
         public final String webhook;
         public final long createdAtMs = System.currentTimeMillis();
         public volatile boolean cancelled;
+        private final AtomicInteger statusReads = new AtomicInteger();
 
         Task(String id, String model, int units, Behaviour behaviour, String account, String marker, String webhook) {
             this.id = id;
@@ -151,6 +152,20 @@ public abstract class VendorEmulator implements AutoCloseable {
     /** The HTTP statuses genq answered to the webhooks of the tasks made for {@code marker}. */
     public List<Integer> webhookAnswers(String marker) {
         return webhookAnswers.getOrDefault(marker, List.of());
+    }
+
+    /** The body the webhook of the first task made for {@code marker} would carry now. */
+    public String webhookBodyOf(String marker) {
+        List<Task> made = tasksByMarker.get(marker);
+        if (made == null || made.isEmpty()) {
+            throw new IllegalArgumentException("no task was started for " + marker);
+        }
+        return webhookBody(made.getFirst());
+    }
+
+    /** How many times the status of the tasks made for {@code marker} was asked for. */
+    public int statusReads(String marker) {
+        return tasksByMarker.getOrDefault(marker, List.of()).stream().mapToInt(t -> t.statusReads.get()).sum();
     }
 
     /** How many times outputs of the tasks made for {@code marker} were served, all outputs counted. */
@@ -246,8 +261,12 @@ public abstract class VendorEmulator implements AutoCloseable {
         return false;
     }
 
-    /** True (and answered with garbage) while the task's first {@code [garbled=N]} status answers are due. */
+    /**
+     * True (and answered with garbage) while the task's first {@code [garbled=N]} status answers are
+     * due. Every status read passes here and is counted.
+     */
     protected boolean garbledStatus(HttpExchange exchange, Task task) throws IOException {
+        task.statusReads.incrementAndGet();
         int n = task.behaviour.count("garbled");
         if (n > 0 && garbledSoFar.computeIfAbsent(task.id, k -> new AtomicInteger()).incrementAndGet() <= n) {
             sendText(exchange, 200, "application/json", "{\"status\": ");

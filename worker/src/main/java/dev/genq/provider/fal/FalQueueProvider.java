@@ -109,6 +109,17 @@ public final class FalQueueProvider implements Provider {
         return requestId;
     }
 
+    /**
+     * An {@code OK} delivery carries the request's result as {@code payload}, as its result endpoint
+     * answers it. An {@code ERROR} one is confirmed by a check: fal's status tells a failed request
+     * from one whose result is merely late.
+     */
+    @Override
+    public TaskState reportedEnd(TaskRef task, String verifiedBody) {
+        return WebhookWindow.reportedEnd(verifiedBody, body -> "OK".equals(VendorHttp.text(body, "status"))
+            && task.id().equals(VendorHttp.text(body, "request_id")) && body.path("payload").isObject() ? result(body.get("payload")) : null);
+    }
+
     private TaskState result(JsonNode payload) {
         List<ProviderResult.Output> outputs = new ArrayList<>();
         collectFiles(payload, outputs);

@@ -103,6 +103,13 @@ public final class GenericHttpProvider implements Provider {
         return WebhookWindow.bodyField(body, "id");
     }
 
+    /** The body is the task as its poll answers it. */
+    @Override
+    public TaskState reportedEnd(TaskRef task, String verifiedBody) {
+        GenericSpec spec = GenericSpec.from(task.options());
+        return WebhookWindow.reportedEnd(verifiedBody, body -> task.id().equals(spec.id().text(body)) ? stateOf(spec, body) : null);
+    }
+
     private static TaskState stateOf(GenericSpec spec, JsonNode task) throws ProviderException {
         String status = spec.status().text(task);
         if (status == null) {

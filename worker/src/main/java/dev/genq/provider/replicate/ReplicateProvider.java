@@ -121,6 +121,13 @@ public final class ReplicateProvider implements Provider {
         return WebhookWindow.bodyField(body, "id");
     }
 
+    /** The body is the prediction as its poll answers it. */
+    @Override
+    public TaskState reportedEnd(TaskRef task, String verifiedBody) {
+        return WebhookWindow.reportedEnd(verifiedBody,
+            prediction -> task.id().equals(VendorHttp.text(prediction, "id")) ? stateOf(prediction) : null);
+    }
+
     private static TaskState stateOf(JsonNode prediction) {
         String status = String.valueOf(VendorHttp.text(prediction, "status"));
         return switch (status) {

@@ -18,9 +18,11 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /**
  * {@code POST /webhooks/providers/{account}}: a vendor says one of its tasks changed. The account's
- * adapter checks the signature by its vendor's scheme; a verified delivery only wakes the task's
- * check, so what genq records always comes from asking the vendor itself, and a replayed or early
- * delivery can do no more than an extra check.
+ * adapter checks the signature by its vendor's scheme; a verified delivery wakes the task's check
+ * and goes with it, so where its body reports the task's end the check takes it from there instead
+ * of asking the vendor again ({@link Provider#reportedEnd}). A forged delivery is refused; a
+ * replayed one can only repeat what the vendor said of the task; an early one, whose task is not
+ * yet recorded, waits for it a few seconds.
  */
 @Controller("/webhooks/providers")
 @Requires(env = "worker")
@@ -52,7 +54,7 @@ class ProviderWebhook {
         } catch (ProviderException e) {
             throw new GenqException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }
-        generations.wakeSoon(account, taskId);
+        generations.wakeSoon(account, taskId, body);
         return HttpResponse.accepted();
     }
 }

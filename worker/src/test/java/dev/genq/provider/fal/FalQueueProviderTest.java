@@ -43,4 +43,14 @@ class FalQueueProviderTest extends AdapterContractSupport<FalEmulator> {
         assertThat(FalQueueProvider.appId("fal-ai/flux/dev")).isEqualTo("fal-ai/flux");
         assertThat(FalQueueProvider.appId("fal-ai/fast-sdxl")).isEqualTo("fal-ai/fast-sdxl");
     }
+
+    @Override
+    protected boolean webhooksReportEnds() {
+        return true;
+    }
+
+    @Override
+    protected boolean webhookFailuresTaken() {
+        return false;
+    }
 }

@@ -65,4 +65,9 @@ class GenericHttpProviderTest extends AdapterContractSupport<ProviderEmulator> {
         assertThat(config.nextCheckAfter(Duration.ofSeconds(80))).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.nextCheckAfter(Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(30));
     }
+
+    @Override
+    protected boolean webhooksReportEnds() {
+        return true;
+    }
 }

@@ -48,4 +48,9 @@ class ReplicateProviderTest extends AdapterContractSupport<ReplicateEmulator> {
             assertThat(status).isEqualTo(403);
         });
     }
+
+    @Override
+    protected boolean webhooksReportEnds() {
+        return true;
+    }
 }
