@@ -1,6 +1,7 @@
 package dev.genq.generation;
 
 import dev.genq.infra.RedisScript;
+import dev.genq.infra.StopSignal;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
@@ -58,15 +59,14 @@ public class StatusCache {
     private final long activeTtlSeconds;
     /** The latest status Redis did not take, by generation. */
     private final ConcurrentHashMap<UUID, GenerationView> unwritten = new ConcurrentHashMap<>();
-    private final Thread retrier;
-    private volatile boolean running = true;
+    private final StopSignal stopping = new StopSignal();
 
     public StatusCache(JedisPooled redis, JsonMapper json, @Value("${genq.status-cache.ttl:24h}") Duration ttl) {
         this.redis = redis;
         this.json = json;
         this.ttlSeconds = ttl.toSeconds();
         this.activeTtlSeconds = Math.min(ttlSeconds, ACTIVE_TTL.toSeconds());
-        this.retrier = Thread.ofVirtual().name("genq-status-retries").start(this::retryUntilStopped);
+        Thread.ofVirtual().name("genq-status-retries").start(this::retryUntilStopped);
     }
 
     /** A published status: whose it is, a version that changes whenever the content does, and the content. */
@@ -150,12 +150,7 @@ public class StatusCache {
     }
 
     private void retryUntilStopped() {
-        while (running) {
-            try {
-                Thread.sleep(RETRY_EVERY);
-            } catch (InterruptedException e) {
-                return;
-            }
+        while (stopping.pause(RETRY_EVERY)) {
             unwritten.forEach((id, view) -> {
                 try {
                     write(view);
@@ -169,8 +164,7 @@ public class StatusCache {
 
     @PreDestroy
     void stop() {
-        running = false;
-        retrier.interrupt();
+        stopping.stop();
     }
 
     public Optional<Entry> entry(UUID id) {

@@ -1,6 +1,7 @@
 package dev.genq.routing;
 
 import dev.genq.infra.RedisScript;
+import dev.genq.infra.StopSignal;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -90,6 +91,7 @@ public class RouteHealth {
     private final AtomicLong lastWarningMs = new AtomicLong();
     private final ConcurrentHashMap<String, Local> local = new ConcurrentHashMap<>();
     private final Thread counter;
+    private final StopSignal stopping = new StopSignal();
 
     /**
      * What this process knows of a route's breaker: until when it may take it as closed without
@@ -172,15 +174,10 @@ public class RouteHealth {
     }
 
     private void countUntilStopped() {
-        while (true) {
-            try {
-                Thread.sleep(localForMillis);
-            } catch (InterruptedException e) {
-                countGathered();
-                return;
-            }
+        while (stopping.pause(Duration.ofMillis(localForMillis))) {
             countGathered();
         }
+        countGathered();
     }
 
     private void countGathered() {
@@ -191,7 +188,7 @@ public class RouteHealth {
     @PreDestroy
     void stop() {
         if (counter != null) {
-            counter.interrupt();
+            stopping.stop();
             try {
                 counter.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
