@@ -85,7 +85,7 @@ class ProviderTasksTest extends EndToEndTest {
         }
 
         @Test
-        void aFailureAVerifiedWebhookReportsIsRefundedWithoutAskingTheVendorAgain() throws Exception {
+        void aFailureAVerifiedWebhookReportsIsConfirmedWithTheVendorBeforeTheRefund() throws Exception {
             Api.Account account = api.newAccount(40);
             String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=3000] [fail] hooked\"}");
             awaitTaskRecorded(id);
@@ -96,7 +96,7 @@ class ProviderTasksTest extends EndToEndTest {
 
             assertThat(done.path("status").asText()).isEqualTo("FAILED");
             assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
-            assertThat(stack.emulator.statusReads(id)).isZero();
+            assertThat(stack.emulator.statusReads(id)).as("the refund rests on the vendor's own answer").isEqualTo(1);
             assertThat(api.balance(account)).isEqualTo(40);
         }
 

@@ -2,6 +2,7 @@ package dev.genq.execution;
 
 import dev.genq.generation.Generation;
 import dev.genq.generation.Generations;
+import dev.genq.infra.StopSignal;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * concurrently on virtual threads, so thousands of pending tasks are watched at once and no
  * platform thread or JobRunr worker waits on a vendor. A task a webhook wakes is leased to this
  * worker by the wake itself and checked at once (see {@link Generations#checkWokenTasks}), from the
- * webhook's own report when it tells the task's end.
+ * webhook's own report when it tells of the task's success.
  */
 @Context
 @Requires(env = "worker")
@@ -48,7 +49,7 @@ class TaskPoller {
     private final Semaphore inFlight;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
-    private volatile boolean running = true;
+    private final StopSignal stopping = new StopSignal();
 
     TaskPoller(Generations generations, Routes routes, TaskOutcomes outcomes, ProviderLimits limits,
                WorkerConfig config, Clock clock) {
@@ -66,18 +67,20 @@ class TaskPoller {
     }
 
     private void pollUntilStopped() {
-        while (running) {
-            try {
-                int claimed = pollOnce();
-                if (claimed == 0) {
-                    Thread.sleep(pollTick);
+        try {
+            while (!stopping.stopped()) {
+                int claimed = 0;
+                try {
+                    claimed = pollOnce();
+                } catch (RuntimeException e) {
+                    LOG.warn("polling vendor tasks failed; trying again: {}", e.toString());
                 }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("polling vendor tasks failed; trying again: {}", e.toString());
-                sleepQuietly();
+                if (claimed == 0) {
+                    stopping.pause(pollTick);
+                }
             }
+        } catch (InterruptedException e) {
+            // stopped while waiting for room
         }
     }
 
@@ -118,7 +121,7 @@ class TaskPoller {
 
     private boolean roomWithin(Duration wait) {
         try {
-            return running && inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+            return !stopping.stopped() && inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -148,7 +151,7 @@ class TaskPoller {
                 outcomes.pastDeadline(running, account, task);
                 return;
             }
-            TaskState reported = report == null ? null : account.provider().reportedEnd(task, report);
+            TaskState.Done reported = report == null ? null : account.provider().reportedSuccess(task, report);
             if (reported != null) {
                 outcomes.apply(running, account, reported); // the vendor said it, signed: no need to ask again
                 return;
@@ -179,20 +182,15 @@ class TaskPoller {
         }
     }
 
-    private void sleepQuietly() {
-        try {
-            Thread.sleep(pollTick);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @PreDestroy
     void stop() throws InterruptedException {
         generations.stopCheckingWokenTasks();
-        running = false;
-        loop.interrupt();
+        stopping.stop();
         loop.join(5_000);
+        if (loop.isAlive()) { // still waiting for room among the checks in flight
+            loop.interrupt();
+            loop.join(1_000);
+        }
         checks.shutdown();
     }
 }

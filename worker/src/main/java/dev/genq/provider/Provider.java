@@ -43,12 +43,13 @@ public interface Provider {
     }
 
     /**
-     * The end of {@code task} that the body of a webhook {@link #verifiedWebhookTaskId} accepted
-     * reports: taken as the vendor's answer, so the check that follows the webhook does not ask the
-     * vendor again. Null where the body reports no end (the task still runs, it is about another
-     * task, or this vendor's webhooks carry nothing genq takes): the check then asks the vendor.
+     * The success of {@code task}, with its outputs, that the body of a webhook
+     * {@link #verifiedWebhookTaskId} accepted reports: taken as the vendor's answer, so the check
+     * that follows the webhook does not ask the vendor again. Null where the body reports anything
+     * else (the task still runs or failed, it is about another task, or this vendor's webhooks carry
+     * nothing genq takes): the check then asks the vendor (see {@link WebhookWindow#reportedSuccess}).
      */
-    default @Nullable TaskState reportedEnd(TaskRef task, String verifiedBody) {
+    default TaskState.@Nullable Done reportedSuccess(TaskRef task, String verifiedBody) {
         return null;
     }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * What every vendor's webhook check shares: the freshness rule (older, or further ahead, than five
- * minutes is refused), reading the task id from the body, reading the task's end from the body,
+ * minutes is refused), reading the task id from the body, reading a task's success from the body,
  * and the one refusal they all throw.
  */
 public final class WebhookWindow {
@@ -55,14 +55,14 @@ public final class WebhookWindow {
     }
 
     /**
-     * The end (done or failed) that a verified webhook's body reports, read by {@code reader}; null
-     * when it reports the task still running, reports nothing, or cannot be read, and the check asks
-     * the vendor instead.
+     * The success that a verified webhook's body reports, read by {@code reader}; null when it
+     * reports anything else or cannot be read, and the check asks the vendor instead. A failure is
+     * always asked again: a refund rests on the vendor's answer to genq's own question, never on a
+     * body an adapter may have misread (a body shaped unlike the poll's answer reads as "no output").
      */
-    public static @Nullable TaskState reportedEnd(String body, StateReader reader) {
+    public static TaskState.@Nullable Done reportedSuccess(String body, StateReader reader) {
         try {
-            TaskState state = reader.read(JSON.readTree(body));
-            return state instanceof TaskState.Running ? null : state;
+            return reader.read(JSON.readTree(body)) instanceof TaskState.Done done ? done : null;
         } catch (java.io.IOException | ProviderException | RuntimeException e) {
             return null;
         }

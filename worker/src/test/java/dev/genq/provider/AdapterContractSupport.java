@@ -273,59 +273,44 @@ public abstract class AdapterContractSupport<E extends VendorEmulator> {
         return !synchronous();
     }
 
-    /** Whether the vendor's webhooks carry the task's state, so the adapter can take a task's end from one. */
-    protected boolean webhooksReportEnds() {
+    /** Whether the vendor's webhooks carry the task's state, so the adapter can take a task's success from one. */
+    protected boolean webhooksCarryTheTask() {
         return false;
-    }
-
-    /** Whether a failure a webhook reports is taken as the end, or left to a check to confirm. */
-    protected boolean webhookFailuresTaken() {
-        return true;
     }
 
     @Nested
     class WebhookReports {
         @Test
-        void aWebhookThatReportsTheEndGivesWhatACheckGivesAndOneThatDoesNotGivesNothing() throws Exception {
-            Assumptions.assumeTrue(webhooksReportEnds(), "this vendor's webhooks carry no task state");
+        void aWebhookThatReportsSuccessGivesWhatACheckGivesAndOneThatDoesNotGivesNothing() throws Exception {
+            Assumptions.assumeTrue(webhooksCarryTheTask(), "this vendor's webhooks carry no task state");
             Provider provider = provider(KEY);
             ProviderRequest request = request("[latency=300]");
             Submission submission = provider.submit(request);
             TaskRef task = task(submission, request);
-            assertThat(provider.reportedEnd(task, emulator.webhookBodyOf(marker(request)))).as("still running").isNull();
+            assertThat(provider.reportedSuccess(task, emulator.webhookBodyOf(marker(request)))).as("still running").isNull();
 
             TaskState checked = checkToEnd(provider, task, submission.state());
             String body = emulator.webhookBodyOf(marker(request));
-            TaskState reported = provider.reportedEnd(task, body);
+            TaskState.Done reported = provider.reportedSuccess(task, body);
 
             assertThat(checked).isInstanceOf(TaskState.Done.class);
-            assertThat(reported).isInstanceOf(TaskState.Done.class);
+            assertThat(reported).isNotNull();
             assertThat(files(reported)).isEqualTo(files(checked)).isNotEmpty();
-            assertThat(provider.reportedEnd(new TaskRef("another-task", task.model(), task.units(), task.options()), body))
+            assertThat(provider.reportedSuccess(new TaskRef("another-task", task.model(), task.units(), task.options()), body))
                 .as("a body about another task").isNull();
-            assertThat(provider.reportedEnd(task, body.substring(0, body.length() / 2))).as("a body that is not JSON").isNull();
+            assertThat(provider.reportedSuccess(task, body.substring(0, body.length() / 2))).as("a body that is not JSON").isNull();
         }
 
         @Test
-        void aWebhookThatReportsAFailureGivesWhatACheckGivesWhereTheVendorsFailuresAreTaken() throws Exception {
-            Assumptions.assumeTrue(webhooksReportEnds(), "this vendor's webhooks carry no task state");
+        void aWebhookThatReportsAFailureIsLeftToACheck() throws Exception {
+            Assumptions.assumeTrue(webhooksCarryTheTask(), "this vendor's webhooks carry no task state");
             Provider provider = provider(KEY);
             ProviderRequest request = request("[fail]");
             Submission submission = provider.submit(request);
             TaskRef task = task(submission, request);
-            TaskState checked = checkToEnd(provider, task, submission.state());
+            assertThat(checkToEnd(provider, task, submission.state())).isInstanceOf(TaskState.Failed.class);
 
-            TaskState reported = provider.reportedEnd(task, emulator.webhookBodyOf(marker(request)));
-
-            assertThat(checked).isInstanceOf(TaskState.Failed.class);
-            if (webhookFailuresTaken()) {
-                assertThat(reported).isInstanceOfSatisfying(TaskState.Failed.class, f -> {
-                    assertThat(f.error().retryable()).isFalse();
-                    assertThat(f.error().code()).isEqualTo(((TaskState.Failed) checked).error().code());
-                });
-            } else {
-                assertThat(reported).as("left to a check").isNull();
-            }
+            assertThat(provider.reportedSuccess(task, emulator.webhookBodyOf(marker(request)))).isNull();
         }
 
         /** A finished task's files by where they are (without the link's expiry) and their type. */

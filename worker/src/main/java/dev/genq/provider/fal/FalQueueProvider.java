@@ -109,14 +109,10 @@ public final class FalQueueProvider implements Provider {
         return requestId;
     }
 
-    /**
-     * An {@code OK} delivery carries the request's result as {@code payload}, as its result endpoint
-     * answers it. An {@code ERROR} one is confirmed by a check: fal's status tells a failed request
-     * from one whose result is merely late.
-     */
+    /** An {@code OK} delivery carries the request's result as {@code payload}, as its result endpoint answers it. */
     @Override
-    public TaskState reportedEnd(TaskRef task, String verifiedBody) {
-        return WebhookWindow.reportedEnd(verifiedBody, body -> "OK".equals(VendorHttp.text(body, "status"))
+    public TaskState.Done reportedSuccess(TaskRef task, String verifiedBody) {
+        return WebhookWindow.reportedSuccess(verifiedBody, body -> "OK".equals(VendorHttp.text(body, "status"))
             && task.id().equals(VendorHttp.text(body, "request_id")) && body.path("payload").isObject() ? result(body.get("payload")) : null);
     }
 

@@ -105,9 +105,9 @@ public final class GenericHttpProvider implements Provider {
 
     /** The body is the task as its poll answers it. */
     @Override
-    public TaskState reportedEnd(TaskRef task, String verifiedBody) {
+    public TaskState.Done reportedSuccess(TaskRef task, String verifiedBody) {
         GenericSpec spec = GenericSpec.from(task.options());
-        return WebhookWindow.reportedEnd(verifiedBody, body -> task.id().equals(spec.id().text(body)) ? stateOf(spec, body) : null);
+        return WebhookWindow.reportedSuccess(verifiedBody, body -> task.id().equals(spec.id().text(body)) ? stateOf(spec, body) : null);
     }
 
     private static TaskState stateOf(GenericSpec spec, JsonNode task) throws ProviderException {

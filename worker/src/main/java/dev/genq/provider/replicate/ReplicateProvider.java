@@ -123,8 +123,8 @@ public final class ReplicateProvider implements Provider {
 
     /** The body is the prediction as its poll answers it. */
     @Override
-    public TaskState reportedEnd(TaskRef task, String verifiedBody) {
-        return WebhookWindow.reportedEnd(verifiedBody,
+    public TaskState.Done reportedSuccess(TaskRef task, String verifiedBody) {
+        return WebhookWindow.reportedSuccess(verifiedBody,
             prediction -> task.id().equals(VendorHttp.text(prediction, "id")) ? stateOf(prediction) : null);
     }
 

@@ -19,8 +19,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 /**
  * {@code POST /webhooks/providers/{account}}: a vendor says one of its tasks changed. The account's
  * adapter checks the signature by its vendor's scheme; a verified delivery wakes the task's check
- * and goes with it, so where its body reports the task's end the check takes it from there instead
- * of asking the vendor again ({@link Provider#reportedEnd}). A forged delivery is refused; a
+ * and goes with it, so where its body reports the task's success the check takes it from there
+ * instead of asking the vendor again ({@link Provider#reportedSuccess}). A forged delivery is refused; a
  * replayed one can only repeat what the vendor said of the task; an early one, whose task is not
  * yet recorded, waits for it a few seconds.
  */

@@ -45,12 +45,7 @@ class FalQueueProviderTest extends AdapterContractSupport<FalEmulator> {
     }
 
     @Override
-    protected boolean webhooksReportEnds() {
+    protected boolean webhooksCarryTheTask() {
         return true;
-    }
-
-    @Override
-    protected boolean webhookFailuresTaken() {
-        return false;
     }
 }

@@ -67,7 +67,7 @@ class GenericHttpProviderTest extends AdapterContractSupport<ProviderEmulator> {
     }
 
     @Override
-    protected boolean webhooksReportEnds() {
+    protected boolean webhooksCarryTheTask() {
         return true;
     }
 }

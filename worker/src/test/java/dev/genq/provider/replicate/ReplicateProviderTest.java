@@ -50,7 +50,7 @@ class ReplicateProviderTest extends AdapterContractSupport<ReplicateEmulator> {
     }
 
     @Override
-    protected boolean webhooksReportEnds() {
+    protected boolean webhooksCarryTheTask() {
         return true;
     }
 }
