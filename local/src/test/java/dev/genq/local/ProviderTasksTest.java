@@ -68,36 +68,22 @@ class ProviderTasksTest extends EndToEndTest {
     @Nested
     class Webhooks {
         @Test
-        void aVerifiedWebhookFinishesATaskWithoutWaitingForThePoller() throws Exception {
+        void aVerifiedWebhookFinishesATaskWithoutThePollerFromItsBodyAndAFailureOnceTheVendorConfirmsIt() throws Exception {
             Api.Account account = api.newAccount(40);
-            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=3000] hooked\"}");
-            awaitTaskRecorded(id);
-            Thread.sleep(300); // past the dispatch's own first scheduling of a check
-            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+            String succeeded = leftToItsWebhook(account, "[latency=3000] hooked");
+            String failed = leftToItsWebhook(account, "[latency=3000] [fail] hooked");
 
-            JsonNode done = api.awaitEnd(account, id, Duration.ofSeconds(20));
+            JsonNode done = api.awaitEnd(account, succeeded, Duration.ofSeconds(20));
+            JsonNode refunded = api.awaitEnd(account, failed, Duration.ofSeconds(20));
 
             assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
-            assertThat(stack.emulator.webhookAnswers(id)).contains(202);
-            assertThat(stack.emulator.statusReads(id)).as("the signed webhook's report is the answer: the vendor is not asked again")
+            assertThat(stack.emulator.webhookAnswers(succeeded)).contains(202);
+            assertThat(stack.emulator.statusReads(succeeded)).as("the signed webhook's report is the answer: the vendor is not asked again")
                 .isZero();
-            assertThat(api.balance(account)).isEqualTo(30);
-        }
-
-        @Test
-        void aFailureAVerifiedWebhookReportsIsConfirmedWithTheVendorBeforeTheRefund() throws Exception {
-            Api.Account account = api.newAccount(40);
-            String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=3000] [fail] hooked\"}");
-            awaitTaskRecorded(id);
-            Thread.sleep(300); // past the dispatch's own first scheduling of a check
-            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
-
-            JsonNode done = api.awaitEnd(account, id, Duration.ofSeconds(20));
-
-            assertThat(done.path("status").asText()).isEqualTo("FAILED");
-            assertThat(done.path("error").path("code").asText()).isEqualTo("content_policy");
-            assertThat(stack.emulator.statusReads(id)).as("the refund rests on the vendor's own answer").isEqualTo(1);
-            assertThat(api.balance(account)).isEqualTo(40);
+            assertThat(refunded.path("status").asText()).isEqualTo("FAILED");
+            assertThat(refunded.path("error").path("code").asText()).isEqualTo("content_policy");
+            assertThat(stack.emulator.statusReads(failed)).as("the refund rests on the vendor's own answer").isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(40 - 10);
         }
 
         @Test
@@ -154,6 +140,15 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(replay.status()).isEqualTo(401);
             assertThat(unknownAccount.status()).isEqualTo(404);
             assertThat(api.balance(account)).isEqualTo(39);
+        }
+
+        /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
+        private String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
+            awaitTaskRecorded(id);
+            Thread.sleep(300); // past the dispatch's own first scheduling of a check
+            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+            return id;
         }
 
         private String hmac(String text) throws Exception {
