@@ -189,27 +189,30 @@ public class Generations {
      * {@link #start} for a generation's first run, without reading it first: QUEUED becomes RUNNING
      * in one compare-and-set that returns the row, batched with the first runs of other jobs. Empty
      * when it is not QUEUED (a re-run, cancelled, or another run won): the caller then takes the
-     * path of {@link #load} and {@link #start}.
+     * path of {@link #load} and {@link #start}. The batch's RUNNING statuses are published together,
+     * in one pipeline, once committed.
      */
     public Optional<Generation> startQueued(UUID id) {
-        Optional<Generation> started = batched(firstStarts, id);
-        started.ifPresent(this::publish);
-        return started;
+        return batched(firstStarts, id);
     }
 
     private List<Optional<Generation>> startAllQueued(List<UUID> ids) {
         Instant now = now();
         Map<UUID, Generation> started = new HashMap<>();
-        tx.executeWrite(status -> sql.run("""
-            UPDATE generation SET status = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?
-            WHERE id = ANY(?::uuid[]) AND status = 'QUEUED'
-            RETURNING *""", (a, s) -> {
-            s.setTimestamp(1, Timestamp.from(now));
-            s.setTimestamp(2, Timestamp.from(now));
-            s.setArray(3, a.of("uuid", ids));
-            sql.entities(s, Generation.class).forEach(g -> started.put(g.id(), g));
+        tx.executeWrite(status -> {
+            sql.run("""
+                UPDATE generation SET status = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?
+                WHERE id = ANY(?::uuid[]) AND status = 'QUEUED'
+                RETURNING *""", (a, s) -> {
+                s.setTimestamp(1, Timestamp.from(now));
+                s.setTimestamp(2, Timestamp.from(now));
+                s.setArray(3, a.of("uuid", ids));
+                sql.entities(s, Generation.class).forEach(g -> started.put(g.id(), g));
+                return null;
+            });
+            afterCommit(status, () -> cache.putAll(started.values().stream().map(this::toView).toList()));
             return null;
-        }));
+        });
         return ids.stream().map(id -> Optional.ofNullable(started.get(id))).toList();
     }
 
