@@ -344,8 +344,8 @@ public class Generations {
      * batches never wait on each other's rows.
      *
      * @param report the body of the vendor's verified webhook, handed to the check with the task when
-     *               the wake leases it here (the check may take the task's end from it instead of
-     *               asking the vendor); null when there is none
+     *               the wake leases it here (the check may take the task's success from it instead
+     *               of asking the vendor); null when there is none
      */
     public void wakeSoon(String provider, String taskId, @Nullable String report) {
         wakes.add(new TaskKey(provider, taskId, report, 0));
