@@ -378,6 +378,10 @@ public class Generations {
 
     private record TaskKey(String provider, String taskId, @Nullable String report, int attempt) {
         String key() {
+            return keyOf(provider, taskId);
+        }
+
+        static String keyOf(String provider, String taskId) {
             return provider + " " + taskId;
         }
     }
@@ -410,7 +414,7 @@ public class Generations {
         Set<String> woken = new HashSet<>();
         for (BatchSql.Flagged<Generation> row : rows) {
             Generation g = row.entity();
-            String key = g.provider() + " " + g.providerTaskId();
+            String key = TaskKey.keyOf(g.provider(), g.providerTaskId());
             woken.add(key);
             if (row.flag()) {
                 checkLeased(checks, g, reports.get(key));
