@@ -17,7 +17,9 @@ import java.util.logging.Logger;
 /**
  * A JDBC driver for {@code jdbc:counting:postgresql://…} URLs that hands out PostgreSQL connections
  * and counts every statement executed through them. PostgreSQL itself cannot count statements here
- * (pg_stat_statements needs a preload and a restart), so genq's own pool counts them on the way out.
+ * (pg_stat_statements needs a preload and a restart), so genq's own pool counts them on the way out,
+ * as pg_stat_statements would: a JDBC batch (JobRunr writes its jobs in batches) is one execution per
+ * statement added to it, although it travels in one round trip.
  */
 public final class CountingDriver implements Driver {
     static final String PREFIX = "jdbc:counting:";
@@ -31,7 +33,7 @@ public final class CountingDriver implements Driver {
         }
     }
 
-    /** Statements executed through counting connections since the JVM started (a batch counts once). */
+    /** Statements executed through counting connections since the JVM started (a batch's each). */
     static long statements() {
         return STATEMENTS.sum();
     }
@@ -49,7 +51,7 @@ public final class CountingDriver implements Driver {
     @SuppressWarnings("unchecked")
     private static <T> T wrap(Class<T> type, T target) {
         InvocationHandler handler = (proxy, method, args) -> {
-            if (target instanceof Statement && method.getName().startsWith("execute")) {
+            if (target instanceof Statement && counts(method.getName())) {
                 STATEMENTS.increment();
             }
             try {
@@ -63,6 +65,11 @@ public final class CountingDriver implements Driver {
             }
         };
         return (T) Proxy.newProxyInstance(CountingDriver.class.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+
+    /** A statement runs when it is executed alone or added to a batch; running the batch adds none. */
+    private static boolean counts(String method) {
+        return method.equals("addBatch") || method.startsWith("execute") && !method.endsWith("Batch");
     }
 
     @Override
