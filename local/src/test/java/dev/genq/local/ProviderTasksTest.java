@@ -3,11 +3,17 @@ package dev.genq.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genq.devkit.services.TestServices;
 import dev.genq.generation.GenerationExecutor;
+import dev.genq.generation.Generations;
+import dev.genq.server.Application;
+import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -142,19 +148,51 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(api.balance(account)).isEqualTo(39);
         }
 
-        /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
-        private String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
-            String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
-            awaitTaskRecorded(id);
-            Thread.sleep(300); // past the dispatch's own first scheduling of a check
-            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
-            return id;
-        }
-
         private String hmac(String text) throws Exception {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(GenqStack.WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
             return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Nested
+    class WakesWithoutRoom {
+        @Test
+        void aTaskWokenOnAWorkerWithNoRoomToCheckItIsLeftDueForAnyWorkersPollInsteadOfWaitingForThatRoom() throws Exception {
+            Api.Account account = api.newAccount(40);
+            // Their webhooks are refused (bad signature): only the wakes below reach these tasks.
+            String slow = leftToItsWebhook(account, "[latency=200] [download-delay=4000] [webhook-badsig] holds the room");
+            String next = leftToItsWebhook(account, "[latency=200] [webhook-badsig] finds no room");
+            int port = TestServices.freePort();
+            Map<String, Object> oneCheckAtATime = stack.propertiesForAnotherNode(port);
+            oneCheckAtATime.put("genq.worker.max-checks-in-flight", 1);
+
+            try (ApplicationContext worker = Application.startManaged(Set.of("worker"), oneCheckAtATime)) {
+                Generations generations = worker.getBean(Generations.class);
+                generations.wakeSoon("emulator", taskOf(slow), null);
+                awaitDownloadStarted(slow); // its check holds this worker's only room for 4 s
+                generations.wakeSoon("emulator", taskOf(next), null);
+
+                JsonNode done = api.awaitEnd(account, next, Duration.ofSeconds(15));
+
+                assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+                assertThat(Fixtures.query("SELECT status FROM generation WHERE id = ?", rs -> rs.getString(1), UUID.fromString(slow)))
+                    .as("the task holding the room is still being stored").containsExactly("RUNNING");
+                assertThat(api.awaitEnd(account, slow, END).path("status").asText()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(api.balance(account)).isEqualTo(40 - 20);
+        }
+
+        private String taskOf(String id) {
+            return Fixtures.query("SELECT provider_task_id FROM generation WHERE id = ?", rs -> rs.getString(1), UUID.fromString(id)).getFirst();
+        }
+
+        private void awaitDownloadStarted(String id) throws InterruptedException {
+            Instant until = Instant.now().plusSeconds(15);
+            while (stack.emulator.downloads(id) == 0) {
+                assertThat(Instant.now()).isBefore(until);
+                Thread.sleep(20);
+            }
         }
     }
 
@@ -175,6 +213,15 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(stack.emulator.cancelled(id)).isTrue();
             assertThat(api.balance(account)).isEqualTo(40);
         }
+    }
+
+    /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
+    private static String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
+        String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
+        awaitTaskRecorded(id);
+        Thread.sleep(300); // past the dispatch's own first scheduling of a check
+        Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+        return id;
     }
 
     private static void awaitTaskRecorded(String id) throws InterruptedException {
