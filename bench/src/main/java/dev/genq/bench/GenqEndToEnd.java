@@ -76,6 +76,7 @@ final class GenqEndToEnd {
                 .with("submit latency p50/p99", submits.latency().summary(50, 99))
                 .with("submit→start p50/p95/p99", t.toStart().summary(50, 95, 99))
                 .with("submit→done p50/p95/p99", t.toDone().summary(50, 95, 99))
+                .with("webhooks the emulator sent again a second later", webhookRetries(genq.emulator))
                 .with("SQL statements per generation", String.format("%.1f", (double) statements / jobs))
                 .with("commits per generation", String.format("%.1f", (double) commits / jobs))
                 .with("CPU per generation (this process, harness included (of it JIT compiling) / PostgreSQL / Redis)", cpu.per(jobs))
@@ -85,6 +86,12 @@ final class GenqEndToEnd {
                 .with("status polls answered 304", status.notModified())
                 .with("SQL statements during polling (idle window of equal length)", status.statements());
         }
+    }
+
+    private static String webhookRetries(ProviderEmulator emulator) {
+        Map<String, Integer> retries = emulator.webhookRetries();
+        int all = retries.values().stream().mapToInt(Integer::intValue).sum();
+        return all == 0 ? "0" : all + " " + retries;
     }
 
     /**

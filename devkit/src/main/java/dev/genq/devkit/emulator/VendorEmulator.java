@@ -48,6 +48,7 @@ public abstract class VendorEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> submitsByMarker = new ConcurrentHashMap<>();
     private final Map<String, List<Task>> tasksByMarker = new ConcurrentHashMap<>();
     private final Map<String, List<Integer>> webhookAnswers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> webhookRetries = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> downloadsByMarker = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> garbledSoFar = new ConcurrentHashMap<>();
     protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -347,16 +348,32 @@ public abstract class VendorEmulator implements AutoCloseable {
             if (attempt > 0) {
                 Thread.sleep(1_000);
             }
+            String failure;
             try {
                 status = webhookClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status < 500) {
                     return status;
                 }
+                failure = "HTTP " + status;
             } catch (IOException e) {
                 status = -1;
+                failure = e.getClass().getSimpleName();
+            }
+            if (attempt < 2) {
+                webhookRetries.computeIfAbsent(failure, k -> new AtomicInteger()).incrementAndGet();
             }
         }
         return status;
+    }
+
+    /**
+     * Webhook deliveries sent again a second later, by what failed the attempt before: a receiver
+     * that refuses or drops callbacks under load makes them that late.
+     */
+    public Map<String, Integer> webhookRetries() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        webhookRetries.forEach((failure, n) -> counts.put(failure, n.get()));
+        return counts;
     }
 
     private void deliverWebhook(Task task) {
