@@ -148,15 +148,6 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(api.balance(account)).isEqualTo(39);
         }
 
-        private String hmac(String text) throws Exception {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(GenqStack.WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-    }
-
-    @Nested
-    class WakesWithoutRoom {
         @Test
         void aTaskWokenOnAWorkerWithNoRoomToCheckItIsLeftDueForAnyWorkersPollInsteadOfWaitingForThatRoom() throws Exception {
             Api.Account account = api.newAccount(40);
@@ -181,6 +172,12 @@ class ProviderTasksTest extends EndToEndTest {
                 assertThat(api.awaitEnd(account, slow, END).path("status").asText()).isEqualTo("SUCCEEDED");
             }
             assertThat(api.balance(account)).isEqualTo(40 - 20);
+        }
+
+        private String hmac(String text) throws Exception {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(GenqStack.WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
 
         private String taskOf(String id) {
