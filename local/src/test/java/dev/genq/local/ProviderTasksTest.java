@@ -152,7 +152,7 @@ class ProviderTasksTest extends EndToEndTest {
         void aTaskWokenOnAWorkerWithNoRoomToCheckItIsLeftDueForAnyWorkersPollInsteadOfWaitingForThatRoom() throws Exception {
             Api.Account account = api.newAccount(40);
             // Their webhooks are refused (bad signature): only the wakes below reach these tasks.
-            String slow = leftToItsWebhook(account, "[latency=200] [download-delay=4000] [webhook-badsig] holds the room");
+            String slow = leftToItsWebhook(account, "[latency=200] [download-delay=6000] [webhook-badsig] holds the room");
             String next = leftToItsWebhook(account, "[latency=200] [webhook-badsig] finds no room");
             int port = TestServices.freePort();
             Map<String, Object> oneCheckAtATime = stack.propertiesForAnotherNode(port);
@@ -161,7 +161,7 @@ class ProviderTasksTest extends EndToEndTest {
             try (ApplicationContext worker = Application.startManaged(Set.of("worker"), oneCheckAtATime)) {
                 Generations generations = worker.getBean(Generations.class);
                 generations.wakeSoon("emulator", taskOf(slow), null);
-                awaitDownloadStarted(slow); // its check holds this worker's only room for 4 s
+                awaitDownloadStarted(slow); // its check holds this worker's only room for 6 s
                 generations.wakeSoon("emulator", taskOf(next), null);
 
                 JsonNode done = api.awaitEnd(account, next, Duration.ofSeconds(15));
@@ -172,6 +172,15 @@ class ProviderTasksTest extends EndToEndTest {
                 assertThat(api.awaitEnd(account, slow, END).path("status").asText()).isEqualTo("SUCCEEDED");
             }
             assertThat(api.balance(account)).isEqualTo(40 - 20);
+        }
+
+        /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
+        private String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
+            String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
+            awaitTaskRecorded(id);
+            Thread.sleep(300); // past the dispatch's own first scheduling of a check
+            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+            return id;
         }
 
         private String hmac(String text) throws Exception {
@@ -210,15 +219,6 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(stack.emulator.cancelled(id)).isTrue();
             assertThat(api.balance(account)).isEqualTo(40);
         }
-    }
-
-    /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
-    private static String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
-        String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
-        awaitTaskRecorded(id);
-        Thread.sleep(300); // past the dispatch's own first scheduling of a check
-        Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
-        return id;
     }
 
     private static void awaitTaskRecorded(String id) throws InterruptedException {
