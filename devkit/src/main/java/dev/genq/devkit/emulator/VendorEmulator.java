@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -371,7 +372,7 @@ public abstract class VendorEmulator implements AutoCloseable {
      * that refuses or drops callbacks under load makes them that late.
      */
     public Map<String, Integer> webhookRetries() {
-        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         webhookRetries.forEach((failure, n) -> counts.put(failure, n.get()));
         return counts;
     }
