@@ -7,6 +7,8 @@ import dev.genq.devkit.services.TestServices;
 import dev.genq.generation.GenerationExecutor;
 import dev.genq.generation.Generations;
 import dev.genq.server.Application;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Vendor tasks are followed by the poller: no JobRunr worker waits, re-runs resume, deadlines cancel. */
+/** Vendor tasks are followed by the poller: no JobRunr worker waits, re-runs resume, deadlines cancel, idle polls are few. */
 class ProviderTasksTest extends EndToEndTest {
 
     @Nested
@@ -174,23 +176,10 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(api.balance(account)).isEqualTo(40 - 20);
         }
 
-        /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
-        private String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
-            String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
-            awaitTaskRecorded(id);
-            Thread.sleep(300); // past the dispatch's own first scheduling of a check
-            Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
-            return id;
-        }
-
         private String hmac(String text) throws Exception {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(GenqStack.WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
             return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-
-        private String taskOf(String id) {
-            return Fixtures.query("SELECT provider_task_id FROM generation WHERE id = ?", rs -> rs.getString(1), UUID.fromString(id)).getFirst();
         }
 
         private void awaitDownloadStarted(String id) throws InterruptedException {
@@ -219,6 +208,82 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(stack.emulator.cancelled(id)).isTrue();
             assertThat(api.balance(account)).isEqualTo(40);
         }
+    }
+
+    @Nested
+    class Polling {
+        private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
+
+        @Test
+        void anIdleWorkerPollsWhenTheNextCheckFallsDueNotAtEveryTick() throws Exception {
+            Api.Account account = api.newAccount(40);
+            // Done at the vendor, their webhooks refused: each ends at the first check that asks.
+            UUID dueByTheDatabase = UUID.fromString(leftToItsWebhook(account, "[latency=100] [webhook-badsig] due by the database"));
+            UUID dueByTheWorker = UUID.fromString(leftToItsWebhook(account, "[latency=100] [webhook-badsig] due by the worker"));
+            awaitNoOtherCheckDueWithin(LONGEST_PAUSE.plusSeconds(10), dueByTheDatabase, dueByTheWorker);
+            Instant dueAt = Fixtures.query("UPDATE generation SET next_check_at = now() + interval '4 seconds' WHERE id = ? RETURNING next_check_at",
+                rs -> rs.getTimestamp(1).toInstant(), dueByTheDatabase).getFirst();
+            Map<String, Object> longPauses = stack.propertiesForAnotherNode(TestServices.freePort());
+            longPauses.put("genq.worker.max-poll-pause", LONGEST_PAUSE.toSeconds() + "s");
+
+            try (ApplicationContext worker = Application.startManaged(Set.of("worker"), longPauses)) {
+                Counter polls = worker.getBean(MeterRegistry.class).get("genq.worker.task.polls").counter();
+                Thread.sleep(500); // its first poll, which finds nothing due and reads when the next check is
+                double quiet = polls.count();
+
+                Instant polled = awaitPoll(polls, dueAt.plusSeconds(2));
+                assertThat(polled).as("it polls when the check the database holds falls due").isBetween(dueAt, dueAt.plusMillis(500));
+                assertThat(polls.count() - quiet).as("and not before it, where every 250 ms tick would have been a poll")
+                    .isLessThanOrEqualTo(2); // the poll that claimed it and the one after
+                assertThat(api.awaitEnd(account, dueByTheDatabase.toString(), END).path("status").asText()).isEqualTo("SUCCEEDED");
+
+                Thread.sleep(500);
+                Generations generations = worker.getBean(Generations.class);
+                Instant dueByWrite = Instant.now().plusMillis(1_500);
+                generations.scheduleCheck(generations.load(dueByTheWorker).orElseThrow(), dueByWrite);
+                polled = awaitPoll(polls, dueByWrite.plusSeconds(2));
+                assertThat(polled).as("a check this worker made due during its pause ends the pause when it falls due")
+                    .isBetween(dueByWrite, dueByWrite.plusMillis(500));
+                assertThat(api.awaitEnd(account, dueByTheWorker.toString(), END).path("status").asText()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(api.balance(account)).isEqualTo(40 - 20);
+        }
+
+        /** When the worker next polled, or null if not before {@code until}. */
+        private Instant awaitPoll(Counter polls, Instant until) throws InterruptedException {
+            double before = polls.count();
+            while (Instant.now().isBefore(until)) {
+                if (polls.count() > before) {
+                    return Instant.now();
+                }
+                Thread.sleep(10);
+            }
+            return null;
+        }
+
+        /** Earlier tests' vendor tasks may still be followed; this test's timing needs none of them due meanwhile. */
+        private void awaitNoOtherCheckDueWithin(Duration window, UUID... these) throws InterruptedException {
+            Instant until = Instant.now().plusSeconds(60);
+            String dueSoon = "SELECT count(*) FROM generation WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL"
+                + " AND next_check_at < now() + make_interval(secs => ?) AND id <> ALL(?)";
+            while (Fixtures.count(dueSoon, (double) window.toSeconds(), these) > 0) {
+                assertThat(Instant.now()).as("other vendor tasks kept falling due").isBefore(until);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
+    private String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
+        String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
+        awaitTaskRecorded(id);
+        Thread.sleep(300); // past the dispatch's own first scheduling of a check
+        Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
+        return id;
+    }
+
+    private static String taskOf(String id) {
+        return Fixtures.query("SELECT provider_task_id FROM generation WHERE id = ?", rs -> rs.getString(1), UUID.fromString(id)).getFirst();
     }
 
     private static void awaitTaskRecorded(String id) throws InterruptedException {

@@ -81,6 +81,10 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
         RETURNING *""")
     List<Generation> claimDue(Instant now, Instant leaseUntil, int limit);
 
+    /** The earliest due check of a running vendor task, from the due-checks index. */
+    @Query("SELECT min(next_check_at) FROM generation WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL")
+    Optional<Instant> findNextCheckDue();
+
     @Query("SELECT * FROM generation WHERE account_id = :accountId AND status = 'QUEUED' ORDER BY created_at LIMIT :limit")
     List<Generation> findQueued(UUID accountId, int limit);
 }

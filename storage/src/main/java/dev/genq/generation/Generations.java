@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ public class Generations {
     private final Clock clock;
     private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
     private volatile WokenChecks wokenChecks; // null: no worker checks tasks here, and a wake only makes a task due
+    private volatile Consumer<Instant> checksDue = at -> { };
     private final BatchedCalls<UUID, Optional<Generation>> firstStarts = new BatchedCalls<>("genq-first-starts", 500, id -> id, this::startAllQueued);
     private final BatchedCalls<TaskRecord, Boolean> taskRecords = new BatchedCalls<>("genq-task-records", 500, r -> r.running().id(), this::recordAll);
     private final BatchedCalls<CheckTime, Boolean> checkTimes = new BatchedCalls<>("genq-check-times", 500, CheckTime::id, this::scheduleAll);
@@ -250,7 +252,7 @@ public class Generations {
      * read and have no task yet, so two records of one attempt cannot both win.
      */
     private List<Boolean> recordAll(List<TaskRecord> batch) {
-        Set<UUID> written = tx.executeWrite(status -> sql.run("""
+        Set<UUID> written = tx.executeWrite(status -> tellDueAfterCommit(status, sql.run("""
             UPDATE generation g SET provider = v.provider, provider_task_id = v.task_id, provider_deadline_at = v.deadline,
                                     next_check_at = v.first_check, check_leased_until = v.leased_until, woken_at = NULL,
                                     updated_at = v.updated_at
@@ -260,7 +262,7 @@ public class Generations {
                       leased_until)
             WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
               AND g.provider_task_id IS NOT DISTINCT FROM v.expected_task_id
-            RETURNING g.id""", (a, s) -> {
+            RETURNING g.id, g.next_check_at""", (a, s) -> {
             bindExpected(a, s, batch.stream().map(TaskRecord::running).toList());
             s.setArray(4, a.of("text", batch.stream().map(r -> r.running().providerTaskId()).toList()));
             s.setArray(5, a.of("text", batch.stream().map(r -> r.next().provider()).toList()));
@@ -269,8 +271,8 @@ public class Generations {
             s.setArray(8, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().nextCheckAt())).toList()));
             s.setArray(9, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().updatedAt())).toList()));
             s.setArray(10, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.leasedUntil())).toList()));
-            return BatchSql.uuidsOf(s);
-        }));
+            return dueChecksOf(s);
+        }))).keySet();
         return batch.stream().map(r -> written.contains(r.running().id())).toList();
     }
 
@@ -282,6 +284,39 @@ public class Generations {
     /** Running generations whose vendor task is due for a check, leased to the caller until {@code leaseUntil}. */
     public List<Generation> claimDueChecks(Instant leaseUntil, int limit) {
         return repository.claimDue(now(), leaseUntil, limit);
+    }
+
+    /** When the earliest check of a running vendor task falls due (a leased one's when its lease ends); empty when none is set. */
+    public Optional<Instant> nextCheckDue() {
+        return repository.findNextCheckDue();
+    }
+
+    /**
+     * Tells {@code listener}, once committed, when the checks this process makes due fall due (a
+     * task recorded, a check rescheduled, a wake left to the poll): with {@link #nextCheckDue}, the
+     * worker's poller pauses no longer than till then. Set by the worker role's task poller.
+     */
+    public void onChecksDue(Consumer<Instant> listener) {
+        checksDue = listener;
+    }
+
+    /** Reads a {@code RETURNING id, next_check_at}. */
+    private static Map<UUID, Instant> dueChecksOf(PreparedStatement statement) throws SQLException {
+        Map<UUID, Instant> due = new HashMap<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                Timestamp at = rs.getTimestamp(2);
+                due.put(rs.getObject(1, UUID.class), at == null ? null : at.toInstant());
+            }
+        }
+        return due;
+    }
+
+    /** Tells the earliest of {@code due} once the caller's transaction commits (a batch's own, or the caller's it joined). */
+    private Map<UUID, Instant> tellDueAfterCommit(TransactionStatus<?> status, Map<UUID, Instant> due) {
+        due.values().stream().filter(java.util.Objects::nonNull).min(Instant::compareTo)
+            .ifPresent(earliest -> afterCommit(status, () -> checksDue.accept(earliest)));
+        return due;
     }
 
     /**
@@ -318,17 +353,17 @@ public class Generations {
 
     private List<Boolean> scheduleAll(List<CheckTime> batch) {
         Instant now = now();
-        Set<UUID> written = tx.executeWrite(status -> sql.run("""
+        Set<UUID> written = tx.executeWrite(status -> tellDueAfterCommit(status, sql.run("""
             UPDATE generation g SET next_check_at = CASE WHEN g.woken_at IS NULL THEN v.at ELSE least(v.at, ?) END,
                                     check_leased_until = NULL, woken_at = NULL
             FROM unnest(?::uuid[], ?::timestamptz[]) AS v(id, at)
             WHERE g.id = v.id AND g.status = 'RUNNING'
-            RETURNING g.id""", (a, s) -> {
+            RETURNING g.id, g.next_check_at""", (a, s) -> {
             s.setTimestamp(1, Timestamp.from(now));
             s.setArray(2, a.of("uuid", batch.stream().map(CheckTime::id).toList()));
             s.setArray(3, a.of("timestamptz", batch.stream().map(c -> Timestamp.from(c.at())).toList()));
-            return BatchSql.uuidsOf(s);
-        }));
+            return dueChecksOf(s);
+        }))).keySet();
         return batch.stream().map(c -> written.contains(c.id())).toList();
     }
 
@@ -409,6 +444,8 @@ public class Generations {
             s.setArray(4, a.of("text", keys.stream().map(TaskKey::provider).toList()));
             return sql.flaggedEntities(s, Generation.class, "leased_here");
         }));
+        rows.stream().filter(row -> !row.flag()).map(row -> row.entity().nextCheckAt()).min(Instant::compareTo)
+            .ifPresent(checksDue); // committed: executeWrite ran in a transaction of its own (wakes come from the batcher)
         Map<String, String> reports = new HashMap<>(); // of the keys that have one: the last webhook's
         keys.stream().filter(k -> k.report() != null).forEach(k -> reports.put(k.key(), k.report()));
         Set<String> woken = new HashSet<>();

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Webhook wakes on real PostgreSQL: batched, not lost when the vendor calls back before the task is
  * recorded, never handing a task a worker holds to a second worker, and, where a worker checks
- * tasks, leasing a free task to it.
+ * tasks, leasing a free task to it; and every check made due is told to the worker's poller.
  */
 class TaskWakeTest {
     private final Generations generations = StorageContext.get().getBean(Generations.class);
@@ -149,6 +150,36 @@ class TaskWakeTest {
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
         assertThat(handed).isEmpty();
+    }
+
+    @Test
+    void everyCheckThisProcessMakesDueIsToldWithItsTimeOnceCommittedAndTheEarliestDueIsReadable() throws Exception {
+        BlockingQueue<Instant> told = new LinkedBlockingQueue<>();
+        generations.onChecksDue(told::add);
+        try {
+            Generation unrecorded = generations.load(aRunningGenerationWith("vendor-a", null)).orElseThrow();
+            Instant firstCheck = Instant.now().plusSeconds(90).truncatedTo(ChronoUnit.MILLIS);
+            assertThat(generations.recordTask(unrecorded, "vendor-a", "told-" + UUID.randomUUID(), firstCheck.plusSeconds(600), firstCheck))
+                .isPresent();
+            assertThat(told.poll(3, TimeUnit.SECONDS)).as("a task recorded").isEqualTo(firstCheck);
+
+            Generation checked = generations.load(aRunningGenerationWith("vendor-a", "told-" + UUID.randomUUID())).orElseThrow();
+            Instant nextCheck = Instant.now().plusSeconds(45).truncatedTo(ChronoUnit.MILLIS);
+            generations.scheduleCheck(checked, nextCheck);
+            assertThat(told.poll(3, TimeUnit.SECONDS)).as("a check rescheduled").isEqualTo(nextCheck);
+
+            UUID woken = aRunningGenerationWith("vendor-a", "told-" + UUID.randomUUID());
+            Instant beforeWake = Instant.now();
+            generations.wakeSoon("vendor-a", taskOf(woken), null); // no worker checks tasks here: the wake leaves it to a poll
+            Instant madeDue = told.poll(3, TimeUnit.SECONDS);
+            assertThat(madeDue).as("a wake left to the poll").isNotNull().isBetween(beforeWake.minusSeconds(1), Instant.now());
+            assertThat(told).as("nothing else was made due").isEmpty();
+
+            assertThat(generations.nextCheckDue()).get().as("the earliest due, the woken one's or an earlier one's")
+                .matches(at -> !at.isAfter(madeDue));
+        } finally {
+            generations.onChecksDue(at -> { });
+        }
     }
 
     /** A RUNNING generation whose next check is an hour away, as a worker would have recorded it, with its reservation. */

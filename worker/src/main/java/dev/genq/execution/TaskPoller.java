@@ -8,6 +8,8 @@ import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
 import dev.genq.provider.TaskRef;
 import dev.genq.provider.TaskState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Follows running vendor tasks for the worker role. It claims tasks due for a check in batches
  * (several workers claim side by side, see the repository's SKIP LOCKED claim) and checks them
  * concurrently on virtual threads, so thousands of pending tasks are watched at once and no
- * platform thread or JobRunr worker waits on a vendor. A task a webhook wakes is leased to this
+ * platform thread or JobRunr worker waits on a vendor. After a poll that found nothing due it
+ * pauses until the next check due that it knows of ({@link PollPause}). A task a webhook wakes is leased to this
  * worker by the wake itself and checked at once (see {@link Generations#checkWokenTasks}), from the
  * webhook's own report when it tells of the task's success.
  */
@@ -42,7 +45,6 @@ class TaskPoller {
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
     // Read once: a configuration interface's getter looks its property up and converts it on every call.
-    private final Duration pollTick;
     private final Duration checkLease;
     private final int pollBatchSize;
     private final Clock clock;
@@ -50,37 +52,53 @@ class TaskPoller {
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
     private final StopSignal stopping = new StopSignal();
+    private final PollPause pause;
+    private final Counter polls;
 
     TaskPoller(Generations generations, Routes routes, TaskOutcomes outcomes, ProviderLimits limits,
-               WorkerConfig config, Clock clock) {
+               WorkerConfig config, Clock clock, MeterRegistry metrics) {
         this.limits = limits;
         this.generations = generations;
         this.routes = routes;
         this.outcomes = outcomes;
-        this.pollTick = config.getPollTick();
+        this.pause = new PollPause(config.getPollTick(), config.getMaxPollPause());
+        this.polls = Counter.builder("genq.worker.task.polls")
+            .description("Polls of this worker for vendor tasks due for a check").register(metrics);
         this.checkLease = config.getCheckLease();
         this.pollBatchSize = config.getPollBatchSize();
         this.clock = clock;
         this.inFlight = new Semaphore(config.getMaxChecksInFlight());
         this.loop = Thread.ofVirtual().name("genq-task-poller").start(this::pollUntilStopped);
         generations.checkWokenTasks(checkLease, this::checkWoken);
+        generations.onChecksDue(at -> pause.dueIn(Duration.between(clock.instant(), at)));
     }
 
     private void pollUntilStopped() {
         try {
             while (!stopping.stopped()) {
+                pause.pollBegins();
                 int claimed = 0;
                 try {
                     claimed = pollOnce();
                 } catch (RuntimeException e) {
                     LOG.warn("polling vendor tasks failed; trying again: {}", e.toString());
                 }
-                if (claimed == 0) {
-                    stopping.pause(pollTick);
+                if (claimed == 0 && !pause.pause(untilNextDue())) {
+                    return;
                 }
             }
         } catch (InterruptedException e) {
             // stopped while waiting for room
+        }
+    }
+
+    /** How long until the earliest check due in the database: null when none is, zero when that cannot be read. */
+    private @Nullable Duration untilNextDue() {
+        try {
+            return generations.nextCheckDue().map(at -> Duration.between(clock.instant(), at)).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("reading when the next vendor task check is due failed: {}", e.toString());
+            return Duration.ZERO;
         }
     }
 
@@ -95,6 +113,7 @@ class TaskPoller {
             inFlight.release(room); // a failed claim must not shrink the room for later ones
             throw e;
         }
+        polls.increment();
         inFlight.release(room - due.size());
         due.forEach(this::startCheck);
         return due.size();
@@ -185,7 +204,9 @@ class TaskPoller {
     @PreDestroy
     void stop() throws InterruptedException {
         generations.stopCheckingWokenTasks();
+        generations.onChecksDue(at -> { });
         stopping.stop();
+        pause.stop();
         loop.join(5_000);
         if (loop.isAlive()) { // still waiting for room among the checks in flight
             loop.interrupt();

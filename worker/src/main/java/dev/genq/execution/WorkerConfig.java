@@ -25,9 +25,22 @@ public interface WorkerConfig {
     @io.micronaut.core.annotation.Nullable
     String getWebhookBaseUrl();
 
-    /** How often the poller looks for vendor tasks due for a check when it found none. Default 250 ms. */
+    /**
+     * The shortest pause of the poller after a poll that found no vendor task due for a check: the
+     * polls then claim what fell due meanwhile together. Default 250 ms.
+     */
     @Bindable(defaultValue = "250ms")
     Duration getPollTick();
+
+    /**
+     * The longest pause of the poller after a poll that found nothing due. It polls again when the
+     * next check it knows of falls due (from the database, and from this worker's own writes); this
+     * bounds how late it sees one it cannot know of: made due by a worker with no room to check it,
+     * or coming back from the lease of a worker that died. Default 2 s: an idle worker polls about
+     * once in that time rather than at every tick.
+     */
+    @Bindable(defaultValue = "2s")
+    Duration getMaxPollPause();
 
     /** Most due tasks one poll claims. Default 500. */
     @Bindable(defaultValue = "500")
