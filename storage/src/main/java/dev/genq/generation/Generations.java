@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -314,7 +315,7 @@ public class Generations {
 
     /** Tells the earliest of {@code due} once the caller's transaction commits (a batch's own, or the caller's it joined). */
     private Map<UUID, Instant> tellDueAfterCommit(TransactionStatus<?> status, Map<UUID, Instant> due) {
-        due.values().stream().filter(java.util.Objects::nonNull).min(Instant::compareTo)
+        due.values().stream().filter(Objects::nonNull).min(Instant::compareTo)
             .ifPresent(earliest -> afterCommit(status, () -> checksDue.accept(earliest)));
         return due;
     }
