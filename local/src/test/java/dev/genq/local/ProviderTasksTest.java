@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Vendor tasks are followed by the poller: no JobRunr worker waits, re-runs resume, deadlines cancel, idle polls are few. */
 class ProviderTasksTest extends EndToEndTest {
+    private static final Duration LONGEST_POLL_PAUSE = Duration.ofSeconds(30);
 
     @Nested
     class Waiting {
@@ -159,13 +160,21 @@ class ProviderTasksTest extends EndToEndTest {
             int port = TestServices.freePort();
             Map<String, Object> oneCheckAtATime = stack.propertiesForAnotherNode(port);
             oneCheckAtATime.put("genq.worker.max-checks-in-flight", 1);
+            awaitNoOtherCheckDueWithin(LONGEST_POLL_PAUSE.plusSeconds(10), UUID.fromString(slow), UUID.fromString(next));
 
-            try (ApplicationContext worker = Application.startManaged(Set.of("worker"), oneCheckAtATime)) {
+            try (ApplicationContext worker = Application.startManaged(Set.of("worker"), oneCheckAtATime);
+                 ApplicationContext another = aWorkerWithLongPollPauses()) {
                 Generations generations = worker.getBean(Generations.class);
                 generations.wakeSoon("emulator", taskOf(slow), null);
                 awaitDownloadStarted(slow); // its check holds this worker's only room for 6 s
+                Counter anotherPolls = pollsOf(another);
+                Thread.sleep(500); // past the other worker's first poll, which found nothing due
+                Instant woken = Instant.now();
                 generations.wakeSoon("emulator", taskOf(next), null);
 
+                Instant polled = awaitPoll(anotherPolls, woken.plusSeconds(5));
+                assertThat(polled).as("a worker pausing for 30 s is told over Redis and polls at once")
+                    .isNotNull().isBefore(woken.plusMillis(1_500));
                 JsonNode done = api.awaitEnd(account, next, Duration.ofSeconds(15));
 
                 assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
@@ -212,22 +221,18 @@ class ProviderTasksTest extends EndToEndTest {
 
     @Nested
     class Polling {
-        private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
-
         @Test
         void anIdleWorkerPollsWhenTheNextCheckFallsDueNotAtEveryTick() throws Exception {
             Api.Account account = api.newAccount(40);
             // Done at the vendor, their webhooks refused: each ends at the first check that asks.
             UUID dueByTheDatabase = UUID.fromString(leftToItsWebhook(account, "[latency=100] [webhook-badsig] due by the database"));
             UUID dueByTheWorker = UUID.fromString(leftToItsWebhook(account, "[latency=100] [webhook-badsig] due by the worker"));
-            awaitNoOtherCheckDueWithin(LONGEST_PAUSE.plusSeconds(10), dueByTheDatabase, dueByTheWorker);
+            awaitNoOtherCheckDueWithin(LONGEST_POLL_PAUSE.plusSeconds(10), dueByTheDatabase, dueByTheWorker);
             Instant dueAt = Fixtures.query("UPDATE generation SET next_check_at = now() + interval '4 seconds' WHERE id = ? RETURNING next_check_at",
                 rs -> rs.getTimestamp(1).toInstant(), dueByTheDatabase).getFirst();
-            Map<String, Object> longPauses = stack.propertiesForAnotherNode(TestServices.freePort());
-            longPauses.put("genq.worker.max-poll-pause", LONGEST_PAUSE.toSeconds() + "s");
 
-            try (ApplicationContext worker = Application.startManaged(Set.of("worker"), longPauses)) {
-                Counter polls = worker.getBean(MeterRegistry.class).get("genq.worker.task.polls").counter();
+            try (ApplicationContext worker = aWorkerWithLongPollPauses()) {
+                Counter polls = pollsOf(worker);
                 Thread.sleep(500); // its first poll, which finds nothing due and reads when the next check is
                 double quiet = polls.count();
 
@@ -248,29 +253,40 @@ class ProviderTasksTest extends EndToEndTest {
             }
             assertThat(api.balance(account)).isEqualTo(40 - 20);
         }
+    }
 
-        /** When the worker next polled, or null if not before {@code until}. */
-        private Instant awaitPoll(Counter polls, Instant until) throws InterruptedException {
-            double before = polls.count();
-            while (Instant.now().isBefore(until)) {
-                if (polls.count() > before) {
-                    return Instant.now();
-                }
-                Thread.sleep(10);
+    /** When the worker next polled (its {@code genq.worker.task.polls}), or null if not before {@code until}. */
+    private static Instant awaitPoll(Counter polls, Instant until) throws InterruptedException {
+        double before = polls.count();
+        while (Instant.now().isBefore(until)) {
+            if (polls.count() > before) {
+                return Instant.now();
             }
-            return null;
+            Thread.sleep(10);
         }
+        return null;
+    }
 
-        /** Earlier tests' vendor tasks may still be followed; this test's timing needs none of them due meanwhile. */
-        private void awaitNoOtherCheckDueWithin(Duration window, UUID... these) throws InterruptedException {
-            Instant until = Instant.now().plusSeconds(60);
-            String dueSoon = "SELECT count(*) FROM generation WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL"
-                + " AND next_check_at < now() + make_interval(secs => ?) AND id <> ALL(?)";
-            while (Fixtures.count(dueSoon, (double) window.toSeconds(), these) > 0) {
-                assertThat(Instant.now()).as("other vendor tasks kept falling due").isBefore(until);
-                Thread.sleep(200);
-            }
+    /** Earlier tests' vendor tasks may still be followed; a test of when a worker polls needs none of them due meanwhile. */
+    private static void awaitNoOtherCheckDueWithin(Duration window, UUID... these) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(60);
+        String dueSoon = "SELECT count(*) FROM generation WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL"
+            + " AND next_check_at < now() + make_interval(secs => ?) AND id <> ALL(?)";
+        while (Fixtures.count(dueSoon, (double) window.toSeconds(), these) > 0) {
+            assertThat(Instant.now()).as("other vendor tasks kept falling due").isBefore(until);
+            Thread.sleep(200);
         }
+    }
+
+    /** A worker node beside the test stack's whose poller pauses up to 30 s: it polls early only when it learns of a check due. */
+    private ApplicationContext aWorkerWithLongPollPauses() {
+        Map<String, Object> longPauses = stack.propertiesForAnotherNode(TestServices.freePort());
+        longPauses.put("genq.worker.max-poll-pause", LONGEST_POLL_PAUSE.toSeconds() + "s");
+        return Application.startManaged(Set.of("worker"), longPauses);
+    }
+
+    private static Counter pollsOf(ApplicationContext worker) {
+        return worker.getBean(MeterRegistry.class).get("genq.worker.task.polls").counter();
     }
 
     /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */

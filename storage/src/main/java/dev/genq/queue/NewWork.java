@@ -2,6 +2,9 @@ package dev.genq.queue;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
@@ -9,15 +12,22 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Tells workers that jobs were just enqueued, over Redis pub/sub, so they fetch them now rather than
- * at their next poll (JobRunr polls SQL storage every 5 s at the least). Only a hint: a lost message
- * (Redis down, a worker reconnecting) costs latency, never a job, because the poll still runs.
+ * Tells workers there is work to take now, over Redis pub/sub: jobs just enqueued, which they fetch
+ * at once rather than at their next poll (JobRunr polls SQL storage every 5 s at the least), and
+ * vendor task checks a worker with no room for them made due at once, which another worker's task
+ * poller claims rather than at the end of its pause. Only a hint: a lost message (Redis down, a
+ * worker reconnecting) costs latency, never work, because the polls still run.
  */
 @Singleton
 public class NewWork {
     private static final Logger LOG = LoggerFactory.getLogger(NewWork.class);
     static final String CHANNEL = "genq:queue:new-work";
+    /** The message of due checks; any other is one of new jobs (older nodes announce them as "1"). */
+    private static final String CHECKS_DUE = "checks-due";
     private final JedisPooled redis;
+    private final List<Runnable> onJobs = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onChecksDue = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile boolean listening = true;
     private volatile JedisPubSub subscription;
 
@@ -27,22 +37,46 @@ public class NewWork {
 
     /** Says new jobs are in the queue; never throws. */
     public void announce() {
+        publish("jobs");
+    }
+
+    /** Says vendor task checks were made due for any worker to claim now; never throws. */
+    public void announceChecksDue() {
+        publish(CHECKS_DUE);
+    }
+
+    private void publish(String message) {
         try {
-            redis.publish(CHANNEL, "1");
+            redis.publish(CHANNEL, message);
         } catch (JedisException e) {
             LOG.debug("could not announce new work (workers find it at their next poll): {}", e.toString());
         }
     }
 
-    /** Calls {@code onNewWork} on a background thread for each announcement until stopped; resubscribes after failures. */
-    public void listen(Runnable onNewWork) {
+    /** Calls {@code onNewJobs} on a background thread for each announcement of new jobs until stopped. */
+    public void listen(Runnable onNewJobs) {
+        onJobs.add(onNewJobs);
+        subscribe();
+    }
+
+    /** Calls {@code onDue} on a background thread for each announcement of due checks until stopped. */
+    public void listenForChecksDue(Runnable onDue) {
+        onChecksDue.add(onDue);
+        subscribe();
+    }
+
+    /** One subscription for all listeners of this process; resubscribes after failures. */
+    private void subscribe() {
+        if (!subscribed.compareAndSet(false, true)) {
+            return;
+        }
         Thread.ofVirtual().name("genq-new-work").start(() -> {
             while (listening) {
                 try {
                     JedisPubSub pubSub = new JedisPubSub() {
                         @Override
                         public void onMessage(String channel, String message) {
-                            onNewWork.run();
+                            (CHECKS_DUE.equals(message) ? onChecksDue : onJobs).forEach(Runnable::run);
                         }
                     };
                     subscription = pubSub;

@@ -8,11 +8,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * How long the task poller pauses after a poll that found nothing due: until the earliest check due
  * that it knows of, no sooner than the poll tick (polls that find nothing stay spaced) and no later
- * than the longest pause (within which it sees what it cannot know of: a check another worker made
- * due when it had no room for it, the lease of a worker that died). It knows of checks due from the
- * database, asked after each empty poll, and from this process's own writes made meanwhile
- * ({@link #dueIn}). An idle worker so polls about once per longest pause instead of four times a
- * second, and a task due in 1.3 s is still claimed when it falls due.
+ * than the longest pause (within which it sees what it cannot know of: the lease of a worker that
+ * died, a due check whose announcement was lost). It knows of checks due from the database, asked
+ * after each empty poll, from this process's own writes made meanwhile, and from other workers'
+ * announcements of checks they made due with no room for them ({@link #dueIn}). An idle worker so
+ * polls about once per longest pause instead of four times a second, and a task due in 1.3 s is
+ * still claimed when it falls due.
  */
 final class PollPause {
     private static final long NONE = Long.MAX_VALUE;

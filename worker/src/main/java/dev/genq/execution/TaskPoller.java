@@ -8,6 +8,7 @@ import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
 import dev.genq.provider.TaskRef;
 import dev.genq.provider.TaskState;
+import dev.genq.queue.NewWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -41,6 +42,7 @@ class TaskPoller {
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
     private static final Duration ROOM_WAIT = Duration.ofMillis(200);
     private final Generations generations;
+    private final NewWork newWork;
     private final Routes routes;
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
@@ -56,9 +58,10 @@ class TaskPoller {
     private final Counter polls;
 
     TaskPoller(Generations generations, Routes routes, TaskOutcomes outcomes, ProviderLimits limits,
-               WorkerConfig config, Clock clock, MeterRegistry metrics) {
+               WorkerConfig config, Clock clock, MeterRegistry metrics, NewWork newWork) {
         this.limits = limits;
         this.generations = generations;
+        this.newWork = newWork;
         this.routes = routes;
         this.outcomes = outcomes;
         this.pause = new PollPause(config.getPollTick(), config.getMaxPollPause());
@@ -71,6 +74,7 @@ class TaskPoller {
         this.loop = Thread.ofVirtual().name("genq-task-poller").start(this::pollUntilStopped);
         generations.checkWokenTasks(checkLease, this::checkWoken);
         generations.onChecksDue(at -> pause.dueIn(Duration.between(clock.instant(), at)));
+        newWork.listenForChecksDue(() -> pause.dueIn(Duration.ZERO)); // another worker made a check due it has no room for
     }
 
     private void pollUntilStopped() {
@@ -121,8 +125,9 @@ class TaskPoller {
 
     /**
      * A task a vendor's webhook woke, leased to this worker by the wake: checked now when there is
-     * room, else made due at once, for this worker's or another's poll to claim when there is. The
-     * short wait for room bridges the moment a poll holds all of it while it claims.
+     * room, else made due at once, and other workers told, for this worker's or another's poll to
+     * claim when there is. The short wait for room bridges the moment a poll holds all of it while
+     * it claims.
      */
     private void checkWoken(Generation leased, @Nullable String report) {
         try {
@@ -130,12 +135,17 @@ class TaskPoller {
                 if (roomWithin(ROOM_WAIT)) {
                     checkInRoom(leased, report);
                 } else {
-                    generations.scheduleCheck(leased, clock.instant());
+                    leaveToAnyWorker(leased);
                 }
             });
         } catch (RejectedExecutionException e) {
-            generations.scheduleCheck(leased, clock.instant()); // stopping
+            leaveToAnyWorker(leased); // stopping
         }
+    }
+
+    private void leaveToAnyWorker(Generation leased) {
+        generations.scheduleCheck(leased, clock.instant());
+        newWork.announceChecksDue();
     }
 
     private boolean roomWithin(Duration wait) {

@@ -34,10 +34,11 @@ public interface WorkerConfig {
 
     /**
      * The longest pause of the poller after a poll that found nothing due. It polls again when the
-     * next check it knows of falls due (from the database, and from this worker's own writes); this
-     * bounds how late it sees one it cannot know of: made due by a worker with no room to check it,
-     * or coming back from the lease of a worker that died. Default 2 s: an idle worker polls about
-     * once in that time rather than at every tick.
+     * next check it knows of falls due (from the database, from this worker's own writes, and from
+     * other workers' announcements of checks they had no room for); this bounds how late it sees
+     * one it cannot know of: coming back from the lease of a worker that died, or announced in a
+     * message that was lost. Default 2 s: an idle worker polls about once in that time rather than
+     * at every tick.
      */
     @Bindable(defaultValue = "2s")
     Duration getMaxPollPause();
