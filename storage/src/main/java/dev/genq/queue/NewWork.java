@@ -48,7 +48,7 @@ public class NewWork {
     private void publish(String message) {
         try {
             redis.publish(CHANNEL, message);
-        } catch (JedisException e) {
+        } catch (JedisException | IllegalStateException e) { // Redis down, or the pool closed while stopping
             LOG.debug("could not announce new work (workers find it at their next poll): {}", e.toString());
         }
     }

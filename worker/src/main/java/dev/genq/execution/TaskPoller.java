@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * (several workers claim side by side, see the repository's SKIP LOCKED claim) and checks them
  * concurrently on virtual threads, so thousands of pending tasks are watched at once and no
  * platform thread or JobRunr worker waits on a vendor. After a poll that found nothing due it
- * pauses until the next check due that it knows of ({@link PollPause}). A task a webhook wakes is leased to this
- * worker by the wake itself and checked at once (see {@link Generations#checkWokenTasks}), from the
- * webhook's own report when it tells of the task's success.
+ * pauses until the next check due that it knows of ({@link PollPause}). A task a webhook wakes is
+ * leased to this worker by the wake itself and checked at once (see
+ * {@link Generations#checkWokenTasks}), from the webhook's own report when it tells of the task's
+ * success.
  */
 @Context
 @Requires(env = "worker")
