@@ -83,12 +83,15 @@ class TaskPoller {
             while (!stopping.stopped()) {
                 pause.pollBegins();
                 int claimed = 0;
+                Duration untilNextDue = null;
                 try {
                     claimed = pollOnce();
+                    untilNextDue = claimed == 0 ? untilNextDue() : null;
                 } catch (RuntimeException e) {
                     LOG.warn("polling vendor tasks failed; trying again: {}", e.toString());
+                    untilNextDue = Duration.ZERO; // the poll tick, as the database may be back by then
                 }
-                if (claimed == 0 && !pause.pause(untilNextDue())) {
+                if (claimed == 0 && !pause.pause(untilNextDue)) {
                     return;
                 }
             }
@@ -97,14 +100,9 @@ class TaskPoller {
         }
     }
 
-    /** How long until the earliest check due in the database: null when none is, zero when that cannot be read. */
+    /** How long until the earliest check due in the database; null when none is. */
     private @Nullable Duration untilNextDue() {
-        try {
-            return generations.nextCheckDue().map(at -> Duration.between(clock.instant(), at)).orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("reading when the next vendor task check is due failed: {}", e.toString());
-            return Duration.ZERO;
-        }
+        return generations.nextCheckDue().map(at -> Duration.between(clock.instant(), at)).orElse(null);
     }
 
     /** Claims the due tasks it has room for and starts checking them; returns how many it claimed. */
