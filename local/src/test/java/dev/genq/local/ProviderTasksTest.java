@@ -167,8 +167,7 @@ class ProviderTasksTest extends EndToEndTest {
                 Generations generations = worker.getBean(Generations.class);
                 generations.wakeSoon("emulator", taskOf(slow), null);
                 awaitDownloadStarted(slow); // its check holds this worker's only room for 6 s
-                Counter anotherPolls = pollsOf(another);
-                Thread.sleep(500); // past the other worker's first poll, which found nothing due
+                Counter anotherPolls = quietAfterFirstPoll(another);
                 Instant woken = Instant.now();
                 generations.wakeSoon("emulator", taskOf(next), null);
 
@@ -232,8 +231,7 @@ class ProviderTasksTest extends EndToEndTest {
                 rs -> rs.getTimestamp(1).toInstant(), dueByTheDatabase).getFirst();
 
             try (ApplicationContext worker = aWorkerWithLongPollPauses()) {
-                Counter polls = pollsOf(worker);
-                Thread.sleep(500); // its first poll, which finds nothing due and reads when the next check is
+                Counter polls = quietAfterFirstPoll(worker);
                 double quiet = polls.count();
 
                 Instant polled = awaitPoll(polls, dueAt.plusSeconds(2));
@@ -285,8 +283,16 @@ class ProviderTasksTest extends EndToEndTest {
         return Application.startManaged(Set.of("worker"), longPauses);
     }
 
-    private static Counter pollsOf(ApplicationContext worker) {
-        return worker.getBean(MeterRegistry.class).get("genq.worker.task.polls").counter();
+    /** The worker's poll counter, once its first poll (which finds nothing due and reads when the next check is) is past. */
+    private static Counter quietAfterFirstPoll(ApplicationContext worker) throws InterruptedException {
+        Counter polls = worker.getBean(MeterRegistry.class).get("genq.worker.task.polls").counter();
+        Instant until = Instant.now().plusSeconds(10);
+        while (polls.count() == 0) {
+            assertThat(Instant.now()).as("the worker's poller started").isBefore(until);
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        return polls;
     }
 
     /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
