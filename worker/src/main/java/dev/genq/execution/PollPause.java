@@ -23,7 +23,7 @@ final class PollPause {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long earliestNoted = NONE; // of the checks this process made due since the poll began
-    private boolean stopped;
+    private volatile boolean stopped;
 
     PollPause(Duration tick, Duration longest) {
         this.tick = tick.toNanos();
@@ -83,6 +83,11 @@ final class PollPause {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** True once {@link #stop} was called: the poll loop ends. */
+    boolean stopped() {
+        return stopped;
     }
 
     /** Ends a pause under way, and any later one, at once. */

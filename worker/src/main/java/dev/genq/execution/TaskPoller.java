@@ -2,7 +2,6 @@ package dev.genq.execution;
 
 import dev.genq.generation.Generation;
 import dev.genq.generation.Generations;
-import dev.genq.infra.StopSignal;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
@@ -54,7 +53,6 @@ class TaskPoller {
     private final Semaphore inFlight;
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
-    private final StopSignal stopping = new StopSignal();
     private final PollPause pause;
     private final Counter polls;
 
@@ -80,7 +78,7 @@ class TaskPoller {
 
     private void pollUntilStopped() {
         try {
-            while (!stopping.stopped()) {
+            while (!pause.stopped()) {
                 pause.pollBegins();
                 int claimed = 0;
                 Duration untilNextDue = null;
@@ -149,7 +147,7 @@ class TaskPoller {
 
     private boolean roomWithin(Duration wait) {
         try {
-            return !stopping.stopped() && inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+            return !pause.stopped() && inFlight.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -214,7 +212,6 @@ class TaskPoller {
     void stop() throws InterruptedException {
         generations.stopCheckingWokenTasks();
         generations.onChecksDue(at -> { });
-        stopping.stop();
         pause.stop();
         loop.join(5_000);
         if (loop.isAlive()) { // still waiting for room among the checks in flight
