@@ -47,7 +47,8 @@ final class BareJobRunr {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 return new Result(tuned ? "bare JobRunr, tuned" : "bare JobRunr, defaults", (int) (latencyMs / 1000), jobs, seconds,
                     CpuTime.now().since(cpuBefore))
-                    .with("workers", tuned ? TUNED_WORKERS + " virtual threads, 5 s poll" : "JobRunr's defaults");
+                    .with("workers", tuned ? TUNED_WORKERS + " virtual threads, 5 s poll" : "JobRunr's defaults")
+                    .withCpuPerJob();
             } finally {
                 server.stop();
                 storage.close();

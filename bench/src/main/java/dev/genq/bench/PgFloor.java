@@ -55,7 +55,8 @@ final class PgFloor {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result("floor: PostgreSQL SKIP LOCKED queue", (int) (latencyMs / 1000), jobs, seconds, CpuTime.now().since(cpuBefore))
-                .with("concurrency", Integer.toString(concurrency));
+                .with("concurrency", Integer.toString(concurrency))
+                .withCpuPerJob();
         }
     }
 

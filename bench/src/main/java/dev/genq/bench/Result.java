@@ -22,4 +22,9 @@ record Result(String system, int latencySeconds, int jobs, double seconds, CpuTi
         details.put(figure, value);
         return this;
     }
+
+    /** A baseline's CPU per job, to set beside genq's per generation: what each costs the same cores. */
+    Result withCpuPerJob() {
+        return with("CPU per job (this process (of it JIT compiling) / PostgreSQL / Redis)", cpu.per(jobs));
+    }
 }
