@@ -51,38 +51,62 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        List<Integer> latencies = Arrays.stream(options.getOrDefault("latencies", "0,2").split(",")).map(String::trim).map(Integer::valueOf).toList();
-        int jobs = Integer.parseInt(options.getOrDefault("jobs", "2000"));
-        List<String> systems = List.of(options.getOrDefault("systems", "floor,defaults,tuned,submits,genq").split(","));
-        int warmup = Integer.parseInt(options.getOrDefault("warmup", "6000"));
-        int maxRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "20"));
-        if (options.containsKey(RESULTS)) { // a row's own JVM, started by the run below
-            RowRun run = runRow(systems.getFirst(), latencies.getFirst(), jobs, warmup, maxRounds, options);
-            JSON.writeValue(Path.of(options.get(RESULTS)).toFile(), run);
+        Settings settings = Settings.of(args);
+        if (settings.options().containsKey(RESULTS)) { // a row's own JVM, started by run below
+            RowRun run = runRow(settings.systems().getFirst(), settings.latencies().getFirst(), settings);
+            JSON.writeValue(Path.of(settings.options().get(RESULTS)).toFile(), run);
             System.exit(0);
         }
-        Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
-        systems.stream().filter(x -> !SYSTEMS.contains(x)).findFirst().ifPresent(x -> {
-            throw new IllegalArgumentException("unknown system " + x + "; the systems are " + String.join(",", SYSTEMS));
-        });
+        String table = run(args);
+        System.out.println();
+        System.out.println(table);
+        System.out.println("written to " + settings.out().toAbsolutePath());
+        System.exit(0); // the shutdown hook stops the servers the run started
+    }
+
+    /** The command's options, with their defaults. */
+    record Settings(List<Integer> latencies, int jobs, List<String> systems, int warmup, int maxRounds, Path out,
+                    Map<String, String> options) {
+        static Settings of(String[] args) {
+            Map<String, String> options = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+                }
+                options.put(args[i].substring(2), args[i + 1]);
+            }
+            List<String> systems = List.of(options.getOrDefault("systems", String.join(",", SYSTEMS)).split(","));
+            systems.stream().filter(x -> !SYSTEMS.contains(x)).findFirst().ifPresent(x -> {
+                throw new IllegalArgumentException("unknown system " + x + "; the systems are " + String.join(",", SYSTEMS));
+            });
+            return new Settings(
+                Arrays.stream(options.getOrDefault("latencies", "0,2").split(",")).map(String::trim).map(Integer::valueOf).toList(),
+                Integer.parseInt(options.getOrDefault("jobs", "2000")), systems,
+                Integer.parseInt(options.getOrDefault("warmup", "6000")), Integer.parseInt(options.getOrDefault("warmup-rounds", "20")),
+                Path.of(options.getOrDefault("out", "bench-results.md")), options);
+        }
+    }
+
+    /** Runs every row the command asks for, each in a JVM of its own, writes the table to {@code --out} and returns it. */
+    static String run(String... args) throws Exception {
+        Settings settings = Settings.of(args);
         Postgres first = TestServices.postgres();
         Redis redis = TestServices.redis();
-        System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s; each row in a JVM of its own%n", jobs,
-            latencies, first.origin());
+        System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s; each row in a JVM of its own%n", settings.jobs(),
+            settings.latencies(), first.origin());
         if (!Autoanalyze.serverAnalyzes(first)) {
             System.out.println("PostgreSQL's autovacuum is off: genq's rows ANALYZE its tables every 30 s, as autoanalyze would");
         }
-        if (warmup > 0) {
+        if (settings.warmup() > 0) {
             System.out.printf("warm-up, not measured: rounds of %d jobs at 0 s latency per row until JIT compiling takes under %.0f%% of its"
-                + " JVM's CPU while a round's jobs run (or under %.1f s), %d rounds at most%n", warmup, QUIET_JIT_SHARE * 100,
-                TOO_LITTLE_JIT_NANOS / 1e9, maxRounds);
+                + " JVM's CPU while a round's jobs run (or under %.1f s), %d rounds at most%n", settings.warmup(), QUIET_JIT_SHARE * 100,
+                TOO_LITTLE_JIT_NANOS / 1e9, settings.maxRounds());
         }
         List<Result> results = new ArrayList<>();
         List<String> warmUps = new ArrayList<>();
-        for (int latency : latencies) {
+        for (int latency : settings.latencies()) {
             for (String system : SYSTEMS) {
-                if (systems.contains(system)) {
+                if (settings.systems().contains(system)) {
                     RowRun run = inItsOwnJvm(system, latency, args, first, redis);
                     results.add(run.result());
                     if (run.warmUp() != null) {
@@ -92,11 +116,8 @@ public final class Benchmark {
             }
         }
         String table = markdown(results, String.join(" ", args), warmUps);
-        Files.writeString(out, table);
-        System.out.println();
-        System.out.println(table);
-        System.out.println("written to " + out.toAbsolutePath());
-        System.exit(0); // the shutdown hook stops the servers the run started
+        Files.writeString(settings.out(), table);
+        return table;
     }
 
     /** What a row's JVM reports: its warm-up (null without one) and its row. */
@@ -140,8 +161,11 @@ public final class Benchmark {
         }
     }
 
-    private static RowRun runRow(String system, int latency, int jobs, int warmup, int maxRounds, Map<String, String> options)
-        throws Exception {
+    private static RowRun runRow(String system, int latency, Settings settings) throws Exception {
+        Map<String, String> options = settings.options();
+        int jobs = settings.jobs();
+        int warmup = settings.warmup();
+        int maxRounds = settings.maxRounds();
         int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "2000"));
         int outputBytes = (int) (Double.parseDouble(options.getOrDefault("output-kb", "2")) * 1024);
@@ -251,16 +275,5 @@ public final class Benchmark {
         StringBuilder s = new StringBuilder();
         details.forEach((k, v) -> s.append(s.isEmpty() ? "" : "; ").append(k).append(": ").append(v));
         return s.toString();
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
     }
 }
