@@ -35,9 +35,7 @@ class InfraFactory {
                 client.password(userInfo[1]);
             }
         }
-        if (uri.getPath() != null && uri.getPath().length() > 1) {
-            client.database(Integer.parseInt(uri.getPath().substring(1)));
-        }
+        client.database(config.database());
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(config.getMaxConnections());
         pool.setMaxIdle(config.getMaxConnections());

@@ -2,6 +2,7 @@ package dev.genq.infra;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.net.URI;
 
 @ConfigurationProperties("genq.redis")
 public interface RedisConfig {
@@ -21,4 +22,10 @@ public interface RedisConfig {
      */
     @Bindable(defaultValue = "1024")
     int getMaxConnections();
+
+    /** The database number the URI names (its path, as in redis://host:6379/2); 0 without one. */
+    default int database() {
+        String path = URI.create(getUri()).getPath();
+        return path == null || path.length() <= 1 ? 0 : Integer.parseInt(path.substring(1));
+    }
 }

@@ -1,6 +1,8 @@
 package dev.genq.queue;
 
+import dev.genq.infra.RedisConfig;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,22 +19,37 @@ import redis.clients.jedis.exceptions.JedisException;
  * vendor task checks a worker with no room for them made due at once, which another worker's task
  * poller claims rather than at the end of its pause. Only a hint: a lost message (Redis down, a
  * worker reconnecting) costs latency, never work, because the polls still run.
+ *
+ * <p>Redis keeps one set of channels for all its databases, so the channel is named after genq's
+ * database: deployments that share a Redis under different database numbers, as they keep their
+ * keys apart, do not wake each other's workers.
  */
 @Singleton
 public class NewWork {
     private static final Logger LOG = LoggerFactory.getLogger(NewWork.class);
-    static final String CHANNEL = "genq:queue:new-work";
     /** The message of due checks; any other is one of new jobs (older nodes announce them as "1"). */
     private static final String CHECKS_DUE = "checks-due";
     private final JedisPooled redis;
+    private final String channel;
     private final List<Runnable> onJobs = new CopyOnWriteArrayList<>();
     private final List<Runnable> onChecksDue = new CopyOnWriteArrayList<>();
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile boolean listening = true;
     private volatile JedisPubSub subscription;
 
-    public NewWork(JedisPooled redis) {
+    @Inject
+    public NewWork(JedisPooled redis, RedisConfig config) {
+        this(redis, config.database());
+    }
+
+    NewWork(JedisPooled redis, int database) {
         this.redis = redis;
+        this.channel = channelOf(database);
+    }
+
+    /** Database 0 keeps the name of the time before databases had channels of their own, so nodes of both ages hear each other. */
+    static String channelOf(int database) {
+        return database == 0 ? "genq:queue:new-work" : "genq:queue:new-work:" + database;
     }
 
     /** Says new jobs are in the queue; never throws. */
@@ -47,7 +64,7 @@ public class NewWork {
 
     private void publish(String message) {
         try {
-            redis.publish(CHANNEL, message);
+            redis.publish(channel, message);
         } catch (JedisException | IllegalStateException e) { // Redis down, or the pool closed while stopping
             LOG.debug("could not announce new work (workers find it at their next poll): {}", e.toString());
         }
@@ -75,12 +92,12 @@ public class NewWork {
                 try {
                     JedisPubSub pubSub = new JedisPubSub() {
                         @Override
-                        public void onMessage(String channel, String message) {
+                        public void onMessage(String from, String message) {
                             (CHECKS_DUE.equals(message) ? onChecksDue : onJobs).forEach(Runnable::run);
                         }
                     };
                     subscription = pubSub;
-                    redis.subscribe(pubSub, CHANNEL);
+                    redis.subscribe(pubSub, channel);
                 } catch (RuntimeException e) {
                     if (listening) {
                         LOG.debug("new-work subscription lost, resubscribing: {}", e.toString());
