@@ -47,7 +47,7 @@ public class NewWork {
         this.channel = channelOf(database);
     }
 
-    /** Database 0 keeps the name of the time before databases had channels of their own, so nodes of both ages hear each other. */
+    /** Database 0 keeps the channel's first name, so that nodes from before databases had channels of their own still hear and are heard. */
     static String channelOf(int database) {
         return database == 0 ? "genq:queue:new-work" : "genq:queue:new-work:" + database;
     }
