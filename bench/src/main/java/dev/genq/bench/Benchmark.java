@@ -57,7 +57,7 @@ public final class Benchmark {
             JSON.writeValue(Path.of(settings.options().get(RESULTS)).toFile(), run);
             System.exit(0);
         }
-        String table = run(args);
+        String table = run(settings, args);
         System.out.println();
         System.out.println(table);
         System.out.println("written to " + settings.out().toAbsolutePath());
@@ -89,7 +89,10 @@ public final class Benchmark {
 
     /** Runs every row the command asks for, each in a JVM of its own, writes the table to {@code --out} and returns it. */
     static String run(String... args) throws Exception {
-        Settings settings = Settings.of(args);
+        return run(Settings.of(args), args);
+    }
+
+    private static String run(Settings settings, String[] args) throws Exception {
         Postgres first = TestServices.postgres();
         Redis redis = TestServices.redis();
         System.out.printf("genq benchmark: %d jobs per row, latencies %s s, PostgreSQL: %s; each row in a JVM of its own%n", settings.jobs(),
