@@ -82,6 +82,17 @@ final class Fixtures {
         }
     }
 
+    /** Waits until the generation's vendor task is recorded (its dispatch submitted it). */
+    static void awaitTaskRecorded(String id) throws InterruptedException {
+        java.time.Instant until = java.time.Instant.now().plusSeconds(30);
+        while (count("SELECT count(*) FROM generation WHERE id = ? AND provider_task_id IS NOT NULL", java.util.UUID.fromString(id)) == 0) {
+            if (java.time.Instant.now().isAfter(until)) {
+                throw new AssertionError("the vendor task of generation " + id + " was not recorded within 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static Connection connection() throws SQLException {
         return DelegatingDataSource.unwrapDataSource(GenqStack.get().bean(DataSource.class)).getConnection();
     }

@@ -33,6 +33,10 @@ public final class GenqStack {
     /** The failover model's broken primary opens after this many calls; the fault matrix never gets near 90% failures. */
     static final int BREAKER_MINIMUM_CALLS = 8;
 
+    /** An image model whose terms keep a fee when the vendor's content policy refuses the prompt. */
+    static final String FEE_MODEL = "emu-image-fee";
+    static final int FEE_COINS = 3;
+
     private static GenqStack instance;
 
     final ProviderEmulator emulator;
@@ -117,6 +121,10 @@ public final class GenqStack {
         com.fasterxml.jackson.databind.node.ObjectNode once = catalog.withArray("models").addObject();
         once.put("id", "emu-text-once").put("kind", "text").put("provider", "emulator").put("coinsPerUnit", 1).put("maxAttempts", 1);
         once.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
+        com.fasterxml.jackson.databind.node.ObjectNode fee = catalog.withArray("models").addObject();
+        fee.put("id", FEE_MODEL).put("kind", "image").put("provider", "emulator").put("coinsPerUnit", 10);
+        fee.putObject("failureFees").put("content_policy", FEE_COINS);
+        fee.putObject("inputs").putObject("prompt").put("type", "string").put("required", true);
         Vendors.addModels(catalog.withArray("models"), json);
         java.nio.file.Path file = java.nio.file.Files.createTempFile("genq-test-catalog", ".json");
         json.writeValue(file.toFile(), catalog);

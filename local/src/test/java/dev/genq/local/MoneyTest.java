@@ -444,21 +444,21 @@ class MoneyTest extends EndToEndTest {
         }
 
         @Test
-        void aSuccessAfterTheReservationExpiredIsRefusedAndRefunded() throws Exception {
+        void aSuccessAfterTheReservationExpiredIsStillCapturedAndShowsItsCharge() throws Exception {
             Api.Account account = api.newAccount(40);
             Generations generations = stack.bean(Generations.class);
-            Generation running = Fixtures.whilePaused(() -> {
+            Generation running = Fixtures.whilePaused(() -> { // its job runs only once it has ended
                 String gid = api.submitted(account, "emu-image", "{\"prompt\":\"late\"}");
-                return generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
+                Generation started = generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
+                expire(gid);
+                assertThat(generations.succeed(started, List.of(), 1)).isTrue();
+                return started;
             });
-            expire(running.id().toString());
-
-            assertThat(generations.succeed(running, List.of(), 1)).isFalse();
 
             JsonNode done = api.get("/v1/generations/" + running.id(), account.key()).body();
-            assertThat(done.path("status").asText()).isEqualTo("FAILED");
-            assertThat(done.path("error").path("code").asText()).isEqualTo("timeout");
-            assertThat(api.balance(account)).isEqualTo(40);
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.path("chargedCoins").asLong()).isEqualTo(10);
+            assertThat(api.balance(account)).isEqualTo(30);
         }
 
         private void expire(String generationId) {

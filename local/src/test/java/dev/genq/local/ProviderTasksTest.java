@@ -205,7 +205,7 @@ class ProviderTasksTest extends EndToEndTest {
         void aTaskPastItsDeadlineIsCancelledAtTheVendorAndRefunded() throws Exception {
             Api.Account account = api.newAccount(40);
             String id = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=600000] forever\"}");
-            awaitTaskRecorded(id);
+            Fixtures.awaitTaskRecorded(id);
 
             Fixtures.update("UPDATE generation SET provider_deadline_at = now() - interval '1 second', next_check_at = now() WHERE id = ?",
                 UUID.fromString(id));
@@ -298,7 +298,7 @@ class ProviderTasksTest extends EndToEndTest {
     /** Submits an image and moves its first scheduled check an hour away, so only the vendor's webhook ends it soon. */
     private String leftToItsWebhook(Api.Account account, String prompt) throws Exception {
         String id = api.submitted(account, "emu-image", "{\"prompt\":\"" + prompt + "\"}");
-        awaitTaskRecorded(id);
+        Fixtures.awaitTaskRecorded(id);
         Thread.sleep(300); // past the dispatch's own first scheduling of a check
         Fixtures.update("UPDATE generation SET next_check_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
         return id;
@@ -306,13 +306,5 @@ class ProviderTasksTest extends EndToEndTest {
 
     private static String taskOf(String id) {
         return Fixtures.query("SELECT provider_task_id FROM generation WHERE id = ?", rs -> rs.getString(1), UUID.fromString(id)).getFirst();
-    }
-
-    private static void awaitTaskRecorded(String id) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(30);
-        while (Fixtures.count("SELECT count(*) FROM generation WHERE id = ? AND provider_task_id IS NOT NULL", UUID.fromString(id)) == 0) {
-            assertThat(Instant.now()).isBefore(until);
-            Thread.sleep(100);
-        }
     }
 }

@@ -28,6 +28,8 @@ final class Vendors {
     static final String SYNC_REQUEST_TIMEOUT = "4s";
     static final String REPLICATE_SECRET = ReplicateEmulator.newWebhookSecret();
     static final String FAILOVER_MODEL = "failover-text";
+    /** A reseller order that takes up to three days, which its owner may cancel after it started. */
+    static final String LONG_ORDER_MODEL = "smm-views-3d";
 
     /** A vendor as the tests see it: its catalog model, its emulator, and how its tasks are counted. */
     record Vendor(String name, String model, VendorEmulator emulator, boolean idempotent, boolean async,
@@ -130,6 +132,10 @@ final class Vendors {
         ((ObjectNode) smm.get("inputs")).remove("prompt");
         ((ObjectNode) smm.get("inputs")).putObject("link").put("type", "string").put("required", true);
         ((ObjectNode) smm.get("inputs")).putObject("quantity").put("type", "integer").put("min", 10).put("max", 1000).put("default", 100);
+        ObjectNode order = model(models, LONG_ORDER_MODEL, "order", 1, "quantity").put("cancelAfterStart", true);
+        order.putArray("routes").addObject().put("provider", "smm").put("model", "1042").put("deadline", "PT72H");
+        order.putObject("failureFees").put("provider_rejected", "price"); // a wrong link is not compensated
+        order.set("inputs", smm.get("inputs").deepCopy());
         ObjectNode kling = model(models, "kling-video", "video", 30, null);
         ObjectNode route = kling.putArray("routes").addObject().put("provider", "kling").put("model", "kling-v1");
         route.set("options", json.valueToTree(KlingStyleEmulator.ROUTE_OPTIONS));

@@ -1,26 +1,33 @@
 package dev.genq.maintenance;
 
 import dev.genq.generation.Generation;
+import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.Generations;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends generations stuck past their reservation's expiry: FAILED {@code timeout}, coins back. The
- * compare-and-set on the generation makes this safe against a worker's late success: exactly one
- * of the two (post or void) wins, and a success after the expiry is refused by the ledger itself.
+ * Looks at generations whose reservation passed its expiry. One still waiting (QUEUED, or RUNNING
+ * with no vendor task recorded) ends FAILED {@code timeout}, coins back: the compare-and-set on the
+ * generation makes this safe against a worker starting it that moment. One whose vendor task runs
+ * takes the provider deadline's path and is never refunded here, as the vendor may still deliver:
+ * its hold is extended and its check made due, and the worker cancels it at the vendor and settles
+ * from the vendor's answer ({@link Generations#holdForVendor}).
  */
 @Singleton
 public class ReservationExpiry implements MaintenanceTask {
     private static final Logger LOG = LoggerFactory.getLogger(ReservationExpiry.class);
     private final Generations generations;
     private final MaintenanceConfig config;
+    private final Clock clock;
 
-    public ReservationExpiry(Generations generations, MaintenanceConfig config) {
+    public ReservationExpiry(Generations generations, MaintenanceConfig config, Clock clock) {
         this.generations = generations;
         this.config = config;
+        this.clock = clock;
     }
 
     @Override
@@ -33,18 +40,24 @@ public class ReservationExpiry implements MaintenanceTask {
         return config.getExpiryInterval();
     }
 
-    /** Fails one batch of expired generations; returns how many this run ended. */
+    /** Settles one batch of expired reservations; returns how many it ended or held for their vendor. */
     @Override
     public int runOnce() {
         int ended = 0;
-        for (Generation g : generations.expired(config.getBatchSize())) {
-            if (generations.fail(g, "timeout", "the generation did not finish in time; the coins were returned")) {
+        int held = 0;
+        for (Generation g : generations.expired(clock.instant(), config.getBatchSize())) {
+            if (g.status() == GenerationStatus.RUNNING && g.providerTaskId() != null) {
+                held += generations.holdForVendor(g) ? 1 : 0;
+            } else if (generations.fail(g, "timeout", "the generation did not start in time; the coins were returned")) {
                 ended++;
             }
         }
         if (ended > 0) {
-            LOG.warn("ended {} generation(s) whose reservation expired", ended);
+            LOG.warn("ended {} generation(s) whose reservation expired before their vendor task started", ended);
         }
-        return ended;
+        if (held > 0) {
+            LOG.warn("{} vendor task(s) outlived their reservation; held for their vendor's answer", held);
+        }
+        return ended + held;
     }
 }

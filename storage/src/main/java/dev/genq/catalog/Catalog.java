@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -30,6 +31,11 @@ public class Catalog {
 
     public Collection<Model> models() {
         return models.values();
+    }
+
+    /** The model, if the catalog still has it. */
+    public Optional<Model> find(String id) {
+        return Optional.ofNullable(id == null ? null : models.get(id));
     }
 
     public Model model(String id) {

@@ -10,6 +10,11 @@ import java.util.UUID;
 /**
  * One paid generation. Its id is also its reservation's transfer id and its JobRunr job id, so the
  * three can never drift apart. JSON columns ({@code inputs}, {@code outputs}) are kept as text.
+ *
+ * @param chargedCoins      what its reservation posted (0 when voided); null until it ends
+ * @param deliveredUnits    the units it delivered; null until it ends
+ * @param cancelRequestedAt when the owner asked to stop it while it ran (models that allow it)
+ * @param vendorCancelAt    when genq asked the vendor to cancel its task (past the deadline, or for the owner)
  */
 @MappedEntity("generation")
 public record Generation(@Id UUID id,
@@ -34,13 +39,22 @@ public record Generation(@Id UUID id,
                          Instant createdAt,
                          @Nullable Instant startedAt,
                          @Nullable Instant finishedAt,
-                         Instant updatedAt) {
+                         Instant updatedAt,
+                         @Nullable Long chargedCoins,
+                         @Nullable Integer deliveredUnits,
+                         @Nullable Instant cancelRequestedAt,
+                         @Nullable Instant vendorCancelAt) {
 
     public static Generation queued(UUID id, UUID accountId, String model, String inputsJson, int units,
                                     long priceCoins, int priceVersion, @Nullable UUID quoteId,
                                     @Nullable String dedupeKey, Instant now) {
         return new Generation(id, accountId, model, inputsJson, units, priceCoins, priceVersion, quoteId, dedupeKey,
-            GenerationStatus.QUEUED, 0, 0, null, null, null, null, "[]", null, null, now, null, null, now);
+            GenerationStatus.QUEUED, 0, 0, null, null, null, null, "[]", null, null, now, null, null, now, null, null, null, null);
+    }
+
+    /** Whether its vendor task is past the route's deadline at {@code now}. */
+    public boolean overdue(Instant now) {
+        return status == GenerationStatus.RUNNING && providerDeadlineAt != null && now.isAfter(providerDeadlineAt);
     }
 
     /** The row after a state change; throws if the state machine forbids it. */
@@ -54,28 +68,32 @@ public record Generation(@Id UUID id,
             provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt,
             next == GenerationStatus.RUNNING ? now : startedAt,
             next.isTerminal() ? now : finishedAt,
-            now);
+            now, chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt);
     }
 
-    Generation withOutputs(String outputsJson) {
+    /** The settlement an ended generation records: outputs (JSON), what was charged and delivered, and why it failed if it did. */
+    Generation settled(String outputsJson, long charged, int delivered, @Nullable String code, @Nullable String message) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
-            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputsJson, errorCode, errorMessage, createdAt, startedAt, finishedAt, updatedAt);
-    }
-
-    Generation withError(String code, String message) {
-        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
-            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, code, message, createdAt, startedAt, finishedAt, updatedAt);
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputsJson, code, message, createdAt, startedAt, finishedAt,
+            updatedAt, charged, delivered, cancelRequestedAt, vendorCancelAt);
     }
 
     /** The vendor task this attempt started, and when to look at it first. */
     Generation withTask(String providerName, String taskId, Instant deadline, Instant firstCheck, Instant now) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress,
             attempts, providerName, taskId, deadline, firstCheck, outputs, errorCode, errorMessage, createdAt, startedAt,
-            finishedAt, now);
+            finishedAt, now, chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt);
     }
 
     Generation withAnotherAttempt(Instant now) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts + 1,
-            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now);
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now,
+            chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt);
+    }
+
+    Generation withVendorCancel(Instant at) {
+        return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
+            provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt,
+            updatedAt, chargedCoins, deliveredUnits, cancelRequestedAt, at);
     }
 }

@@ -8,9 +8,20 @@ import java.time.Duration;
 public interface GenerationConfig {
 
     /**
-     * How long a reservation may stay open. Default 2 hours: longer than any generation's retries,
-     * so only a generation that is truly stuck reaches it.
+     * How long a reservation holds its coins while the generation waits: in the queue, and through
+     * the retries of its submit. Default 2 hours: longer than any generation's retries, so only a
+     * generation that is truly stuck reaches it. Once the vendor task starts, the hold follows the
+     * route's deadline instead ({@link #getDeadlineMargin}).
      */
     @Bindable(defaultValue = "2h")
     Duration getReservationTtl();
+
+    /**
+     * How long past a vendor task's deadline its reservation still holds: the time a worker needs
+     * to notice the deadline, cancel at the vendor, hear its answer and store what it delivered.
+     * The scheduler extends a hold by this much again while a vendor task past it still runs.
+     * Default 15 minutes.
+     */
+    @Bindable(defaultValue = "15m")
+    Duration getDeadlineMargin();
 }

@@ -25,20 +25,77 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
         UPDATE generation SET status = :status, progress = :progress, attempts = :attempts, provider = :provider,
             provider_task_id = :providerTaskId, provider_deadline_at = :providerDeadlineAt, next_check_at = :nextCheckAt,
             outputs = :outputs::jsonb, error_code = :errorCode,
-            error_message = :errorMessage, started_at = :startedAt, finished_at = :finishedAt, updated_at = :updatedAt
+            error_message = :errorMessage, started_at = :startedAt, finished_at = :finishedAt, updated_at = :updatedAt,
+            charged_coins = :chargedCoins, delivered_units = :deliveredUnits
         WHERE id = :id AND status = :expectedStatus AND attempts = :expectedAttempts""")
     int compareAndSet(UUID id, GenerationStatus expectedStatus, int expectedAttempts, GenerationStatus status,
                       int progress, int attempts, @Nullable String provider, @Nullable String providerTaskId,
                       @Nullable Instant providerDeadlineAt, @Nullable Instant nextCheckAt, String outputs,
                       @Nullable String errorCode, @Nullable String errorMessage, @Nullable Instant startedAt,
-                      @Nullable Instant finishedAt, Instant updatedAt);
+                      @Nullable Instant finishedAt, Instant updatedAt, @Nullable Long chargedCoins,
+                      @Nullable Integer deliveredUnits);
 
+    /** Cancel requests are not written here: they are the owner's, and {@link #requestCancel} writes them alone. */
     default boolean compareAndSet(Generation current, Generation next) {
         return compareAndSet(next.id(), current.status(), current.attempts(), next.status(), next.progress(),
             next.attempts(), next.provider(), next.providerTaskId(), next.providerDeadlineAt(), next.nextCheckAt(),
             next.outputs(), next.errorCode(), next.errorMessage(),
-            next.startedAt(), next.finishedAt(), next.updatedAt()) == 1;
+            next.startedAt(), next.finishedAt(), next.updatedAt(), next.chargedCoins(), next.deliveredUnits()) == 1;
     }
+
+    /** Records the owner's wish to stop a RUNNING generation, once; empty when it is not RUNNING or was asked before. */
+    @Query("""
+        UPDATE generation SET cancel_requested_at = :now, updated_at = :now
+        WHERE id = :id AND status = 'RUNNING' AND cancel_requested_at IS NULL
+        RETURNING *""")
+    List<Generation> requestCancel(UUID id, Instant now);
+
+    /**
+     * Makes a running vendor task's check due now, as a webhook's wake does: a task leased to a
+     * worker is marked woken instead, so that check's end makes it due.
+     */
+    @Query("""
+        UPDATE generation SET next_check_at = CASE WHEN check_leased_until > :now THEN next_check_at ELSE :now END,
+                              woken_at = CASE WHEN check_leased_until > :now THEN :now ELSE woken_at END
+        WHERE id = :id AND status = 'RUNNING' AND provider_task_id IS NOT NULL""")
+    int makeDue(UUID id, Instant now);
+
+    /**
+     * {@link #makeDue} for a task whose reservation expired: its deadline is moved to {@code now} at
+     * the latest, so the worker that checks it takes the deadline's path (cancel at the vendor, then
+     * settle from its answer).
+     */
+    @Query("""
+        UPDATE generation SET provider_deadline_at = least(provider_deadline_at, :now),
+                              next_check_at = CASE WHEN check_leased_until > :now THEN next_check_at ELSE :now END,
+                              woken_at = CASE WHEN check_leased_until > :now THEN :now ELSE woken_at END
+        WHERE id = :id AND status = 'RUNNING' AND provider_task_id IS NOT NULL""")
+    int makeOverdue(UUID id, Instant now);
+
+    /** Records that genq asked the vendor to cancel the task, so later checks only ask how it ended. */
+    @Query("UPDATE generation SET vendor_cancel_at = :at WHERE id = :id AND status = 'RUNNING' AND vendor_cancel_at IS NULL")
+    int markVendorCancel(UUID id, Instant at);
+
+    /** Running vendor tasks past their deadline, through the due-checks index that holds every running task. */
+    @Query("""
+        SELECT count(*) FROM generation
+        WHERE status = 'RUNNING' AND provider_task_id IS NOT NULL AND next_check_at IS NOT NULL AND provider_deadline_at < :now""")
+    long countOverdue(Instant now);
+
+    /**
+     * An admin's page of generations, newest first, strictly after the (createdAt, id) cursor:
+     * optionally of one status and one account, and optionally only running vendor tasks past their
+     * deadline at {@code now}.
+     */
+    @Query("""
+        SELECT * FROM generation
+        WHERE (CAST(:status AS text) IS NULL OR status = CAST(:status AS text))
+          AND (CAST(:accountId AS uuid) IS NULL OR account_id = CAST(:accountId AS uuid))
+          AND (NOT :overdue OR (status = 'RUNNING' AND provider_task_id IS NOT NULL AND provider_deadline_at < :now))
+          AND (created_at, id) < (:createdAt, :id)
+        ORDER BY created_at DESC, id DESC LIMIT :limit""")
+    List<Generation> search(@Nullable String status, @Nullable UUID accountId, boolean overdue, Instant now,
+                            Instant createdAt, UUID id, int limit);
 
     /** One page of an account's history, newest first, strictly after the (createdAt, id) cursor. */
     @Query("""

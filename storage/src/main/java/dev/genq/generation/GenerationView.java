@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * What a status read needs, as published to Redis after each committed change. It carries the
- * owner so a cached read can still enforce ownership without PostgreSQL.
+ * owner so a cached read can still enforce ownership without PostgreSQL. {@code chargedCoins} and
+ * {@code deliveredUnits} are set once it ended, as its reservation was resolved.
  */
 @Serdeable
 public record GenerationView(UUID id,
@@ -24,10 +25,13 @@ public record GenerationView(UUID id,
                              @Nullable String errorMessage,
                              Instant createdAt,
                              @Nullable Instant startedAt,
-                             @Nullable Instant finishedAt) {
+                             @Nullable Instant finishedAt,
+                             @Nullable Long chargedCoins,
+                             @Nullable Integer deliveredUnits,
+                             @Nullable Instant cancelRequestedAt) {
 
     public GenerationView withProgress(int newProgress) {
         return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,
-            errorCode, errorMessage, createdAt, startedAt, finishedAt);
+            errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt);
     }
 }

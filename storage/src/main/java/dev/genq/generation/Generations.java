@@ -1,5 +1,7 @@
 package dev.genq.generation;
 
+import dev.genq.catalog.Catalog;
+import dev.genq.catalog.Model;
 import dev.genq.catalog.Priced;
 import dev.genq.catalog.Quotes;
 import dev.genq.error.ErrorCode;
@@ -13,6 +15,7 @@ import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.TransferReason;
 import dev.genq.ledger.Wallet;
+import dev.genq.queue.NewWork;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
@@ -61,7 +64,10 @@ public class Generations {
     private final TransactionOperations<Connection> tx;
     private final JsonText json;
     private final BatchSql sql;
+    private final Catalog catalog;
+    private final NewWork newWork;
     private final Clock clock;
+    private final Duration deadlineMargin; // read once: a configuration getter converts on every call
     private final Batcher<TaskKey> wakes = new Batcher<>("genq-task-wakes", 500, this::wakeAll);
     private volatile WokenChecks wokenChecks; // null: no worker checks tasks here, and a wake only makes a task due
     private volatile Consumer<Instant> checksDue = at -> { };
@@ -72,7 +78,8 @@ public class Generations {
 
     Generations(GenerationRepository repository, Admissions admissions, Ledger ledger, Quotes quotes, StatusCache cache,
                 GenerationMetrics metrics, GenerationQueue queue,
-                TransactionOperations<Connection> tx, JsonText json, BatchSql sql, Clock clock) {
+                TransactionOperations<Connection> tx, JsonText json, BatchSql sql, Catalog catalog, NewWork newWork,
+                GenerationConfig config, Clock clock) {
         this.repository = repository;
         this.admissions = admissions;
         this.ledger = ledger;
@@ -83,6 +90,9 @@ public class Generations {
         this.tx = tx;
         this.json = json;
         this.sql = sql;
+        this.catalog = catalog;
+        this.newWork = newWork;
+        this.deadlineMargin = config.getDeadlineMargin();
         this.clock = clock;
     }
 
@@ -138,32 +148,116 @@ public class Generations {
         return repository.findPage(accountId, cursor.createdAt(), cursor.id(), limit).stream().map(this::toView).toList();
     }
 
-    /** Cancels a QUEUED generation and refunds it; any other status answers invalid_state. */
+    /**
+     * The owner's cancel. A QUEUED generation ends CANCELLED at once, refunded. A RUNNING one of a
+     * model that allows cancelling after the start ({@link Model#cancellableAfterStart}) is marked,
+     * and its check made due now: its worker cancels at the vendor and settles what the vendor says
+     * it delivered (see {@link #succeed}, {@link #cancelled}). Anything else is invalid_state, saying why.
+     */
     public GenerationView cancel(UUID id, UUID accountId) {
         Generation current = repository.findById(id).filter(g -> g.accountId().equals(accountId))
             .orElseThrow(() -> notFound(id));
-        if (current.status() != GenerationStatus.QUEUED) {
-            throw new GenqException(ErrorCode.INVALID_STATE,
-                "only a QUEUED generation can be cancelled; this one is " + current.status());
+        if (current.status() == GenerationStatus.QUEUED) {
+            Optional<Generation> ended = endUncharged(current, GenerationStatus.CANCELLED, null, null);
+            if (ended.isPresent()) {
+                return toView(ended.get());
+            }
+            current = repository.findById(id).orElseThrow(() -> notFound(id)); // it started meanwhile
         }
-        return toView(end(current, GenerationStatus.CANCELLED, null, null)
-            .orElseThrow(() -> new GenqException(ErrorCode.INVALID_STATE, "the generation started before it could be cancelled")));
+        if (current.status() == GenerationStatus.CANCELLED) {
+            return toView(current); // cancelled already: asking again answers the same
+        }
+        if (current.status() != GenerationStatus.RUNNING) {
+            throw new GenqException(ErrorCode.INVALID_STATE, "this generation is " + current.status() + " and can no longer be cancelled");
+        }
+        Model model = catalog.model(current.model());
+        if (!model.cancellableAfterStart()) {
+            throw new GenqException(ErrorCode.INVALID_STATE, "this generation is RUNNING, and " + model.id()
+                + " can only be cancelled before its vendor starts it");
+        }
+        return toView(current.cancelRequestedAt() != null ? current : requestCancel(current));
+    }
+
+    /** Marks a RUNNING generation for its worker to cancel at the vendor; the row as it is when another writer came first. */
+    private Generation requestCancel(Generation running) {
+        Instant now = now();
+        Optional<Generation> marked = tx.executeWrite(status -> {
+            Optional<Generation> row = repository.requestCancel(running.id(), now).stream().findFirst();
+            row.ifPresent(g -> {
+                if (repository.makeDue(g.id(), now) == 1) {
+                    afterCommit(status, newWork::announceChecksDue);
+                }
+                afterCommit(status, () -> publish(g));
+            });
+            return row;
+        });
+        return marked.orElseGet(() -> repository.findById(running.id()).orElseThrow(() -> notFound(running.id())));
     }
 
     /** Cancels the account's QUEUED generations (refunding each) because the account was blocked; returns how many. */
     public int cancelQueuedOfBlocked(UUID accountId, String reason) {
         int cancelled = 0;
         for (Generation g : repository.findQueued(accountId, Integer.MAX_VALUE)) {
-            if (end(g, GenerationStatus.CANCELLED, "account_blocked", reason).isPresent()) {
+            if (endUncharged(g, GenerationStatus.CANCELLED, "account_blocked", reason).isPresent()) {
                 cancelled++;
             }
         }
         return cancelled;
     }
 
-    /** Unfinished generations whose reservation expired: the scheduler fails them with {@code timeout}. */
-    public List<Generation> expired(int limit) {
-        return repository.findExpired(clock.instant(), limit);
+    /** Unfinished generations whose reservation expired before {@code now}, oldest expiry first. */
+    public List<Generation> expired(Instant now, int limit) {
+        return repository.findExpired(now, limit);
+    }
+
+    /**
+     * A RUNNING generation whose vendor task outlived its reservation's expiry takes the deadline's
+     * path: the vendor may still deliver, so nothing is refunded here. The hold is extended by the
+     * deadline margin, the task counts as past its deadline and its check is made due now, where a
+     * worker cancels it at the vendor and settles from the vendor's answer (one that cannot cancel
+     * is followed to its end). False when it holds no running vendor task any more (it ended meanwhile).
+     */
+    public boolean holdForVendor(Generation running) {
+        Instant now = now();
+        boolean held = tx.executeWrite(status -> {
+            if (repository.makeOverdue(running.id(), now) == 0) {
+                return false;
+            }
+            LedgerResult extended = ledger.extend(running.id(), now.plus(deadlineMargin));
+            if (extended != LedgerResult.OK) { // a RUNNING generation's reservation is open: its end resolves it in one transaction
+                throw new IllegalStateException("extending the hold of generation " + running.id() + " answered " + extended);
+            }
+            return true;
+        });
+        if (held) {
+            newWork.announceChecksDue();
+        }
+        return held;
+    }
+
+    /** How many running vendor tasks are past their deadline at {@code now}. */
+    public long overdueCount(Instant now) {
+        return repository.countOverdue(now);
+    }
+
+    /**
+     * An operator's page of generations, newest first, strictly after {@code cursor}: of one status
+     * and one account when given, and only running vendor tasks past their deadline when {@code overdue}.
+     */
+    public List<Generation> search(@Nullable GenerationStatus status, @Nullable UUID accountId, boolean overdue,
+                                   HistoryCursor cursor, int limit) {
+        return repository.search(status == null ? null : status.name(), accountId, overdue, now(), cursor.createdAt(),
+            cursor.id(), limit);
+    }
+
+    /**
+     * Records that genq asked the vendor to cancel the task of {@code running} (sent once; later
+     * checks only ask how it ended); returns the generation as it now reads.
+     */
+    public Generation vendorCancelSent(Generation running) {
+        Instant now = now();
+        repository.markVendorCancel(running.id(), now);
+        return running.withVendorCancel(now);
     }
 
     public Optional<Generation> load(UUID id) {
@@ -245,25 +339,33 @@ public class Generations {
         return batched(taskRecords, new TaskRecord(running, next, leasedUntil)) ? Optional.of(next) : Optional.empty();
     }
 
+    /** {@link #recordAll}'s statement: the task columns' compare-and-set, and the reservations' new expiry. */
+    private static final String RECORD_TASKS = """
+        WITH recorded AS (
+          UPDATE generation g SET provider = v.provider, provider_task_id = v.task_id, provider_deadline_at = v.deadline,
+                                  next_check_at = v.first_check, check_leased_until = v.leased_until, woken_at = NULL,
+                                  updated_at = v.updated_at
+          FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
+                      ?::timestamptz[], ?::timestamptz[])
+               AS v(id, expected_status, expected_attempts, expected_task_id, provider, task_id, deadline, first_check, updated_at,
+                    leased_until)
+          WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
+            AND g.provider_task_id IS NOT DISTINCT FROM v.expected_task_id
+          RETURNING g.id, g.next_check_at, g.provider_deadline_at + make_interval(secs => ?) AS expires_at
+        ), held AS (%s)
+        SELECT id, next_check_at FROM recorded""".formatted(Ledger.extendStep("recorded"));
+
     private record TaskRecord(Generation running, Generation next, Instant leasedUntil) {
     }
 
     /**
      * A compare-and-set of the task columns of many generations: the attempt must still be the one
-     * read and have no task yet, so two records of one attempt cannot both win.
+     * read and have no task yet, so two records of one attempt cannot both win. The same statement
+     * moves each recorded generation's reservation to expire at its task's deadline plus the margin
+     * ({@link Ledger#extendStep}): the hold now covers the vendor's work, not the wait in the queue.
      */
     private List<Boolean> recordAll(List<TaskRecord> batch) {
-        Set<UUID> written = tx.executeWrite(status -> tellDueAfterCommit(status, sql.run("""
-            UPDATE generation g SET provider = v.provider, provider_task_id = v.task_id, provider_deadline_at = v.deadline,
-                                    next_check_at = v.first_check, check_leased_until = v.leased_until, woken_at = NULL,
-                                    updated_at = v.updated_at
-            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
-                        ?::timestamptz[], ?::timestamptz[])
-                 AS v(id, expected_status, expected_attempts, expected_task_id, provider, task_id, deadline, first_check, updated_at,
-                      leased_until)
-            WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
-              AND g.provider_task_id IS NOT DISTINCT FROM v.expected_task_id
-            RETURNING g.id, g.next_check_at""", (a, s) -> {
+        Set<UUID> written = tx.executeWrite(status -> tellDueAfterCommit(status, sql.run(RECORD_TASKS, (a, s) -> {
             bindExpected(a, s, batch.stream().map(TaskRecord::running).toList());
             s.setArray(4, a.of("text", batch.stream().map(r -> r.running().providerTaskId()).toList()));
             s.setArray(5, a.of("text", batch.stream().map(r -> r.next().provider()).toList()));
@@ -272,6 +374,7 @@ public class Generations {
             s.setArray(8, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().nextCheckAt())).toList()));
             s.setArray(9, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.next().updatedAt())).toList()));
             s.setArray(10, a.of("timestamptz", batch.stream().map(r -> BatchSql.timestamp(r.leasedUntil())).toList()));
+            s.setDouble(11, deadlineMargin.toMillis() / 1000.0);
             return dueChecksOf(s);
         }))).keySet();
         return batch.stream().map(r -> written.contains(r.running().id())).toList();
@@ -499,8 +602,10 @@ public class Generations {
 
     /**
      * Records the outputs, marks SUCCEEDED and posts the delivered share of the reservation (3 of 4
-     * images pay 3/4, rounded down in the customer's favour). False if another writer finished
-     * first. A success after the reservation expired is too late: the generation fails with timeout.
+     * images pay 3/4, rounded down in the customer's favour). A generation whose owner asked to
+     * cancel it and that the vendor stopped short ends CANCELLED instead, charged the same share.
+     * False if another writer finished first. A success after the reservation expired is still
+     * captured (see {@link #settle}).
      *
      * <p>Successes that arrive together are written together ({@link #succeedAll}), one transaction
      * and one statement per step for the batch; inside a caller's transaction, or when a batch is
@@ -508,27 +613,30 @@ public class Generations {
      */
     public boolean succeed(Generation running, List<GenerationOutput> outputs, int deliveredUnits) {
         int delivered = Math.clamp(deliveredUnits, 0, running.units());
-        return batched(successes, new Success(running, running.moveTo(GenerationStatus.SUCCEEDED, now()).withOutputs(json.write(outputs)),
-            Math.multiplyExact(running.priceCoins(), delivered) / running.units()));
+        long charged = Math.multiplyExact(running.priceCoins(), delivered) / running.units();
+        boolean cancelTook = running.cancelRequestedAt() != null && delivered < running.units();
+        Generation next = running.moveTo(cancelTook ? GenerationStatus.CANCELLED : GenerationStatus.SUCCEEDED, now())
+            .settled(json.write(outputs), charged, delivered, null, null);
+        return cancelTook ? settle(running, next).isPresent() : batched(successes, new Success(running, next));
     }
 
-    private record Success(Generation running, Generation next, long capturedCoins) {
+    private record Success(Generation running, Generation next) {
     }
 
     /**
      * One transaction for the batch: a compare-and-set of every row, then {@link Ledger#postAll} for
      * those that won. If the ledger refuses the batch (a reservation expired, say) it rolls back and
-     * each success is written alone ({@link #succeedOne}), which answers it exactly.
+     * each success is written alone ({@link #settle}), which answers it exactly.
      */
     private List<Boolean> succeedAll(List<Success> batch) {
         if (batch.size() == 1) {
-            return List.of(succeedOne(batch.getFirst()));
+            return List.of(settle(batch.getFirst().running(), batch.getFirst().next()).isPresent());
         }
         Set<UUID> won = tx.executeWrite(status -> {
             Set<UUID> written = writeSuccesses(batch);
             Map<UUID, Long> captures = new HashMap<>();
             batch.stream().filter(b -> written.contains(b.running().id()))
-                .forEach(b -> captures.put(b.running().id(), b.capturedCoins()));
+                .forEach(b -> captures.put(b.running().id(), b.next().chargedCoins()));
             if (!ledger.postAll(captures, TransferReason.GENERATION_CAPTURE)) {
                 throw new BatchedCalls.Refused();
             }
@@ -539,7 +647,7 @@ public class Generations {
         for (Success b : batch) {
             boolean mine = won.contains(b.running().id());
             if (mine) {
-                finished(b.next(), b.capturedCoins());
+                finished(b.next());
                 views.add(toView(b.next()));
             }
             answers.add(mine);
@@ -562,71 +670,90 @@ public class Generations {
     private Set<UUID> writeSuccesses(List<Success> batch) {
         return sql.run("""
             UPDATE generation g SET status = 'SUCCEEDED', progress = v.progress, outputs = v.outputs::jsonb,
-                                    finished_at = v.finished_at, updated_at = v.finished_at
-            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[])
-                 AS v(id, expected_status, expected_attempts, progress, outputs, finished_at)
+                                    finished_at = v.finished_at, updated_at = v.finished_at,
+                                    charged_coins = v.charged, delivered_units = v.delivered
+            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::bigint[], ?::int[])
+                 AS v(id, expected_status, expected_attempts, progress, outputs, finished_at, charged, delivered)
             WHERE g.id = v.id AND g.status = v.expected_status AND g.attempts = v.expected_attempts
             RETURNING g.id""", (a, s) -> {
             bindExpected(a, s, batch.stream().map(Success::running).toList());
             s.setArray(4, a.of("int", batch.stream().map(b -> b.next().progress()).toList()));
             s.setArray(5, a.of("text", batch.stream().map(b -> b.next().outputs()).toList()));
             s.setArray(6, a.of("timestamptz", batch.stream().map(b -> Timestamp.from(b.next().finishedAt())).toList()));
+            s.setArray(7, a.of("bigint", batch.stream().map(b -> b.next().chargedCoins()).toList()));
+            s.setArray(8, a.of("int", batch.stream().map(b -> b.next().deliveredUnits()).toList()));
             return BatchSql.uuidsOf(s);
         });
     }
 
-    private boolean succeedOne(Success success) {
-        Generation running = success.running();
-        Generation next = success.next();
-        try {
-            return tx.executeWrite(status -> {
-                if (!repository.compareAndSet(running, next)) {
-                    return false;
-                }
-                LedgerResult posted = ledger.post(running.id(), success.capturedCoins(), TransferReason.GENERATION_CAPTURE);
-                if (posted == LedgerResult.EXPIRED) {
-                    throw new ReservationExpired();
-                }
-                if (!posted.applied()) {
-                    throw new IllegalStateException("posting generation " + running.id() + " answered " + posted);
-                }
-                afterCommit(status, () -> {
-                    finished(next, success.capturedCoins());
-                    publish(next);
-                });
-                return true;
-            });
-        } catch (ReservationExpired e) {
-            fail(running, "timeout", "the generation finished after its deadline; the coins were returned");
-            return false;
-        }
-    }
-
-    /** Marks FAILED with a code and voids the reservation: the refund. False if another writer finished first. */
+    /**
+     * Marks FAILED with a code and settles: the reservation is voided (the refund), unless the
+     * model's terms name a fee for this code ({@link Model#failureFeeCoins}), which is posted and
+     * the rest released. False if another writer finished first.
+     */
     public boolean fail(Generation current, String errorCode, String errorMessage) {
-        return end(current, GenerationStatus.FAILED, errorCode, errorMessage).isPresent();
+        long fee = catalog.find(current.model()).map(m -> m.failureFeeCoins(errorCode, current.priceCoins())).orElse(0L);
+        return settle(current, current.moveTo(GenerationStatus.FAILED, now()).settled(current.outputs(), fee, 0, errorCode, errorMessage))
+            .isPresent();
     }
 
-    /** Ends a generation without outputs (FAILED or CANCELLED) and voids its reservation, in one transaction. */
-    private Optional<Generation> end(Generation current, GenerationStatus to, String errorCode, String errorMessage) {
-        Generation moved = current.moveTo(to, now());
-        Generation next = errorCode == null ? moved : moved.withError(errorCode, errorMessage);
-        TransferReason reason = to == GenerationStatus.CANCELLED ? TransferReason.GENERATION_CANCELLED : TransferReason.GENERATION_FAILED;
+    /**
+     * Ends a generation its owner cancelled while it ran, once the vendor said its task stopped
+     * having delivered nothing (or before any task was started): CANCELLED, refunded. False if
+     * another writer finished first.
+     */
+    public boolean cancelled(Generation running) {
+        return endUncharged(running, GenerationStatus.CANCELLED, null, null).isPresent();
+    }
+
+    /** Ends a generation without outputs or charge (FAILED or CANCELLED): its reservation is voided. */
+    private Optional<Generation> endUncharged(Generation current, GenerationStatus to, String errorCode, String errorMessage) {
+        return settle(current, current.moveTo(to, now()).settled(current.outputs(), 0, 0, errorCode, errorMessage));
+    }
+
+    /**
+     * The one place a generation ends: in one transaction, a compare-and-set of the row to
+     * {@code next} (its status, outputs, charge and delivered units), and its reservation resolved
+     * to match: posted for {@code next.chargedCoins()} (a success always posts, also 0 coins),
+     * voided when an unsuccessful end charged nothing. A post the ledger refuses because the
+     * reservation expired is made after extending it: a vendor answered, so its work was done and
+     * billed to genq, and the expiry only bounds how long coins wait for work that may never come.
+     * Empty if another writer finished first.
+     */
+    private Optional<Generation> settle(Generation current, Generation next) {
+        long charged = next.chargedCoins();
+        boolean post = next.status() == GenerationStatus.SUCCEEDED || charged > 0;
         boolean won = tx.executeWrite(status -> {
             if (!repository.compareAndSet(current, next)) {
                 return false;
             }
-            LedgerResult voided = ledger.voidPending(current.id(), reason);
-            if (!voided.applied()) {
-                throw new IllegalStateException("voiding generation " + current.id() + " answered " + voided);
+            LedgerResult resolved = post ? postLate(current.id(), charged, captureReason(next.status()))
+                : ledger.voidPending(current.id(), next.status() == GenerationStatus.CANCELLED
+                    ? TransferReason.GENERATION_CANCELLED : TransferReason.GENERATION_FAILED);
+            if (!resolved.applied()) {
+                throw new IllegalStateException("settling generation " + current.id() + " as " + next.status() + " answered " + resolved);
             }
             afterCommit(status, () -> {
-                finished(next, 0);
+                finished(next);
                 publish(next);
             });
             return true;
         });
         return won ? Optional.of(next) : Optional.empty();
+    }
+
+    private LedgerResult postLate(UUID reservation, long coins, TransferReason reason) {
+        LedgerResult posted = ledger.post(reservation, coins, reason);
+        if (posted != LedgerResult.EXPIRED) {
+            return posted;
+        }
+        LOG.info("generation {} settles after its reservation expired; the hold is extended to post it", reservation);
+        ledger.extend(reservation, now().plus(deadlineMargin));
+        return ledger.post(reservation, coins, reason);
+    }
+
+    private static TransferReason captureReason(GenerationStatus to) {
+        return to == GenerationStatus.FAILED ? TransferReason.GENERATION_FAILURE_FEE : TransferReason.GENERATION_CAPTURE;
     }
 
     /** Generations that are QUEUED and older than {@code before} but have no JobRunr job. */
@@ -656,16 +783,9 @@ public class Generations {
         return new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
     }
 
-    /** Thrown inside the success transaction to undo it when the reservation had expired. */
-    private static final class ReservationExpired extends RuntimeException {
-        ReservationExpired() {
-            super(null, null, false, false);
-        }
-    }
-
-    private void finished(Generation generation, long postedCoins) {
-        metrics.coins("posted", postedCoins);
-        metrics.coins("voided", generation.priceCoins() - postedCoins);
+    private void finished(Generation generation) {
+        metrics.coins("posted", generation.chargedCoins());
+        metrics.coins("voided", generation.priceCoins() - generation.chargedCoins());
         metrics.finished(generation.model(), generation.status());
     }
 
@@ -678,7 +798,7 @@ public class Generations {
     private GenerationView toView(Generation g) {
         return new GenerationView(g.id(), g.accountId(), g.model(), g.status(), g.progress(), g.units(), g.priceCoins(),
             g.attempts(), List.of(json.read(g.outputs(), GenerationOutput[].class)), g.errorCode(), g.errorMessage(),
-            g.createdAt(), g.startedAt(), g.finishedAt());
+            g.createdAt(), g.startedAt(), g.finishedAt(), g.chargedCoins(), g.deliveredUnits(), g.cancelRequestedAt());
     }
 
     private static <T> T owned(UUID owner, UUID caller, UUID id, T value) {

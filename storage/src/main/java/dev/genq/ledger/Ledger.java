@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  * wallet first with an UPDATE conditioned on the balance and on the transfer being new, then
  * insert the transfer; credits insert first; reservations lock their wallets, decide, insert and
  * then add to the wallets (see {@link #reserveAll}). Either way a replay changes nothing.
+ *
+ * <p>Transfers are never changed, with one exception: an open reservation's expiry moves forward
+ * (never back) while the work it pays for runs ({@link #extend}), because a vendor task may rightly
+ * take longer than the wait in the queue that the first expiry bounds.
  */
 @Singleton
 public class Ledger {
@@ -151,6 +155,31 @@ public class Ledger {
             }
         }
         return results;
+    }
+
+    /**
+     * Moves an open reservation's expiry to {@code until}, when that is later than it is. OK when the
+     * reservation is open (moved or already later), ALREADY_POSTED or ALREADY_VOIDED when resolved.
+     */
+    @Transactional
+    public LedgerResult extend(UUID pendingId, Instant until) {
+        if (transfers.extendOpen(pendingId, until) == 1) {
+            return LedgerResult.OK;
+        }
+        pending(pendingId); // throws when there is no such reservation
+        return transfers.findResolutionOf(pendingId).map(r -> resolvedAlready(r, null)).orElseThrow();
+    }
+
+    /**
+     * {@link #extend} as one step of a caller's own statement, so that the work's start and its
+     * reservation's new expiry are one write: a data-modifying {@code WITH} step that moves the
+     * expiry of the reservation named by each row of {@code source} (columns {@code id},
+     * {@code expires_at}) forward. The caller's statement must only name reservations it knows are
+     * open (a generation it moves while RUNNING: a resolved one is never RUNNING).
+     */
+    public static String extendStep(String source) {
+        return "UPDATE ledger_transfer p SET expires_at = greatest(p.expires_at, s.expires_at) FROM " + source
+            + " s WHERE p.id = s.id AND p.kind = 'PENDING'";
     }
 
     /** Captures {@code amountCoins} (at most the reserved amount) and releases the rest. */

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
 /**
  * Recomputes every wallet from the transfer log, every generation's reservation from the ledger
  * and every payment's credit from its transfers, and lists what disagrees. Empty means I1–I4 hold:
- * each generation has one reservation, resolved iff the generation is terminal; each wallet's
+ * each generation has one reservation, resolved iff the generation is terminal, and posted for
+ * exactly the coins its status says it charged (voided when it charged nothing); each wallet's
  * counters equal the sums of its transfers (so credited = balance + reserved + posted, where posted
  * includes debits and forfeits); no balance is negative; a payment reached the wallet exactly as
  * far as its record says.
@@ -40,7 +41,8 @@ public class LedgerAudit {
                          WHERE t.external_ref = p.provider || ':' || p.payment_id), 0) AS transferred
         FROM payment p""";
     private static final String GENERATIONS = """
-        SELECT g.id, g.status, g.price_coins, p.amount_coins AS reserved, r.kind AS resolution
+        SELECT g.id, g.status, g.price_coins, g.charged_coins, p.amount_coins AS reserved, r.kind AS resolution,
+               r.amount_coins AS resolved_coins
         FROM generation g
         LEFT JOIN ledger_transfer p ON p.id = g.id AND p.kind = 'PENDING'
         LEFT JOIN ledger_transfer r ON r.pending_id = g.id""";
@@ -112,8 +114,19 @@ public class LedgerAudit {
                     if (terminal != (resolution != null)) {
                         found.add("generation " + id + " is " + status + " and its reservation is " + (resolution == null ? "open" : resolution));
                     }
-                    if (status.equals("SUCCEEDED") != "POST_PENDING".equals(resolution) && resolution != null) {
+                    if (status.equals("SUCCEEDED") && resolution != null && !"POST_PENDING".equals(resolution)) {
                         found.add("generation " + id + " is " + status + " but its reservation was " + resolution);
+                    }
+                    long charged = rs.getLong("charged_coins");
+                    boolean chargeShown = !rs.wasNull();
+                    if (terminal != chargeShown) {
+                        found.add("generation " + id + " is " + status + (chargeShown ? " and shows a charge" : " and shows no charge"));
+                    } else if (resolution != null) {
+                        long posted = "POST_PENDING".equals(resolution) ? rs.getLong("resolved_coins") : 0;
+                        if (charged != posted || ("VOID_PENDING".equals(resolution) && charged != 0)) {
+                            found.add("generation " + id + " shows " + charged + " coins charged but its reservation was "
+                                + resolution + " for " + posted);
+                        }
                     }
                 }
             }

@@ -9,6 +9,8 @@ public enum TransferReason {
     GENERATION_RESERVE,
     GENERATION_CAPTURE,
     GENERATION_FAILED,
+    /** What a failed generation's model charges for the vendor's error code (its catalog's failure fees); the rest is released. */
+    GENERATION_FAILURE_FEE,
     GENERATION_CANCELLED,
     /** The balance of an account blocked after a chargeback or dispute. */
     CHARGEBACK_FORFEIT

@@ -30,6 +30,13 @@ interface TransferRepository extends GenericRepository<Transfer, UUID> {
 
     Optional<Transfer> findById(UUID id);
 
+    /** Moves an open reservation's expiry to {@code until} when that is later; 0 when it is resolved (or none). */
+    @Query("""
+        UPDATE ledger_transfer p SET expires_at = greatest(p.expires_at, :until)
+        WHERE p.id = :pendingId AND p.kind = 'PENDING'
+          AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)""")
+    int extendOpen(UUID pendingId, Instant until);
+
     @Query("SELECT * FROM ledger_transfer WHERE pending_id = :pendingId")
     Optional<Transfer> findResolutionOf(UUID pendingId);
 

@@ -95,4 +95,72 @@ class CatalogTest {
                 .hasMessageContaining(messagePart);
         }
     }
+
+    @Nested
+    class TermsOfAModel {
+        private static final String ORDER = """
+            {"id": "views", "kind": "order", "coinsPerUnit": 1, "unitsFrom": "quantity", "cancelAfterStart": true,
+             "routes": [{"provider": "panel", "deadline": "PT72H"}],
+             "failureFees": {"provider_rejected": "price", "content_policy": 3},
+             "inputs": {"link": {"type": "string", "required": true},
+                        "quantity": {"type": "integer", "min": 10, "max": 1000, "default": 100}}}""";
+
+        @Test
+        void aRouteDeadlineAndCancellingAfterTheStartAreReadFromTheCatalog() throws IOException {
+            Model views = catalogOf(ORDER).model("views");
+            assertThat(views.routes().getFirst().deadlineDuration()).isEqualTo(Duration.ofDays(3));
+            assertThat(views.cancellableAfterStart()).isTrue();
+            assertThat(catalog.model("emu-image").cancellableAfterStart()).as("off unless a model says so").isFalse();
+        }
+
+        @Test
+        void aFailureChargesItsFeeCappedAtThePriceOrTheWholePriceAndAnyOtherCodeNothing() throws IOException {
+            Model views = catalogOf(ORDER).model("views");
+            assertThat(views.failureFeeCoins("content_policy", 100)).isEqualTo(3);
+            assertThat(views.failureFeeCoins("content_policy", 2)).isEqualTo(2);
+            assertThat(views.failureFeeCoins("provider_rejected", 250)).isEqualTo(250);
+            assertThat(views.failureFeeCoins("provider_failed", 250)).isZero();
+            assertThat(catalog.model("emu-image").failureFeeCoins("content_policy", 10)).as("refund all by default").isZero();
+        }
+
+        @Test
+        void deadlinesReadAsConfigurationWritesThemAndNonsenseIsRefusedAtLoad() throws IOException {
+            assertThat(catalogOf(ORDER.replace("PT72H", "15m")).model("views").routes().getFirst().deadlineDuration())
+                .isEqualTo(Duration.ofMinutes(15));
+            assertThat(catalogOf(ORDER.replace("PT72H", "3d")).model("views").routes().getFirst().deadlineDuration())
+                .isEqualTo(Duration.ofDays(3));
+            assertThatThrownBy(() -> catalogOf(ORDER.replace("PT72H", "soon"))).hasStackTraceContaining("positive duration");
+        }
+
+        @Test
+        void aFeeOnGenqsOwnFaultOrATimeoutIsRefusedAtLoad() {
+            assertThatThrownBy(() -> catalogOf(ORDER.replace("\"content_policy\": 3", "\"provider_timeout\": 3")))
+                .hasStackTraceContaining("provider_timeout").hasStackTraceContaining("always refunded");
+        }
+
+        @Test
+        void aFeeThatIsNeitherCoinsNorThePriceIsRefusedAtLoad() {
+            assertThatThrownBy(() -> catalogOf(ORDER.replace("\"content_policy\": 3", "\"content_policy\": -1")))
+                .hasStackTraceContaining("whole number of coins");
+            assertThatThrownBy(() -> catalogOf(ORDER.replace("\"content_policy\": 3", "\"content_policy\": \"all\"")))
+                .hasStackTraceContaining("whole number of coins");
+        }
+
+        private Catalog catalogOf(String model) throws IOException {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("genq-catalog", ".json");
+            file.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(file, "{\"models\": [" + model + "]}");
+            return new Catalog(new CatalogConfig() {
+                @Override
+                public String getPath() {
+                    return file.toString();
+                }
+
+                @Override
+                public Duration getQuoteTtl() {
+                    return Duration.ofMinutes(5);
+                }
+            }, JsonMapper.createDefault());
+        }
+    }
 }

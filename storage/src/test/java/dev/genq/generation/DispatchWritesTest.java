@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.genq.account.AccountService;
 import dev.genq.ledger.LedgerAudit;
 import dev.genq.support.StorageContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -102,6 +103,42 @@ class DispatchWritesTest {
         assertThat(stored.provider()).isEqualTo("vendor-a");
         assertThat(stored.providerDeadlineAt()).isEqualTo(at.plusSeconds(600));
         assertThat(stored.nextCheckAt()).isEqualTo(at.plusSeconds(30));
+    }
+
+    @Test
+    void recordingTheVendorTaskMovesTheReservationToItsDeadlinePlusTheMarginInTheSameWrite() {
+        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Instant deadline = Instant.now().truncatedTo(ChronoUnit.MICROS).plus(Duration.ofDays(3));
+
+        generations.recordTask(running, "vendor-a", "long-order", deadline, Instant.now().plusSeconds(30)).orElseThrow();
+
+        Duration margin = StorageContext.get().getBean(GenerationConfig.class).getDeadlineMargin();
+        assertThat(reservationExpiry(running.id())).isEqualTo(deadline.plus(margin));
+    }
+
+    @Test
+    void aRecordThatLosesLeavesTheReservationAsItWas() {
+        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Instant before = reservationExpiry(running.id());
+        generations.start(running).orElseThrow(); // another run took a second attempt
+
+        assertThat(generations.recordTask(running, "vendor-a", "stale", Instant.now().plus(Duration.ofDays(3)), Instant.now())).isEmpty();
+        assertThat(reservationExpiry(running.id())).isEqualTo(before);
+    }
+
+    private static Instant reservationExpiry(UUID id) {
+        javax.sql.DataSource db = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(
+            StorageContext.get().getBean(javax.sql.DataSource.class));
+        try (java.sql.Connection c = db.getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT expires_at FROM ledger_transfer WHERE id = ? AND kind = 'PENDING'")) {
+            s.setObject(1, id);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -16,7 +16,7 @@ class GenerationStatusTest {
     /** The design's state machine (DESIGN.md, I5), written out independently of the code under test. */
     private static final Map<GenerationStatus, Set<GenerationStatus>> DESIGN = Map.of(
         GenerationStatus.QUEUED, Set.of(GenerationStatus.RUNNING, GenerationStatus.CANCELLED, GenerationStatus.FAILED),
-        GenerationStatus.RUNNING, Set.of(GenerationStatus.SUCCEEDED, GenerationStatus.FAILED),
+        GenerationStatus.RUNNING, Set.of(GenerationStatus.SUCCEEDED, GenerationStatus.FAILED, GenerationStatus.CANCELLED),
         GenerationStatus.SUCCEEDED, Set.of(),
         GenerationStatus.FAILED, Set.of(),
         GenerationStatus.CANCELLED, Set.of());
@@ -61,6 +61,6 @@ class GenerationStatusTest {
     private static Generation aGeneration(GenerationStatus status) {
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
         return new Generation(UUID.randomUUID(), UUID.randomUUID(), "emu-image", "{}", 1, 10, 0, null, null, status, 0, 0,
-            null, null, null, null, "[]", null, null, created, null, null, created);
+            null, null, null, null, "[]", null, null, created, null, null, created, null, null, null, null);
     }
 }

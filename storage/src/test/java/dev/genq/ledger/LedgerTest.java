@@ -154,6 +154,40 @@ class LedgerTest {
         }
 
         @Test
+        void anExpiryMovesOnlyForwardAndOnlyWhileTheReservationIsOpen() {
+            UUID account = anAccountWith(100);
+            UUID pending = UUID.randomUUID();
+            ledger.reserve(pending, account, 10, EARLIER);
+            assertThat(ledger.post(pending, 10, TransferReason.GENERATION_CAPTURE)).isEqualTo(LedgerResult.EXPIRED);
+
+            assertThat(ledger.extend(pending, LATER)).isEqualTo(LedgerResult.OK);
+            assertThat(expiryOf(pending)).isEqualTo(LATER);
+            assertThat(ledger.extend(pending, EARLIER)).as("never back").isEqualTo(LedgerResult.OK);
+            assertThat(expiryOf(pending)).isEqualTo(LATER);
+
+            assertThat(ledger.post(pending, 4, TransferReason.GENERATION_CAPTURE)).isEqualTo(LedgerResult.OK);
+            assertThat(ledger.extend(pending, LATER.plusSeconds(60))).isEqualTo(LedgerResult.ALREADY_POSTED);
+            assertThat(expiryOf(pending)).as("a resolved reservation keeps its expiry").isEqualTo(LATER);
+            assertThat(wallet(account).balanceCoins()).isEqualTo(96);
+        }
+
+        @Test
+        void extendingAVoidedReservationSaysSoAndReopensNothing() {
+            UUID account = anAccountWith(100);
+            UUID pending = UUID.randomUUID();
+            ledger.reserve(pending, account, 10, EARLIER);
+            ledger.voidPending(pending, TransferReason.GENERATION_FAILED);
+
+            assertThat(ledger.extend(pending, LATER)).isEqualTo(LedgerResult.ALREADY_VOIDED);
+            assertThat(ledger.post(pending, 10, TransferReason.GENERATION_CAPTURE)).isEqualTo(LedgerResult.ALREADY_VOIDED);
+            assertThat(wallet(account).balanceCoins()).isEqualTo(100);
+        }
+
+        private Instant expiryOf(UUID pending) {
+            return StorageContext.get().getBean(TransferRepository.class).findById(pending).orElseThrow().expiresAt();
+        }
+
+        @Test
         void aBatchOfPostsChargesEachItsShareAcrossAccounts() {
             UUID first = anAccountWith(100);
             UUID second = anAccountWith(100);

@@ -79,6 +79,10 @@ public class GenerationRunner implements GenerationExecutor {
             resume(current);
             return;
         }
+        if (current.cancelRequestedAt() != null) {
+            generations.cancelled(current); // its owner cancelled it between attempts: no task was started, so nothing is owed
+            return;
+        }
         Model model = catalog.model(current.model());
         List<Routes.Target> targets = routes.targets(model);
         if (targets.isEmpty()) {

@@ -25,7 +25,8 @@ class Routes {
     /** One route ready to call. */
     record Target(String id, Route route, Providers.Account account, String vendorModel) {
         Duration deadline() {
-            return route.deadline() != null ? route.deadline() : account.config().getDeadline();
+            Duration own = route.deadlineDuration();
+            return own != null ? own : account.config().getDeadline();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
 import dev.genq.provider.TaskRef;
 import dev.genq.provider.TaskState;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where what a vendor said becomes a state and a ledger operation: a running task is
- * checked again later, a finished one is stored and captured, a failed one is refunded, a task
- * past its deadline is cancelled at the vendor and refunded.
+ * checked again later, a finished one is stored and captured (its delivered share), a failed one is
+ * refunded (less its model's fee for that error). A task past its deadline, or whose owner asked
+ * to stop it, is first cancelled at the vendor; what the vendor then says settles it the same way,
+ * so nothing is refunded while the vendor may still deliver, and a vendor that cannot cancel is
+ * followed to its end.
  */
 @Singleton
 class TaskOutcomes {
@@ -32,11 +36,13 @@ class TaskOutcomes {
     private final Routes routes;
     private final Catalog catalog;
     private final CheckLeases leases;
+    private final MeterRegistry metrics;
     private final Clock clock;
 
     TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Routes routes, Catalog catalog,
-                 CheckLeases leases, Clock clock) {
+                 CheckLeases leases, MeterRegistry metrics, Clock clock) {
         this.leases = leases;
+        this.metrics = metrics;
         this.routes = routes;
         this.catalog = catalog;
         this.generations = generations;
@@ -84,10 +90,20 @@ class TaskOutcomes {
         }
     }
 
-    void pastDeadline(Generation running, Providers.Account account, TaskRef task) {
-        account.provider().cancel(task);
-        generations.fail(running, "provider_timeout", "the provider did not finish in time; the coins were returned");
-        limits.releaseTask(account.config(), running.id());
+    /** Whether genq should ask the vendor to stop this task now: past its deadline, or its owner asked, and not asked before. */
+    boolean cancelDue(Generation running) {
+        return running.vendorCancelAt() == null && (running.cancelRequestedAt() != null || running.overdue(clock.instant()));
+    }
+
+    /** Asks the vendor to stop the task, once, and returns the generation as it now reads; the vendor's answer to a check settles it. */
+    Generation cancelAtVendor(Generation running, Providers.Account account, TaskRef task) {
+        String reason = running.cancelRequestedAt() != null ? "owner" : "deadline";
+        boolean taken = account.provider().cancel(task);
+        metrics.counter("genq.vendor.cancels", "provider", account.name(), "reason", reason, "outcome", taken ? "taken" : "refused")
+            .increment();
+        LOG.info("generation {}: asked {} to cancel task {} ({}); the vendor {}", running.id(), account.name(), task.id(), reason,
+            taken ? "took it" : "refused, so the task is followed to its end");
+        return generations.vendorCancelSent(running);
     }
 
     /** A check that may not run now (the account's request rate is used up) just runs a moment later. */
@@ -101,9 +117,23 @@ class TaskOutcomes {
         generations.scheduleCheck(running, now.plus(routes.nextCheckAfter(account, age)));
     }
 
+    /**
+     * A task the vendor ended without outputs. Cancelled at its owner's request: CANCELLED. Cancelled
+     * because it ran past its deadline: FAILED {@code provider_timeout}. Anything else: FAILED with
+     * the vendor's code, refunded less the model's fee for that code.
+     */
     private void fail(Generation running, Providers.Account account, ProviderException e) {
-        LOG.info("generation {} failed at the provider: {} {}", running.id(), e.code(), e.getMessage());
-        generations.fail(running, e.code(), e.getMessage());
+        boolean cancelledByGenq = ProviderException.CANCELLED.equals(e.code()) && running.vendorCancelAt() != null;
+        if (cancelledByGenq && running.cancelRequestedAt() != null) {
+            LOG.info("generation {} was cancelled at the vendor as its owner asked", running.id());
+            generations.cancelled(running);
+        } else if (cancelledByGenq || (ProviderException.CANCELLED.equals(e.code()) && running.overdue(clock.instant()))) {
+            LOG.info("generation {} was cancelled at the vendor past its deadline", running.id());
+            generations.fail(running, "provider_timeout", "the provider did not finish in time; the coins were returned");
+        } else {
+            LOG.info("generation {} failed at the provider: {} {}", running.id(), e.code(), e.getMessage());
+            generations.fail(running, e.code(), e.getMessage());
+        }
         limits.releaseTask(account.config(), running.id());
     }
 }

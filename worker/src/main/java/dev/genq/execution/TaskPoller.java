@@ -169,14 +169,11 @@ class TaskPoller {
     }
 
     /** @param report the body of the verified webhook that woke the task, or null */
-    private void check(Generation running, @Nullable String report) {
+    private void check(Generation leased, @Nullable String report) {
+        Generation running = leased;
         try {
             Providers.Account account = routes.accountOf(running);
             TaskRef task = routes.taskOf(running);
-            if (running.providerDeadlineAt() != null && clock.instant().isAfter(running.providerDeadlineAt())) {
-                outcomes.pastDeadline(running, account, task);
-                return;
-            }
             TaskState.Done reported = report == null ? null : account.provider().reportedSuccess(task, report);
             if (reported != null) {
                 outcomes.apply(running, account, reported); // the vendor said it, signed: no need to ask again
@@ -185,6 +182,9 @@ class TaskPoller {
             if (!limits.tryCall(account.config())) {
                 outcomes.rateLimited(running);
                 return;
+            }
+            if (outcomes.cancelDue(running)) {
+                running = outcomes.cancelAtVendor(running, account, task); // then ask how the task ended, as for any check
             }
             try {
                 outcomes.apply(running, account, account.provider().check(task));

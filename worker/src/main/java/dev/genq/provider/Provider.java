@@ -23,8 +23,12 @@ public interface Provider {
     /** What the vendor says about a task now. A retryable exception means "ask again later". */
     TaskState check(TaskRef task) throws ProviderException;
 
-    /** Asks the vendor to stop a task; best effort, so a vendor that cannot simply ignores it. */
-    void cancel(TaskRef task);
+    /**
+     * Asks the vendor to stop a task. True when the vendor took the request; false when it refused,
+     * cannot cancel, or could not be asked. Either way the task's end is then learnt from
+     * {@link #check}: a vendor may still finish (or partly deliver) a task it agreed to stop.
+     */
+    boolean cancel(TaskRef task);
 
     /** Whether this account is set up to receive the vendor's webhooks (a secret or keys are configured). */
     default boolean webhooksEnabled() {

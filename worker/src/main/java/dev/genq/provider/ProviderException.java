@@ -11,6 +11,8 @@ package dev.genq.provider;
  * counts against the route's breaker and the next route may do better.
  */
 public class ProviderException extends Exception {
+    /** The code of a task the vendor reports cancelled: by genq's request, or on its own. */
+    public static final String CANCELLED = "provider_cancelled";
     private final boolean retryable;
     private final boolean unstarted;
     private final boolean routeFault;
@@ -37,6 +39,11 @@ public class ProviderException extends Exception {
     /** The request itself is wrong, or the vendor refused it for good. */
     public static ProviderException permanent(String code, String message) {
         return new ProviderException(false, true, false, code, message);
+    }
+
+    /** The vendor reports the task cancelled. */
+    public static ProviderException cancelled(String message) {
+        return permanent(CANCELLED, message);
     }
 
     /** Classifies an HTTP status from a vendor. */

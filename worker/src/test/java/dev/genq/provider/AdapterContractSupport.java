@@ -340,8 +340,19 @@ public abstract class AdapterContractSupport<E extends VendorEmulator> {
         ProviderRequest request = request("[latency=60000]");
         Provider provider = provider(KEY);
         Submission submission = provider.submit(request);
-        provider.cancel(task(submission, request));
+        assertThat(provider.cancel(task(submission, request))).isTrue();
         assertThat(emulator.cancelled(marker(request))).isTrue();
+    }
+
+    @Test
+    void aVendorThatRefusesToCancelIsToldApart() throws Exception {
+        Assumptions.assumeTrue(cancels(), "this vendor cannot stop a task");
+        ProviderRequest request = request("[latency=60000][nocancel]");
+        Provider provider = provider(KEY);
+        Submission submission = provider.submit(request);
+        assertThat(provider.cancel(task(submission, request))).isFalse();
+        assertThat(emulator.cancelled(marker(request))).isFalse();
+        assertThat(emulator.cancelRequests(marker(request))).isEqualTo(1);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.genq.api.auth.Caller;
 import dev.genq.api.idempotency.IdempotentRequests;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationView;
 import dev.genq.generation.Generations;
 import dev.genq.generation.HistoryCursor;
@@ -85,9 +86,14 @@ class GenerationController {
         return new GenerationPage(page.stream().map(responses::of).toList(), next);
     }
 
-    /** Cancels a QUEUED generation and refunds it; otherwise 409 invalid_state. */
+    /**
+     * Cancels: a QUEUED generation ends CANCELLED and is refunded (200). A RUNNING one of a model
+     * that allows it is cancelled at the vendor by its worker, which refunds what the vendor did not
+     * deliver (202, with {@code cancelRequestedAt}; poll for the end). Otherwise 409 invalid_state.
+     */
     @Post("/{id}/cancel")
-    GenerationResponse cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
-        return responses.of(generations.cancel(id, caller.accountId()));
+    HttpResponse<GenerationResponse> cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
+        GenerationResponse response = responses.of(generations.cancel(id, caller.accountId()));
+        return response.status() == GenerationStatus.RUNNING ? HttpResponse.accepted().body(response) : HttpResponse.ok(response);
     }
 }

@@ -8,7 +8,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A generation as its owner sees it; outputs carry URLs only once SUCCEEDED, minted on each read. */
+/**
+ * A generation as its owner sees it; outputs carry URLs once it ended with outputs, minted on each
+ * read. {@code priceCoins} is what was reserved; once it ended, {@code chargedCoins} is what was
+ * taken and {@code refundedCoins} what came back (they add up to the price), with the units the
+ * vendor delivered. {@code cancelRequestedAt}: the owner asked to stop it while it ran.
+ */
 @Serdeable
 public record GenerationResponse(UUID id,
                                  String model,
@@ -16,6 +21,10 @@ public record GenerationResponse(UUID id,
                                  int progress,
                                  int units,
                                  long priceCoins,
+                                 @Nullable Long chargedCoins,
+                                 @Nullable Long refundedCoins,
+                                 @Nullable Integer deliveredUnits,
+                                 @Nullable Instant cancelRequestedAt,
                                  int attempts,
                                  @Nullable Error error,
                                  List<Output> outputs,

@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Shapes views into responses. URLs are minted only for a SUCCEEDED generation's recorded outputs
+ * Shapes views into responses. URLs are minted only for an ended generation's recorded outputs
  * (written after their upload finished), and only after ownership was checked (invariant I6).
  */
 @Singleton
@@ -54,14 +54,16 @@ class GenerationResponses {
 
     GenerationResponse of(GenerationView v) {
         List<GenerationResponse.Output> outputs = List.of();
-        if (v.status() == GenerationStatus.SUCCEEDED) {
+        if (v.status() == GenerationStatus.SUCCEEDED || v.status() == GenerationStatus.CANCELLED) { // outputs are recorded once stored
             Instant expiresAt = clock.instant().plus(urlTtl);
             outputs = v.outputs().stream()
                 .map(o -> new GenerationResponse.Output(o.index(), o.contentType(), o.sizeBytes(), blobs.presignGet(o.key()), expiresAt))
                 .toList();
         }
         GenerationResponse.Error error = v.errorCode() == null ? null : new GenerationResponse.Error(v.errorCode(), v.errorMessage());
-        return new GenerationResponse(v.id(), v.model(), v.status(), v.progress(), v.units(), v.priceCoins(), v.attempts(),
+        Long refunded = v.chargedCoins() == null ? null : v.priceCoins() - v.chargedCoins();
+        return new GenerationResponse(v.id(), v.model(), v.status(), v.progress(), v.units(), v.priceCoins(), v.chargedCoins(), refunded,
+            v.deliveredUnits(), v.cancelRequestedAt(), v.attempts(),
             error, outputs, v.createdAt(), v.startedAt(), v.finishedAt());
     }
 }

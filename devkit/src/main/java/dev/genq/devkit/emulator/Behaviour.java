@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <li>{@code [webhook-early]} the webhook comes before the submit is answered; {@code [webhook-badsig]}
  *     it is signed with the wrong key; {@code [webhook-replay]} it is delivered twice;
  * <li>{@code [remains=K]} (reseller orders) the order ends Partial with K undelivered; {@code [nofunds]}
- *     the panel refuses for lack of funds.
+ *     the panel refuses for lack of funds;
+ * <li>{@code [nocancel]} the vendor refuses to cancel the task, which runs on to its end.
  * </ul>
  */
 public record Behaviour(long defaultLatencyMs, Map<String, Integer> directives, String contentType) {

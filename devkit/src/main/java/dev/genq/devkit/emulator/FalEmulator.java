@@ -66,11 +66,10 @@ public final class FalEmulator extends VendorEmulator {
             if (task == null) {
                 error(exchange, 404, "not_found", "Request not found");
             } else if (rest.endsWith("/cancel")) {
-                if (task.finished()) {
-                    sendJson(exchange, 400, JSON.createObjectNode().put("status", "ALREADY_COMPLETED"));
-                } else {
-                    task.cancelled = true;
+                if (cancel(task)) {
                     sendJson(exchange, 202, JSON.createObjectNode().put("status", "CANCELLATION_REQUESTED"));
+                } else {
+                    sendJson(exchange, 400, JSON.createObjectNode().put("status", "ALREADY_COMPLETED"));
                 }
             } else if (rest.endsWith("/status")) {
                 if (!garbledStatus(exchange, task)) {

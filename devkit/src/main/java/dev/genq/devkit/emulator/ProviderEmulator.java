@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>
  * POST /v1/tasks            {"model","input":{...},"units":n,"webhook"} + Idempotency-Key  → 201 {"id","status"}
  * GET  /v1/tasks/{id}       → {"id","status":queued|running|succeeded|failed|canceled,"progress","outputs":[{"url","content_type"}],"error"}
- * POST /v1/tasks/{id}/cancel → the task, now canceled
+ * POST /v1/tasks/{id}/cancel → the task, now canceled; 409 cannot_cancel once it ended (or [nocancel])
  * </pre>
  * Errors are {"error":{"code","message"}}. A submit with a known Idempotency-Key returns the task
  * already made for it instead of starting another, as real vendors do; tasks are counted by that key.
@@ -59,9 +59,10 @@ public final class ProviderEmulator extends VendorEmulator {
                 error(exchange, 404, "not_found", "no such task");
                 return;
             }
-            if (cancel) {
-                task.cancelled = true;
-            } else if (garbledStatus(exchange, task)) {
+            if (cancel && !cancel(task)) {
+                error(exchange, 409, "cannot_cancel", "the task can no longer be canceled");
+                return;
+            } else if (!cancel && garbledStatus(exchange, task)) {
                 return;
             }
             sendJson(exchange, 200, status(task));

@@ -58,9 +58,10 @@ public final class ReplicateEmulator extends VendorEmulator {
                 Task task = tasks.get(path.substring("/v1/predictions/".length(), path.length() - (cancel ? "/cancel".length() : 0)));
                 if (task == null) {
                     error(exchange, 404, "not_found", "Not found.");
+                } else if (cancel && !cancel(task) && task.behaviour.has("nocancel")) {
+                    error(exchange, 409, "conflict", "This prediction cannot be canceled.");
                 } else if (cancel) {
-                    task.cancelled = !task.finished();
-                    sendJson(exchange, 200, prediction(task));
+                    sendJson(exchange, 200, prediction(task)); // an ended prediction is answered as it is
                 } else if (!garbledStatus(exchange, task)) {
                     sendJson(exchange, 200, prediction(task));
                 }

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * An SMM panel's API v2 at {@code POST /api/v2}, form-encoded with {@code key} and {@code action}:
  * {@code add} (service, link, quantity) → {@code {"order": 23501}}; {@code status} (order) →
  * {@code {"charge","start_count","status","remains","currency"}} with status Pending, In progress,
- * Completed, Partial or Canceled; {@code cancel} (orders) → {@code [{"order","cancel":1|{"error"}}]};
+ * Completed, Partial or Canceled; {@code cancel} (orders) → {@code [{"order","cancel":1|{"error"}}]}, after
+ * which the order ends Partial (remains: what was not delivered by then) or Canceled (nothing was);
  * {@code balance} → {@code {"balance","currency"}}. Refusals come as HTTP 200 with
  * {@code {"error": "..."}}. Orders are counted by link.
  */
@@ -52,11 +53,12 @@ public final class SmmPanelEmulator extends VendorEmulator {
                     for (String id : form.getOrDefault("orders", "").split(",")) {
                         Task task = tasks.get(id.trim());
                         ObjectNode entry = answer.addObject().put("order", Long.parseLong(id.trim()));
-                        if (task == null || task.finished()) {
+                        if (task == null) {
                             entry.putObject("cancel").put("error", "Incorrect order ID");
-                        } else {
-                            task.cancelled = true;
+                        } else if (cancel(task)) {
                             entry.put("cancel", 1);
+                        } else {
+                            entry.putObject("cancel").put("error", "Cancel is not available for this order");
                         }
                     }
                     sendJson(exchange, 200, answer);
@@ -86,7 +88,11 @@ public final class SmmPanelEmulator extends VendorEmulator {
 
     private ObjectNode status(Task task) {
         ObjectNode node = JSON.createObjectNode().put("charge", "0.27819").put("start_count", "3572").put("currency", "USD");
-        if (task.cancelled || (task.finished() && task.behaviour.fail())) {
+        if (task.cancelled) { // what was delivered before the cancel stays delivered, and only the rest is refunded
+            int remains = remainsAtCancel(task);
+            return node.put("status", remains < task.units ? "Partial" : "Canceled").put("remains", Integer.toString(remains));
+        }
+        if (task.finished() && task.behaviour.fail()) {
             return node.put("status", "Canceled").put("remains", Integer.toString(task.units));
         }
         if (!task.finished()) {
@@ -95,6 +101,19 @@ public final class SmmPanelEmulator extends VendorEmulator {
         }
         int remains = Math.min(task.units, task.behaviour.count("remains"));
         return node.put("status", remains > 0 ? "Partial" : "Completed").put("remains", Integer.toString(remains));
+    }
+
+    private static int remainsAtCancel(Task task) {
+        return task.units - task.units * task.progressAtCancel / 100;
+    }
+
+    /** What the order made for {@code link} had left undelivered when it was cancelled. */
+    public int remainsAtCancel(String link) {
+        Task task = existing(link);
+        if (task == null || !task.cancelled) {
+            throw new IllegalArgumentException("no cancelled order for " + link);
+        }
+        return remainsAtCancel(task);
     }
 
     private static Map<String, String> form(String body) {

@@ -52,6 +52,7 @@ public abstract class VendorEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> webhookRetries = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> downloadsByMarker = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> garbledSoFar = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> cancelsByMarker = new ConcurrentHashMap<>();
     protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private volatile long stallMs = 4_000;
 
@@ -66,6 +67,8 @@ public abstract class VendorEmulator implements AutoCloseable {
         public final String webhook;
         public final long createdAtMs = System.currentTimeMillis();
         public volatile boolean cancelled;
+        /** How far the task had come when it was cancelled: what it delivered stays delivered. */
+        public volatile int progressAtCancel;
         private final AtomicInteger statusReads = new AtomicInteger();
 
         Task(String id, String model, int units, Behaviour behaviour, String account, String marker, String webhook) {
@@ -149,6 +152,27 @@ public abstract class VendorEmulator implements AutoCloseable {
     /** Whether a task made for {@code marker} was cancelled. */
     public boolean cancelled(String marker) {
         return tasksByMarker.getOrDefault(marker, List.of()).stream().anyMatch(t -> t.cancelled);
+    }
+
+    /** How many cancel requests arrived for the tasks made for {@code marker}, refused ones included. */
+    public int cancelRequests(String marker) {
+        AtomicInteger n = cancelsByMarker.get(marker);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * A cancel request for a task: counted, and taken unless the task ended already or is
+     * {@code [nocancel]} (a vendor that cannot stop it); true when taken. Subclasses answer in their
+     * vendor's shape.
+     */
+    protected boolean cancel(Task task) {
+        cancelsByMarker.computeIfAbsent(task.marker, k -> new AtomicInteger()).incrementAndGet();
+        if (task.finished() || task.behaviour.has("nocancel")) {
+            return false;
+        }
+        task.progressAtCancel = task.progressPercent();
+        task.cancelled = true;
+        return true;
     }
 
     /** The HTTP statuses genq answered to the webhooks of the tasks made for {@code marker}. */

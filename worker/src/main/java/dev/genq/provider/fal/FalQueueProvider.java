@@ -72,12 +72,14 @@ public final class FalQueueProvider implements Provider {
     }
 
     @Override
-    public void cancel(TaskRef task) {
+    public boolean cancel(TaskRef task) {
         try {
             http.json("cancel", keyed(HttpRequest.PUT("/" + appId(task.model()) + "/requests/" + task.id() + "/cancel", "")),
                 FalQueueProvider::error);
+            return true;
         } catch (ProviderException e) {
             LOG.info("fal account {} did not cancel request {}: {}", http.account().getName(), task.id(), e.getMessage());
+            return false;
         }
     }
 

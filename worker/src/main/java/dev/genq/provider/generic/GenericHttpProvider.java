@@ -74,15 +74,17 @@ public final class GenericHttpProvider implements Provider {
     }
 
     @Override
-    public void cancel(TaskRef task) {
+    public boolean cancel(TaskRef task) {
         GenericSpec spec = GenericSpec.from(task.options());
         if (spec.cancelPath().isEmpty()) {
-            return;
+            return false;
         }
         try {
             http.json("cancel", http.bearer(HttpRequest.POST(spec.cancelPath().replace("{id}", task.id()), "")), answer -> error(spec, answer));
+            return true;
         } catch (ProviderException e) {
             LOG.info("provider {} did not cancel task {}: {}", http.account().getName(), task.id(), e.getMessage());
+            return false;
         }
     }
 
@@ -125,7 +127,7 @@ public final class GenericHttpProvider implements Provider {
                 message != null ? message : "the provider failed the task"));
         }
         if (spec.canceled().contains(status)) {
-            return new TaskState.Failed(ProviderException.permanent("provider_cancelled", "the provider cancelled the task"));
+            return new TaskState.Failed(ProviderException.cancelled("the provider cancelled the task"));
         }
         String progress = spec.progress().text(task);
         return new TaskState.Running(progress != null && progress.matches("\\d{1,3}") ? Integer.parseInt(progress) : 0);

@@ -56,8 +56,8 @@ public final class OpenAiImagesProvider implements Provider {
     }
 
     @Override
-    public void cancel(TaskRef task) {
-        // a synchronous call has nothing left to cancel
+    public boolean cancel(TaskRef task) {
+        return false; // a synchronous call has nothing left to cancel
     }
 
     private static List<ProviderResult.Output> outputs(JsonNode answer) throws ProviderException {

@@ -79,11 +79,13 @@ public final class ReplicateProvider implements Provider {
     }
 
     @Override
-    public void cancel(TaskRef task) {
+    public boolean cancel(TaskRef task) {
         try {
             http.json("cancel", http.bearer(HttpRequest.POST("/v1/predictions/" + task.id() + "/cancel", "")), ReplicateProvider::error);
+            return true;
         } catch (ProviderException e) {
             LOG.info("Replicate account {} did not cancel prediction {}: {}", http.account().getName(), task.id(), e.getMessage());
+            return false;
         }
     }
 
@@ -134,7 +136,7 @@ public final class ReplicateProvider implements Provider {
             case "succeeded" -> succeeded(prediction.path("output"));
             case "failed" -> new TaskState.Failed(ProviderException.permanent("provider_failed",
                 prediction.path("error").isNull() ? "the prediction failed" : prediction.path("error").asText()));
-            case "canceled" -> new TaskState.Failed(ProviderException.permanent("provider_cancelled", "the prediction was canceled"));
+            case "canceled" -> new TaskState.Failed(ProviderException.cancelled("the prediction was canceled"));
             default -> new TaskState.Running(0);
         };
     }

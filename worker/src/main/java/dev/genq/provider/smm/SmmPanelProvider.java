@@ -60,22 +60,25 @@ public final class SmmPanelProvider implements Provider {
         return switch (status) {
             case "Completed" -> new TaskState.Done(new ProviderResult(List.of(), task.units()));
             case "Partial" -> new TaskState.Done(new ProviderResult(List.of(), delivered(task.units(), order)));
-            case "Canceled", "Cancelled" -> new TaskState.Failed(ProviderException.permanent("provider_cancelled", "the panel canceled the order"));
+            case "Canceled", "Cancelled" -> new TaskState.Failed(ProviderException.cancelled("the panel canceled the order"));
             case "Pending", "In progress", "Processing" -> new TaskState.Running(progress(task.units(), order));
             default -> throw ProviderException.retryable("provider_malformed_response", "unknown order status " + status);
         };
     }
 
     @Override
-    public void cancel(TaskRef task) {
+    public boolean cancel(TaskRef task) {
         try {
             JsonNode answer = call("cancel", Map.of("orders", task.id()));
             JsonNode first = answer.isArray() && !answer.isEmpty() ? answer.get(0).path("cancel") : answer;
             if (first.isObject() && first.has("error")) {
                 LOG.info("panel {} did not cancel order {}: {}", http.account().getName(), task.id(), first.get("error").asText());
+                return false;
             }
+            return true;
         } catch (ProviderException e) {
             LOG.info("panel {} did not cancel order {}: {}", http.account().getName(), task.id(), e.getMessage());
+            return false;
         }
     }
 
