@@ -229,6 +229,32 @@ class LongRunningOrdersTest extends EndToEndTest {
     }
 
     @Nested
+    class Terms {
+        @Test
+        void theModelListShowsWhatCanBeCancelledAndWhatAFailureCharges() {
+            Api.Account account = api.newAccount(1);
+            JsonNode models = api.get("/v1/models", account.key()).body().path("data");
+
+            JsonNode fee = model(models, GenqStack.FEE_MODEL);
+            assertThat(fee.path("cancelAfterStart").asBoolean()).isFalse();
+            assertThat(fee.path("failureFees").path("content_policy").asLong()).isEqualTo(GenqStack.FEE_COINS);
+            JsonNode order = model(models, Vendors.LONG_ORDER_MODEL);
+            assertThat(order.path("cancelAfterStart").asBoolean()).isTrue();
+            assertThat(order.path("failureFees").path("provider_rejected").asText()).isEqualTo("price");
+            assertThat(model(models, "emu-text").path("failureFees")).as("refunds every failure").isEmpty();
+        }
+
+        private static JsonNode model(JsonNode models, String id) {
+            for (JsonNode m : models) {
+                if (m.path("id").asText().equals(id)) {
+                    return m;
+                }
+            }
+            throw new AssertionError("GET /v1/models does not list " + id);
+        }
+    }
+
+    @Nested
     class AdminLookup {
         @Test
         void anAdminFindsAGenerationByIdAndByAccountWithWhatItCharged() throws Exception {

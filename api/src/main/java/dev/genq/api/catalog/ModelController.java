@@ -23,9 +23,14 @@ class ModelController {
         this.prices = prices;
     }
 
+    /**
+     * A model as clients see it, with its terms: whether it can be cancelled once its vendor started
+     * it, and what a failure charges by error code (any other failure is refunded in full).
+     */
     @Serdeable
     record ModelResponse(String id, ModelKind kind, @Nullable String description, long coinsPerUnit, int priceVersion,
-                         @Nullable String unitsFrom, Map<String, InputField> inputs) {
+                         @Nullable String unitsFrom, Map<String, InputField> inputs, boolean cancelAfterStart,
+                         Map<String, Object> failureFees) {
     }
 
     @Serdeable
@@ -39,7 +44,8 @@ class ModelController {
             .map(m -> Map.entry(m, prices.current(m)))
             .filter(e -> e.getValue().enabled())
             .map(e -> new ModelResponse(e.getKey().id(), e.getKey().kind(), e.getKey().description(), e.getValue().coinsPerUnit(),
-                e.getValue().version(), e.getKey().unitsFrom(), e.getKey().inputs()))
+                e.getValue().version(), e.getKey().unitsFrom(), e.getKey().inputs(), e.getKey().cancellableAfterStart(),
+                e.getKey().failureFees()))
             .toList());
     }
 }
