@@ -170,9 +170,8 @@ public class Generations {
         if (current.status() != GenerationStatus.RUNNING) {
             throw new GenqException(ErrorCode.INVALID_STATE, "this generation is " + current.status() + " and can no longer be cancelled");
         }
-        Model model = catalog.model(current.model());
-        if (!model.cancellableAfterStart()) {
-            throw new GenqException(ErrorCode.INVALID_STATE, "this generation is RUNNING, and " + model.id()
+        if (!catalog.find(current.model()).map(Model::cancellableAfterStart).orElse(false)) {
+            throw new GenqException(ErrorCode.INVALID_STATE, "this generation is RUNNING, and " + current.model()
                 + " can only be cancelled before its vendor starts it");
         }
         return toView(current.cancelRequestedAt() != null ? current : requestCancel(current));
