@@ -532,6 +532,22 @@ class GenerationFlowTest extends EndToEndTest {
             assertThat(api.get("/v1/generations?limit=0", account.key()).status()).isEqualTo(400);
             assertThat(api.get("/v1/generations?cursor=garbage", account.key()).errorCode()).isEqualTo("invalid_request");
         }
+
+        @Test
+        void aFullLastPageSaysItIsTheLast() {
+            Api.Account account = api.newAccount(100);
+            api.submitted(account, "emu-text", "{\"prompt\":\"one\"}");
+            api.submitted(account, "emu-text", "{\"prompt\":\"two\"}");
+
+            JsonNode page = api.get("/v1/generations?limit=2", account.key()).body();
+
+            assertThat(page.path("data")).hasSize(2);
+            assertThat(page.path("nextCursor").isNull()).isTrue();
+            Api.Account fresh = api.newAccount(5);
+            JsonNode ledger = api.get("/admin/v1/accounts/" + fresh.id() + "/ledger?limit=1", GenqStack.ADMIN_KEY).body();
+            assertThat(ledger.path("data")).as("its opening credit").hasSize(1);
+            assertThat(ledger.path("nextCursor").isNull()).isTrue();
+        }
     }
 
     @Nested
@@ -550,6 +566,24 @@ class GenerationFlowTest extends EndToEndTest {
                 .contains("genq_coins_total{operation=\"reserved\"}")
                 .contains("genq_coins_total{operation=\"posted\"}")
                 .contains("genq_provider_call_seconds_count{operation=\"submit\",outcome=\"ok\",provider=\"emulator\"}");
+        }
+
+        @Test
+        void everyGenqMetricHasHelpTextAndTheLatenciesHaveBuckets() throws Exception {
+            Api.Account account = api.newAccount(100);
+            api.awaitEnd(account, api.submitted(account, "emu-text", "{\"prompt\":\"buckets\"}"), END);
+
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+            List<String> helps = text.lines().filter(l -> l.startsWith("# HELP genq_")).toList();
+            assertThat(helps).hasSizeGreaterThanOrEqualTo(10);
+            assertThat(helps).allSatisfy(help -> assertThat(help.split(" ", 4)).as(help).hasSize(4)
+                .satisfies(parts -> assertThat(parts[3]).as(help).isNotBlank()));
+            assertThat(text).contains("genq_generation_duration_seconds_bucket{model=\"emu-text\",status=\"succeeded\",le=")
+                .contains("genq_provider_call_seconds_bucket{")
+                .contains("genq_generations_active{status=\"queued\"}")
+                .contains("genq_generations_active{status=\"running\"}");
         }
 
         @Test

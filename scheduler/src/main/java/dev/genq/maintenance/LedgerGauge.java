@@ -16,7 +16,6 @@ import io.micronaut.context.annotation.Requires;
 class LedgerGauge {
     LedgerGauge(LedgerAudit audit, MeterRegistry registry) {
         Gauge.builder("genq.ledger.discrepancies", audit, a -> a.lastRecordedDiscrepancies().orElse(0))
-            .description("discrepancies found by the last ledger reconciliation (0 when the ledger balances)")
             .register(registry);
     }
 }

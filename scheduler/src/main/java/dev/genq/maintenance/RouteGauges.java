@@ -21,7 +21,6 @@ class RouteGauges {
             for (int i = 0; i < model.routes().size(); i++) {
                 int priority = i;
                 Gauge.builder("genq.route.state", report, r -> r.status(model, priority).state().gaugeValue())
-                    .description("route breaker: 0 closed, 1 half-open, 2 open")
                     .tag("route", model.routes().get(i).id(model.id()))
                     .register(registry);
             }

@@ -27,6 +27,9 @@ final class InputSchema {
         if (!(value instanceof String s)) {
             throw Catalog.invalid("input '" + name + "' must be a string");
         }
+        if (!storable(s)) {
+            throw Catalog.invalid("input '" + name + "' holds a NUL character or a broken UTF-16 surrogate, which no text may hold");
+        }
         int length = s.codePointCount(0, s.length());
         if (field.minLength() != null && length < field.minLength()) {
             throw Catalog.invalid("input '" + name + "' must have at least " + field.minLength() + " characters");
@@ -38,6 +41,22 @@ final class InputSchema {
             throw Catalog.invalid("input '" + name + "' must be one of " + String.join(", ", field.values()));
         }
         return s;
+    }
+
+    /** Text PostgreSQL can store: no NUL, and every surrogate in a pair (a lone one has no UTF-8 form). */
+    static boolean storable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long integral(String name, Object value) {

@@ -1,5 +1,6 @@
 package dev.genq.catalog;
 
+import dev.genq.ledger.Coins;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.Crypto;
@@ -45,7 +46,7 @@ public class PriceList {
         if (!price.enabled()) {
             throw new GenqException(ErrorCode.MODEL_DISABLED, "model " + validated.model().id() + " is not available now");
         }
-        return priced(validated, Math.multiplyExact(price.coinsPerUnit(), validated.units()), price.version());
+        return priced(validated, Coins.times(price.coinsPerUnit(), validated.units()), price.version());
     }
 
     /** Validated inputs at a price fixed elsewhere (a quote's). */
@@ -55,9 +56,7 @@ public class PriceList {
 
     /** Appends a price version: the new price, or the model switched on or off. */
     public Price change(Model model, long coinsPerUnit, boolean enabled, String actor, String reason) {
-        if (coinsPerUnit < 0) {
-            throw new GenqException(ErrorCode.INVALID_REQUEST, "'coinsPerUnit' must not be negative");
-        }
+        Coins.require(coinsPerUnit, "coinsPerUnit");
         try {
             repository.append(model.id(), coinsPerUnit, enabled, actor, reason);
         } catch (io.micronaut.data.exceptions.DataAccessException e) {

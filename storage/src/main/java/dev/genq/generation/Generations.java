@@ -234,6 +234,15 @@ public class Generations {
         return held;
     }
 
+    /** How many generations are QUEUED, or RUNNING, now. */
+    public long activeCount(GenerationStatus status) {
+        return switch (status) {
+            case QUEUED -> repository.countQueued();
+            case RUNNING -> repository.countRunning();
+            default -> throw new IllegalArgumentException("only QUEUED and RUNNING generations are counted, not " + status);
+        };
+    }
+
     /** How many running vendor tasks are past their deadline at {@code now}. */
     public long overdueCount(Instant now) {
         return repository.countOverdue(now);
@@ -646,7 +655,7 @@ public class Generations {
         for (Success b : batch) {
             boolean mine = won.contains(b.running().id());
             if (mine) {
-                finished(b.next());
+                metrics.finished(b.next());
                 views.add(toView(b.next()));
             }
             answers.add(mine);
@@ -733,7 +742,7 @@ public class Generations {
                 throw new IllegalStateException("settling generation " + current.id() + " as " + next.status() + " answered " + resolved);
             }
             afterCommit(status, () -> {
-                finished(next);
+                metrics.finished(next);
                 publish(next);
             });
             return true;
@@ -780,12 +789,6 @@ public class Generations {
 
     private static GenqException blocked() {
         return new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
-    }
-
-    private void finished(Generation generation) {
-        metrics.coins("posted", generation.chargedCoins());
-        metrics.coins("voided", generation.priceCoins() - generation.chargedCoins());
-        metrics.finished(generation.model(), generation.status());
     }
 
     private GenerationView publish(Generation generation) {

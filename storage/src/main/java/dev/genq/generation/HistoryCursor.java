@@ -5,7 +5,9 @@ import dev.genq.error.GenqException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Keyset position in an account's history; opaque to clients as URL-safe base64. */
 public record HistoryCursor(Instant createdAt, UUID id) {
@@ -14,6 +16,20 @@ public record HistoryCursor(Instant createdAt, UUID id) {
 
     public static HistoryCursor after(GenerationView last) {
         return new HistoryCursor(last.createdAt(), last.id());
+    }
+
+    /**
+     * One page of rows read with one row more than {@code limit} (so the last page is known as the
+     * last): at most {@code limit} rows, and the cursor after them, or null when no row follows.
+     */
+    public record Page<T>(List<T> rows, String nextCursor) {
+        public static <T> Page<T> of(List<T> readOneMore, int limit, Function<T, HistoryCursor> cursorOf) {
+            if (readOneMore.size() <= limit) {
+                return new Page<>(readOneMore, null);
+            }
+            List<T> rows = readOneMore.subList(0, limit);
+            return new Page<>(rows, cursorOf.apply(rows.getLast()).encode());
+        }
     }
 
     public String encode() {

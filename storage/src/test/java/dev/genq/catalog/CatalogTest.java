@@ -84,6 +84,15 @@ class CatalogTest {
         }
 
         @Test
+        void textNoDatabaseCanStoreNamesItsField() {
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "fox\u0000")), ErrorCode.INVALID_INPUT, "'prompt'");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "fox \ud800")), ErrorCode.INVALID_INPUT, "surrogate");
+            assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "\udc00 fox")), ErrorCode.INVALID_INPUT, "surrogate");
+            assertThat(catalog.validate("emu-image", Map.of("prompt", "fox \ud83e\udd8a")).inputs()).as("a pair is a character")
+                .containsEntry("prompt", "fox \ud83e\udd8a");
+        }
+
+        @Test
         void stringsOutsideTheirSetOrLength() {
             assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "x", "size", "2x2")), ErrorCode.INVALID_INPUT, "one of");
             assertCode(() -> catalog.validate("emu-image", Map.of("prompt", "")), ErrorCode.INVALID_INPUT, "at least 1");

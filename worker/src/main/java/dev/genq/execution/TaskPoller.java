@@ -64,8 +64,7 @@ class TaskPoller {
         this.routes = routes;
         this.outcomes = outcomes;
         this.pause = new PollPause(config.getPollTick(), config.getMaxPollPause());
-        this.polls = Counter.builder("genq.worker.task.polls")
-            .description("Polls of this worker for vendor tasks due for a check").register(metrics);
+        this.polls = Counter.builder("genq.worker.task.polls").register(metrics);
         this.checkLease = config.getCheckLease();
         this.pollBatchSize = config.getPollBatchSize();
         this.clock = clock;

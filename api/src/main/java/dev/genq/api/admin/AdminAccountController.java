@@ -8,6 +8,7 @@ import dev.genq.api.wallet.WalletResponse;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.HistoryCursor;
+import dev.genq.ledger.Coins;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Transfer;
@@ -80,11 +81,8 @@ class AdminAccountController {
     HttpResponse<String> open(@Nullable @Header("Idempotency-Key") String idempotencyKey,
                               @Nullable @Header(Actor.HEADER) String actor, @Body OpenRequest body) {
         String name = Actor.require(body.name(), "name");
-        long coins = body.initialCoins() == null ? 0 : body.initialCoins();
-        if (coins < 0) {
-            throw new GenqException(ErrorCode.INVALID_REQUEST, "'initialCoins' must not be negative");
-        }
-        String who = actor == null || actor.isBlank() ? "admin" : actor.trim();
+        long coins = Coins.require(body.initialCoins() == null ? 0 : body.initialCoins(), "initialCoins");
+        String who = coins > 0 ? Actor.require(actor) : actor == null || actor.isBlank() ? "admin" : actor.trim(); // coins need a name
         return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts", body, () -> {
             AccountService.Opened opened = accounts.open(name, coins, who);
             return new IdempotentRequests.Result(201, new OpenResponse(opened.account().id(), opened.account().name(),
@@ -104,8 +102,9 @@ class AdminAccountController {
                                 @Nullable @Header(Actor.HEADER) String actor, @Body AdjustRequest body) {
         String who = Actor.require(actor);
         String reason = Actor.require(body.reason(), "reason");
-        if (body.amountCoins() == null || body.amountCoins() == 0) {
-            throw new GenqException(ErrorCode.INVALID_REQUEST, "'amountCoins' must be a non-zero number of coins (negative debits)");
+        if (body.amountCoins() == null || body.amountCoins() == 0 || body.amountCoins() < -Coins.MAX || body.amountCoins() > Coins.MAX) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'amountCoins' must be a non-zero number of coins between -" + Coins.MAX
+                + " and " + Coins.MAX + " (negative debits)");
         }
         accounts.get(id);
         return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts/" + id + "/adjustments", body, () -> {
@@ -128,10 +127,9 @@ class AdminAccountController {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and 500");
         }
         HistoryCursor from = HistoryCursor.decode(cursor);
-        List<Transfer> page = ledger.transfers(id, from.createdAt(), from.id(), size);
-        String next = page.size() < size ? null
-            : new HistoryCursor(page.getLast().createdAt(), page.getLast().id()).encode();
-        return new LedgerPage(page, next);
+        HistoryCursor.Page<Transfer> page = HistoryCursor.Page.of(ledger.transfers(id, from.createdAt(), from.id(), size + 1), size,
+            t -> new HistoryCursor(t.createdAt(), t.id()));
+        return new LedgerPage(page.rows(), page.nextCursor());
     }
 
     /** Blocks the account, cancels and refunds its queued generations, and forfeits its balance. */

@@ -69,10 +69,10 @@ class AdminGenerationController {
         if (size < 1 || size > MAX_PAGE) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and " + MAX_PAGE);
         }
-        List<Generation> page = generations.search(wanted, account == null ? null : uuid(account, "account"), overdueOnly,
-            HistoryCursor.decode(cursor), size);
-        String next = page.size() < size ? null : new HistoryCursor(page.getLast().createdAt(), page.getLast().id()).encode();
-        return new AdminGenerationPage(page.stream().map(this::view).toList(), next);
+        HistoryCursor.Page<Generation> page = HistoryCursor.Page.of(generations.search(wanted,
+            account == null ? null : uuid(account, "account"), overdueOnly, HistoryCursor.decode(cursor), size + 1), size,
+            g -> new HistoryCursor(g.createdAt(), g.id()));
+        return new AdminGenerationPage(page.rows().stream().map(this::view).toList(), page.nextCursor());
     }
 
     @Get("/{id}")

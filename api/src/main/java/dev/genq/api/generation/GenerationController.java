@@ -81,9 +81,9 @@ class GenerationController {
         if (size < 1 || size > MAX_PAGE) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and " + MAX_PAGE);
         }
-        List<GenerationView> page = generations.history(caller.accountId(), HistoryCursor.decode(cursor), size);
-        String next = page.size() < size ? null : HistoryCursor.after(page.getLast()).encode();
-        return new GenerationPage(page.stream().map(responses::of).toList(), next);
+        HistoryCursor.Page<GenerationView> page = HistoryCursor.Page.of(
+            generations.history(caller.accountId(), HistoryCursor.decode(cursor), size + 1), size, HistoryCursor::after);
+        return new GenerationPage(page.rows().stream().map(responses::of).toList(), page.nextCursor());
     }
 
     /**

@@ -56,8 +56,15 @@ final class JsSortedJson {
         }
     }
 
-    /** Number.prototype.toString for a double: shortest digits, exponent form outside [1e-6, 1e21). */
+    /**
+     * Number.prototype.toString for a double: shortest digits, exponent form outside [1e-6, 1e21);
+     * a number too large for a double ({@code 1e999} parses as Infinity) is written {@code null}, as
+     * {@code JSON.stringify} writes Infinity.
+     */
     static String jsNumber(double value) {
+        if (!Double.isFinite(value)) {
+            return "null";
+        }
         if (value == 0) {
             return "0";
         }

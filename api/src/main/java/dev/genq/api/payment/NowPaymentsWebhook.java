@@ -6,6 +6,7 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.Crypto;
 import dev.genq.infra.JsonTrees;
+import dev.genq.ledger.Coins;
 import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
@@ -20,7 +21,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.Map;
 import java.util.UUID;
 
@@ -66,17 +66,17 @@ class NowPaymentsWebhook {
     }
 
     private long worth(JsonNode ipn, String status) {
-        BigDecimal price = new BigDecimal(ipn.path("price_amount").asText("0"));
+        BigDecimal price = Coins.money(ipn.path("price_amount").asText("0"), "price_amount");
         BigDecimal share = switch (status) {
             case "finished" -> BigDecimal.ONE;
             case "partially_paid" -> {
-                BigDecimal due = new BigDecimal(ipn.path("pay_amount").asText("0"));
-                BigDecimal paid = new BigDecimal(ipn.path("actually_paid").asText("0"));
+                BigDecimal due = Coins.money(ipn.path("pay_amount").asText("0"), "pay_amount");
+                BigDecimal paid = Coins.money(ipn.path("actually_paid").asText("0"), "actually_paid");
                 yield due.signum() <= 0 ? BigDecimal.ZERO : paid.divide(due, MathContext.DECIMAL64).min(BigDecimal.ONE);
             }
             default -> BigDecimal.ZERO;
         };
-        return price.multiply(share).multiply(config.getCoinsPerUnit()).setScale(0, RoundingMode.DOWN).longValueExact();
+        return Coins.of(price.multiply(share), config.getCoinsPerUnit(), "price_amount");
     }
 
     private static UUID accountOf(JsonNode ipn) {
@@ -90,8 +90,8 @@ class NowPaymentsWebhook {
     private boolean validSignature(String body, String signature) {
         try {
             return Crypto.matchesHex(Crypto.hmac("HmacSHA512", config.getIpnSecret(), JsSortedJson.of(body)), signature);
-        } catch (IOException e) {
-            return false; // not JSON: not signed by NOWPayments
+        } catch (IOException | RuntimeException e) {
+            return false; // not JSON, or JSON that cannot be written back as NOWPayments signs: not signed by NOWPayments
         }
     }
 }

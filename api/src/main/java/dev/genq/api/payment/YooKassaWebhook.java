@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.JsonTrees;
+import dev.genq.ledger.Coins;
 import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
@@ -24,8 +25,6 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
@@ -81,8 +80,7 @@ class YooKassaWebhook {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "payment " + paymentId + " carries no metadata.account_id");
         }
         long worth = status.equals("succeeded")
-            ? new BigDecimal(payment.path("amount").path("value").asText("0")).multiply(config.getCoinsPerUnit())
-                .setScale(0, RoundingMode.DOWN).longValueExact()
+            ? Coins.of(Coins.money(payment.path("amount").path("value").asText("0"), "amount.value"), config.getCoinsPerUnit(), "amount.value")
             : 0;
         return payments.apply(new PaymentEvent(PROVIDER, paymentId, account, status, rank, worth));
     }

@@ -1,0 +1,253 @@
+package dev.genq.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genq.devkit.payments.NowPaymentsEmulator;
+import dev.genq.ledger.Coins;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests a hostile or careless client sends: each is a 4xx in genq's one error shape, with its
+ * own code and a message that names no class of genq's, and it charges and writes nothing.
+ */
+class HostileRequestsTest extends EndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final AtomicLong PAYMENT_IDS = new AtomicLong(System.nanoTime());
+
+    @Nested
+    class TextNoRowCanHold {
+        @Test
+        void aNulInAPromptIs400NamingTheFieldAndWritesNothing() throws Exception {
+            Api.Account account = api.newAccount(50);
+            Answer r = post("/v1/generations", account.key(), bytes("{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"fox\\u0000\"}}"));
+
+            r.assertError(400, "invalid_input").contains("'prompt'");
+            assertNothingWritten(account, 50);
+        }
+
+        @Test
+        void aLoneSurrogateInAPromptIs400NamingTheField() throws Exception {
+            Api.Account account = api.newAccount(50);
+            Answer r = post("/v1/quotes", account.key(), bytes("{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"fox \\ud800\"}}"));
+
+            r.assertError(400, "invalid_input").contains("'prompt'");
+            assertNothingWritten(account, 50);
+        }
+
+        @Test
+        void anOverlongEncodingIsRefusedAs400() throws Exception {
+            Api.Account account = api.newAccount(50);
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes(bytes("{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"fox"));
+            body.write(0xC0);
+            body.write(0x80);
+            body.writeBytes(bytes("\"}}"));
+
+            Answer r = post("/v1/generations", account.key(), body.toByteArray());
+
+            assertThat(r.status()).isEqualTo(400);
+            r.assertShape();
+            assertNothingWritten(account, 50);
+        }
+
+        @Test
+        void aNulInAnAdminFieldIs400AndOpensNoAccount() throws Exception {
+            long before = Fixtures.count("SELECT count(*) FROM account");
+            Answer r = post("/admin/v1/accounts", GenqStack.ADMIN_KEY, bytes("{\"name\":\"ac\\u0000me\"}"));
+
+            r.assertError(400, "invalid_request");
+            assertThat(Fixtures.count("SELECT count(*) FROM account")).isEqualTo(before);
+        }
+    }
+
+    @Nested
+    class MalformedBodies {
+        @Test
+        void malformedJsonNamesNoClassOfGenqs() throws Exception {
+            Api.Account account = api.newAccount(50);
+            for (String body : new String[] {"{\"model\":", "{\"model\":\"emu-text\",\"inputs\":[1,2]}", "{\"model\":{}}", "[]",
+                "{\"model\":\"emu-text\",\"quoteId\":\"not-a-uuid\"}"}) {
+                Answer r = post("/v1/generations", account.key(), bytes(body));
+                r.assertError(400, "invalid_request").doesNotContain("dev.genq").doesNotContain("class ").doesNotContain("java.");
+            }
+            assertNothingWritten(account, 50);
+        }
+    }
+
+    @Nested
+    class Amounts {
+        @Test
+        void anAdjustmentBeyondTheBoundIs400AndMovesNothing() throws Exception {
+            Api.Account account = api.newAccount(50);
+            Map<String, String> actor = Map.of("X-Genq-Actor", "ana");
+            for (String amount : new String[] {String.valueOf(Coins.MAX + 1), String.valueOf(Long.MAX_VALUE), String.valueOf(Long.MIN_VALUE)}) {
+                Api.Response r = api.post("/admin/v1/accounts/" + account.id() + "/adjustments", GenqStack.ADMIN_KEY,
+                    "{\"amountCoins\":" + amount + ",\"reason\":\"overflow\"}", actor);
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.errorCode()).isEqualTo("invalid_request");
+            }
+            assertThat(api.post("/admin/v1/accounts/" + account.id() + "/adjustments", GenqStack.ADMIN_KEY,
+                "{\"amountCoins\":99999999999999999999,\"reason\":\"too long for a long\"}", actor).status()).isEqualTo(400);
+            assertThat(api.balance(account)).isEqualTo(50);
+        }
+
+        @Test
+        void aPriceBeyondTheBoundIsRefusedAndAPriceTimesUnitsBeyondItIs400() throws Exception {
+            Map<String, String> actor = Map.of("X-Genq-Actor", "ana");
+            Api.Response tooDear = api.post("/admin/v1/models/emu-image/prices", GenqStack.ADMIN_KEY,
+                "{\"coinsPerUnit\":" + (1L << 62) + ",\"reason\":\"overflow\"}", actor);
+            assertThat(tooDear.status()).isEqualTo(400);
+            assertThat(tooDear.errorCode()).isEqualTo("invalid_request");
+
+            Api.Account account = api.newAccount(50);
+            try {
+                assertThat(api.post("/admin/v1/models/emu-image/prices", GenqStack.ADMIN_KEY,
+                    "{\"coinsPerUnit\":" + Coins.MAX + ",\"reason\":\"the most\"}", actor).status()).isEqualTo(201);
+                Api.Response r = api.submit(account, "emu-image", "{\"prompt\":\"four dear foxes\",\"n\":4}");
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.errorCode()).isEqualTo("invalid_input");
+            } finally {
+                assertThat(api.post("/admin/v1/models/emu-image/prices", GenqStack.ADMIN_KEY,
+                    "{\"coinsPerUnit\":10,\"reason\":\"back to the catalog's\"}", actor).status()).isEqualTo(201);
+            }
+            assertNothingWritten(account, 50);
+        }
+
+        @Test
+        void initialCoinsNeedAnActorAndStayInBounds() {
+            assertThat(api.post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"nobody\",\"initialCoins\":10}").errorCode())
+                .isEqualTo("invalid_request");
+            assertThat(api.post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"rich\",\"initialCoins\":" + (Coins.MAX + 1) + "}",
+                Map.of("X-Genq-Actor", "ana")).errorCode()).isEqualTo("invalid_request");
+            assertThat(api.post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"empty\"}").status())
+                .as("an account without coins moves no money").isEqualTo(201);
+        }
+    }
+
+    @Nested
+    class PaymentNotifications {
+        private final URI webhook = URI.create(api.base() + "/webhooks/nowpayments");
+
+        @Test
+        void aNumberTooLargeForADoubleWithAnySignatureIs401() throws Exception {
+            Api.Account account = api.newAccount(0);
+            NowPaymentsEmulator.Ipn ipn = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "1e999", "1", "1");
+
+            HttpResponse<String> signed = stack.nowpayments.send(webhook, ipn);
+            HttpResponse<String> forged = stack.nowpayments.send(webhook, new NowPaymentsEmulator.Ipn(ipn.body(), "00"));
+
+            assertThat(signed.statusCode()).as(signed.body()).isEqualTo(401);
+            assertThat(forged.statusCode()).isEqualTo(401);
+            assertThat(api.balance(account)).isZero();
+        }
+
+        @Test
+        void aSignedNotificationWithAnAmountThatIsNoMoneyIs400AndCreditsNothing() throws Exception {
+            Api.Account account = api.newAccount(0);
+            for (String price : new String[] {"\"abc\"", "1e+30", "\"1e999999999\"", "-5", "\"0.0000000000000000001\""}) {
+                long paymentId = PAYMENT_IDS.incrementAndGet();
+                HttpResponse<String> r = stack.nowpayments.send(webhook,
+                    stack.nowpayments.ipn(paymentId, account.id(), "finished", price, "1", "1"));
+                assertThat(r.statusCode()).as(price + ": " + r.body()).isEqualTo(400);
+                assertThat(JSON.readTree(r.body()).path("error").path("code").asText()).isEqualTo("invalid_request");
+                assertThat(Fixtures.count("SELECT count(*) FROM payment WHERE payment_id = ?", Long.toString(paymentId))).isZero();
+            }
+            assertThat(api.balance(account)).isZero();
+        }
+    }
+
+    @Nested
+    class Sizes {
+        @Test
+        void aBodyOverTheLimitIs413PlainOrChunked() throws Exception {
+            Api.Account account = api.newAccount(50);
+            byte[] huge = new byte[12 * 1024 * 1024];
+            java.util.Arrays.fill(huge, (byte) 'a');
+
+            Answer plain = post("/v1/generations", account.key(), huge);
+            Answer chunked = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations"))
+                .header("Authorization", "Bearer " + account.key()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))));
+
+            plain.assertError(413, "payload_too_large");
+            chunked.assertError(413, "payload_too_large");
+            assertNothingWritten(account, 50);
+        }
+
+        @Test
+        void aPathOrQueryOrAHeaderTooLongIsRefusedInTheErrorShape() throws Exception {
+            Api.Account account = api.newAccount(50);
+            Answer longQuery = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations?cursor=" + "a".repeat(100_000)))
+                .header("Authorization", "Bearer " + account.key()).GET());
+            Answer bigHeader = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations"))
+                .header("Authorization", "Bearer " + account.key()).header("X-Filler", "b".repeat(100_000)).GET());
+
+            // Netty's HTTP decoder refuses both before routing, as 413; 414 and 431 would need a decoder of genq's own.
+            longQuery.assertError(413, "payload_too_large");
+            bigHeader.assertError(413, "payload_too_large");
+        }
+    }
+
+    /** An answer, read whatever its status and body. */
+    record Answer(int status, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (" + status + "): " + body);
+            }
+        }
+
+        void assertShape() {
+            assertThat(json().path("error").path("code").isTextual()).as(body).isTrue();
+            assertThat(json().path("error").path("message").asText()).as(body).isNotBlank();
+        }
+
+        org.assertj.core.api.AbstractStringAssert<?> assertError(int expectedStatus, String code) {
+            assertThat(status).as(body).isEqualTo(expectedStatus);
+            assertShape();
+            assertThat(json().path("error").path("code").asText()).isEqualTo(code);
+            return assertThat(json().path("error").path("message").asText());
+        }
+    }
+
+    private static Answer post(String path, String key, byte[] body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(api.base() + path)).header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private static Answer send(HttpRequest.Builder request) throws Exception {
+        try {
+            HttpResponse<InputStream> r = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                return new Answer(r.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError("genq dropped the connection instead of answering: " + e);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void assertNothingWritten(Api.Account account, long coins) {
+        assertThat(Fixtures.count("SELECT count(*) FROM generation WHERE account_id = ?", account.id())).isZero();
+        assertThat(Fixtures.count("SELECT count(*) FROM quote WHERE account_id = ?", account.id())).isZero();
+        assertThat(api.balance(account)).isEqualTo(coins);
+    }
+}
