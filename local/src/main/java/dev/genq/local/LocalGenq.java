@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * {@code ./genq run}: everything on embedded servers, data under {@code .genq/} (or GENQ_DATA_DIR)
  * so a restart keeps accounts, coins and outputs. Ports: API 8080, dashboard 8000, and for the
- * embedded servers PostgreSQL 15432, Redis 16379, S3 19000, provider emulator 19100.
+ * embedded servers PostgreSQL 15432, Redis 16379, S3 19000, provider emulator 19100. Servers a
+ * killed run left behind are found by their pid files in the data directory and stopped first;
+ * on exit the roles stop before the servers they use.
  */
 public final class LocalGenq {
     static final String DEMO_KEY = "gq_demo_local_key";
@@ -24,7 +26,17 @@ public final class LocalGenq {
     private LocalGenq() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** Starts; a start that cannot proceed says why and exits 1, stopping what it had started. */
+    public static void main(String[] args) {
+        try {
+            start();
+        } catch (Exception e) {
+            System.err.println("genq could not start: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void start() throws Exception {
         Path data = Path.of(System.getenv().getOrDefault("GENQ_DATA_DIR", ".genq")).toAbsolutePath();
         int port = Integer.parseInt(System.getenv().getOrDefault("GENQ_PORT", "8080"));
         ProviderEmulator emulator = new ProviderEmulator(19100, "emulator-key", 3000);
@@ -32,7 +44,7 @@ public final class LocalGenq {
         emulator.webhookSecret(emulator.apiKey(), Wiring.EMULATOR_WEBHOOK_SECRET);
         Wiring wiring = new Wiring(
             Embedded.postgres(data.resolve("postgres"), 15432),
-            Embedded.redis(16379),
+            Embedded.redis(16379, data.resolve("redis.pid")),
             Embedded.s3(data.resolve("s3"), 19000),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, port, 8000, DASHBOARD_PASSWORD);
         Map<String, Object> properties = new HashMap<>(wiring.properties());

@@ -78,7 +78,8 @@ public final class ProviderEmulator extends VendorEmulator {
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         String marker = key != null ? key : UUID.randomUUID().toString();
         String model = body.path("model").asText();
-        Behaviour behaviour = behaviourOf(body.path("input").path("prompt").asText(null));
+        JsonNode input = body.path("input"); // directives ride in the prompt, or in an order's link
+        Behaviour behaviour = behaviourOf(input.has("prompt") ? input.path("prompt").asText() : input.path("link").asText(null));
         if (refusedBeforeStart(exchange, behaviour, marker)) {
             return;
         }
