@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.generation.GenerationConfig;
+import dev.genq.generation.GenerationExecutor;
 import dev.genq.generation.Generations;
 import dev.genq.maintenance.MaintenanceConfig;
 import dev.genq.maintenance.ReservationExpiry;
@@ -165,6 +166,24 @@ class LongRunningOrdersTest extends EndToEndTest {
 
             assertEnded(done, "CANCELLED", 0, 100);
             assertThat(resolutions(id)).containsExactly("VOID_PENDING 100");
+            assertThat(api.balance(account)).isEqualTo(500);
+        }
+
+        @Test
+        void aCancelBetweenAttemptsEndsItWithoutSubmittingAgain() throws Exception {
+            Api.Account account = api.newAccount(500);
+            String link = "https://t.me/[latency=600000]between-attempts-" + UUID.randomUUID();
+            Generations generations = stack.bean(Generations.class);
+            String id = Fixtures.whilePaused(() -> {
+                String gid = api.submitted(account, Vendors.LONG_ORDER_MODEL, "{\"link\":\"" + link + "\",\"quantity\":100}");
+                generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow(); // its first submit failed
+                assertThat(api.post("/v1/generations/" + gid + "/cancel", account.key(), "").status()).isEqualTo(202);
+                stack.bean(GenerationExecutor.class).execute(UUID.fromString(gid), null); // JobRunr's retry
+                return gid;
+            });
+
+            assertEnded(api.awaitEnd(account, id, END), "CANCELLED", 0, 100);
+            assertThat(stack.vendors.smm.tasksStarted(link)).as("nothing was submitted after the cancel").isZero();
             assertThat(api.balance(account)).isEqualTo(500);
         }
 

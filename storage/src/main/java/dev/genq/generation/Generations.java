@@ -351,7 +351,10 @@ public class Generations {
     private static final String RECORD_TASKS = """
         WITH recorded AS (
           UPDATE generation g SET provider = v.provider, provider_task_id = v.task_id, provider_deadline_at = v.deadline,
-                                  next_check_at = v.first_check, check_leased_until = v.leased_until, woken_at = NULL,
+                                  -- an owner who cancelled while the submit ran is answered at the first check, now
+                                  next_check_at = CASE WHEN g.cancel_requested_at IS NULL OR v.leased_until IS NOT NULL
+                                                       THEN v.first_check ELSE v.updated_at END,
+                                  check_leased_until = v.leased_until, woken_at = NULL,
                                   updated_at = v.updated_at
           FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
                       ?::timestamptz[], ?::timestamptz[])
