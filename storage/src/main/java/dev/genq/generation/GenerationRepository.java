@@ -52,25 +52,16 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
 
     /**
      * Makes a running vendor task's check due now, as a webhook's wake does: a task leased to a
-     * worker is marked woken instead, so that check's end makes it due.
+     * worker is marked woken instead, so that check's end makes it due. With {@code deadlineBy}, the
+     * task's deadline also moves there at the latest (a task whose reservation expired takes the
+     * deadline's path: cancel at the vendor, then settle from its answer).
      */
     @Query("""
-        UPDATE generation SET next_check_at = CASE WHEN check_leased_until > :now THEN next_check_at ELSE :now END,
-                              woken_at = CASE WHEN check_leased_until > :now THEN :now ELSE woken_at END
-        WHERE id = :id AND status = 'RUNNING' AND provider_task_id IS NOT NULL""")
-    int makeDue(UUID id, Instant now);
-
-    /**
-     * {@link #makeDue} for a task whose reservation expired: its deadline is moved to {@code now} at
-     * the latest, so the worker that checks it takes the deadline's path (cancel at the vendor, then
-     * settle from its answer).
-     */
-    @Query("""
-        UPDATE generation SET provider_deadline_at = least(provider_deadline_at, :now),
+        UPDATE generation SET provider_deadline_at = least(provider_deadline_at, coalesce(CAST(:deadlineBy AS timestamptz), provider_deadline_at)),
                               next_check_at = CASE WHEN check_leased_until > :now THEN next_check_at ELSE :now END,
                               woken_at = CASE WHEN check_leased_until > :now THEN :now ELSE woken_at END
         WHERE id = :id AND status = 'RUNNING' AND provider_task_id IS NOT NULL""")
-    int makeOverdue(UUID id, Instant now);
+    int makeDue(UUID id, Instant now, @Nullable Instant deadlineBy);
 
     /** Records that genq asked the vendor to cancel the task, so later checks only ask how it ended. */
     @Query("UPDATE generation SET vendor_cancel_at = :at WHERE id = :id AND status = 'RUNNING' AND vendor_cancel_at IS NULL")

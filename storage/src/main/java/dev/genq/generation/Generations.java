@@ -183,7 +183,7 @@ public class Generations {
         Optional<Generation> marked = tx.executeWrite(status -> {
             Optional<Generation> row = repository.requestCancel(running.id(), now).stream().findFirst();
             row.ifPresent(g -> {
-                if (repository.makeDue(g.id(), now) == 1) {
+                if (repository.makeDue(g.id(), now, null) == 1) {
                     afterCommit(status, newWork::announceChecksDue);
                 }
                 afterCommit(status, () -> publish(g));
@@ -219,7 +219,7 @@ public class Generations {
     public boolean holdForVendor(Generation running) {
         Instant now = now();
         boolean held = tx.executeWrite(status -> {
-            if (repository.makeOverdue(running.id(), now) == 0) {
+            if (repository.makeDue(running.id(), now, now) == 0) {
                 return false;
             }
             LedgerResult extended = ledger.extend(running.id(), now.plus(deadlineMargin));
