@@ -189,16 +189,26 @@ class HostileRequestsTest extends EndToEndTest {
         }
 
         @Test
-        void aPathOrQueryOrAHeaderTooLongIsRefusedInTheErrorShape() throws Exception {
+        void aPathOrQueryTooLongIs414AndHeadersTooLargeAre431InTheErrorShape() throws Exception {
             Api.Account account = api.newAccount(50);
+            Answer longPath = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations/" + "p".repeat(8_192)))
+                .header("Authorization", "Bearer " + account.key()).GET());
             Answer longQuery = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations?cursor=" + "a".repeat(100_000)))
                 .header("Authorization", "Bearer " + account.key()).GET());
             Answer bigHeader = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations"))
                 .header("Authorization", "Bearer " + account.key()).header("X-Filler", "b".repeat(100_000)).GET());
+            Answer bigSubmit = send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/generations?x=" + "q".repeat(10_000)))
+                .header("Authorization", "Bearer " + account.key()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"never\"}}")));
 
-            // Netty's HTTP decoder refuses both before routing, as 413; 414 and 431 would need a decoder of genq's own.
-            longQuery.assertError(413, "payload_too_large");
-            bigHeader.assertError(413, "payload_too_large");
+            longPath.assertError(414, "uri_too_long");
+            longQuery.assertError(414, "uri_too_long");
+            bigSubmit.assertError(414, "uri_too_long");
+            bigHeader.assertError(431, "headers_too_large");
+            assertNothingWritten(account, 50);
+            // The refusal closed only its own connection: the server goes on answering.
+            assertThat(send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/wallet"))
+                .header("Authorization", "Bearer " + account.key()).GET()).status()).isEqualTo(200);
         }
     }
 

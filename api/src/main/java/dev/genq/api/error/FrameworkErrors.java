@@ -38,8 +38,7 @@ class FrameworkErrors implements ErrorResponseProcessor<ErrorBody> {
         };
         String message = switch (code) {
             case INTERNAL -> "internal error";
-            // Netty's decoder answers 413 to a line or headers too long as well, and says nothing more.
-            case PAYLOAD_TOO_LARGE -> "the request (its body, path, query or headers) is larger than genq accepts";
+            case PAYLOAD_TOO_LARGE -> "the request's body is larger than genq accepts";
             default -> clientMessage(context);
         };
         if (message.isBlank()) {
