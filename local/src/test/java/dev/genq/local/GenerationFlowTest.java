@@ -3,6 +3,7 @@ package dev.genq.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genq.devkit.Tools;
 import dev.genq.generation.GenerationExecutor;
 import dev.genq.maintenance.LostGenerationRequeuer;
 import java.net.URI;
@@ -45,6 +46,9 @@ class GenerationFlowTest extends EndToEndTest {
                 HttpResponse<byte[]> download = api.download(done.path("outputs").get(i).path("url").asText());
                 assertThat(download.statusCode()).isEqualTo(200);
                 assertThat(download.body()).isEqualTo(stack.emulator.expectedOutput(id, i));
+                assertThat(download.headers().firstValue("Content-Type")).hasValue("image/png");
+                assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(download.body())))
+                    .as("an image a browser or a person can open").isNotNull();
             }
             assertThat(api.balance(account)).isEqualTo(80);
             assertThat(api.get("/v1/wallet", account.key()).body().path("spentCoins").asLong()).isEqualTo(20);
@@ -554,12 +558,7 @@ class GenerationFlowTest extends EndToEndTest {
     class Operations {
         @Test
         void prometheusShowsGenerationsCoinsAndProviderLatency() throws Exception {
-            Api.Account account = api.newAccount(100);
-            String id = api.submitted(account, "emu-text", "{\"prompt\":\"metrics\"}");
-            api.awaitEnd(account, id, END);
-
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            String text = scrapeAfterAGeneration();
 
             assertThat(text).contains("genq_generations_submitted_total{model=\"emu-text\"}")
                 .contains("genq_generations_finished_total{model=\"emu-text\",status=\"succeeded\"}")
@@ -570,11 +569,7 @@ class GenerationFlowTest extends EndToEndTest {
 
         @Test
         void everyGenqMetricHasHelpTextAndTheLatenciesHaveBuckets() throws Exception {
-            Api.Account account = api.newAccount(100);
-            api.awaitEnd(account, api.submitted(account, "emu-text", "{\"prompt\":\"buckets\"}"), END);
-
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            String text = scrapeAfterAGeneration();
 
             List<String> helps = text.lines().filter(l -> l.startsWith("# HELP genq_")).toList();
             assertThat(helps).hasSizeGreaterThanOrEqualTo(10);
@@ -584,6 +579,32 @@ class GenerationFlowTest extends EndToEndTest {
                 .contains("genq_provider_call_seconds_bucket{")
                 .contains("genq_generations_active{status=\"queued\"}")
                 .contains("genq_generations_active{status=\"running\"}");
+        }
+
+        @Test
+        void promtoolFindsNothingToLintInTheMetrics() throws Exception {
+            String text = scrapeAfterAGeneration();
+
+            Process promtool = new ProcessBuilder(Tools.require("promtool", "prometheus").toString(), "check", "metrics")
+                .redirectErrorStream(true).start();
+            try (var in = promtool.getOutputStream()) {
+                in.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+            List<String> problems = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            promtool.waitFor();
+
+            // Micrometer's own process_cpu_time_ns_total and system_cpu_count keep the names JVM dashboards query.
+            assertThat(problems).as("genq's metrics lint clean, and every metric has help text")
+                .noneMatch(line -> line.startsWith("genq_") || line.contains("help"));
+            assertThat(problems).allMatch(line -> line.startsWith("process_") || line.startsWith("system_") || line.startsWith("jvm_"));
+        }
+
+        /** /prometheus once a generation has run, so that every meter it touches exists. */
+        private String scrapeAfterAGeneration() throws Exception {
+            Api.Account account = api.newAccount(100);
+            api.awaitEnd(account, api.submitted(account, "emu-text", "{\"prompt\":\"metrics\"}"), END);
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         }
 
         @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Generated hostile requests to every public and admin route and payment webhook: bodies of wrong
  * shapes and types, text no database holds, numbers beyond every range, garbage in paths, queries
  * and headers. None may answer 5xx; every 4xx has the error shape and a documented code; and a
- * refused request changes no wallet, generation, ledger or payment row. The seed is printed
+ * refused request changes no wallet, generation, ledger or payment row, and logs at most one line,
+ * below WARN. The seed is printed
  * ({@code -Dgenq.seed=…} replays a run).
  */
 class HostileFuzzTest extends EndToEndTest {
@@ -54,12 +55,18 @@ class HostileFuzzTest extends EndToEndTest {
         // Paused, so that no job ends a generation an accepted request queued while a refused one is judged.
         List<String> failures = Fixtures.whilePaused(() -> {
             List<String> found = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                Request request = aHostileRequest(random, account, generation);
-                String before = rows();
-                String problem = judge(request, send(request), before);
-                if (problem != null) {
-                    found.add(problem);
+            try (Logs logs = Logs.capture()) {
+                for (int i = 0; i < REQUESTS; i++) {
+                    Request request = aHostileRequest(random, account, generation);
+                    String before = rows();
+                    int logged = logs.lines().size();
+                    String problem = judge(request, send(request), before);
+                    if (problem == null) {
+                        problem = judgeLog(request, logs.lines().subList(logged, logs.lines().size()));
+                    }
+                    if (problem != null) {
+                        found.add(problem);
+                    }
                 }
             }
             return found;
@@ -177,6 +184,12 @@ class HostileFuzzTest extends EndToEndTest {
         }
         String after = rows();
         return after.equals(rowsBefore) ? null : status + " for " + request + " changed rows: " + rowsBefore + " -> " + after;
+    }
+
+    /** A client's bad request is the client's fault: at most one line, below WARN; ERROR is for genq's own. */
+    private static String judgeLog(Request request, List<Logs.Line> lines) {
+        boolean quiet = lines.size() <= 1 && lines.stream().noneMatch(l -> l.level().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+        return quiet ? null : "logged " + lines + " for " + request;
     }
 
     /** Counts of the rows a refused request must not touch, and the wallets' sums. */

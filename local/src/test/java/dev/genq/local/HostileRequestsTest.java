@@ -171,6 +171,50 @@ class HostileRequestsTest extends EndToEndTest {
     }
 
     @Nested
+    class Threads {
+        @Test
+        void paymentNotificationsRunOnVirtualThreadsNotOnTheEventLoop() throws Exception {
+            Api.Account account = api.newAccount(0);
+            String yooKassaPayment = "yk-threads-" + PAYMENT_IDS.incrementAndGet();
+            stack.yookassa.put(yooKassaPayment, "succeeded", "1.00", account.id());
+            NowPaymentsEmulator.Ipn whole = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "1", "1", "1");
+            NowPaymentsEmulator.Ipn slow = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "1", "1", "1");
+
+            try (Logs logs = Logs.capture()) {
+                assertThat(stack.nowpayments.send(URI.create(api.base() + "/webhooks/nowpayments"), whole).statusCode()).isEqualTo(200);
+                assertThat(inTwoParts("/webhooks/nowpayments", slow.body(), Map.of("x-nowpayments-sig", slow.signature())))
+                    .startsWith("HTTP/1.1 200");
+                // YooKassa's handler asks YooKassa with a blocking client, which refuses to run on an event loop.
+                assertThat(stack.yookassa.notify(URI.create(api.base() + "/webhooks/yookassa"), yooKassaPayment, "succeeded").statusCode())
+                    .isEqualTo(200);
+
+                assertThat(logs.from(dev.genq.payment.Payments.class)).as("one credit line per payment").hasSize(3)
+                    .allSatisfy(line -> assertThat(line.virtual() && !line.onEventLoop()).as(line.thread()).isTrue());
+            }
+            assertThat(api.balance(account)).isPositive();
+        }
+
+        /** A request whose body arrives in two parts, 300 ms apart, as from a slow gateway. */
+        private String inTwoParts(String path, String body, Map<String, String> headers) throws Exception {
+            URI base = URI.create(api.base());
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+                out.write(bytes, 0, bytes.length / 2);
+                out.flush();
+                Thread.sleep(300);
+                out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+                out.flush();
+                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    @Nested
     class Sizes {
         @Test
         void aBodyOverTheLimitIs413PlainOrChunked() throws Exception {

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Every meter of genq's own, described in one place: the help text Prometheus shows (and
- * {@code promtool check metrics} asks for), and histogram buckets for the timers, so that
+ * Every meter of genq's own, and the framework's that come without one, described in one place:
+ * the help text Prometheus shows (and {@code promtool check metrics} asks for), and histogram buckets for the timers, so that
  * Prometheus can compute quantiles across nodes ({@code histogram_quantile}). Meters are created
  * where they are counted, by name alone; this filter gives each its description and buckets.
  */
@@ -27,7 +27,11 @@ class GenqMeters implements MeterFilter {
         Map.entry("genq.generations.overdue", "running vendor tasks past their deadline (being cancelled, or followed to their end)"),
         Map.entry("genq.generations.active", "generations waiting in the queue (queued) and at their vendor (running)"),
         Map.entry("genq.ledger.discrepancies", "discrepancies found by the last ledger reconciliation (0 when the ledger balances)"),
-        Map.entry("genq.route.state", "route breaker: 0 closed, 1 half-open, 2 open"));
+        Map.entry("genq.route.state", "route breaker: 0 closed, 1 half-open, 2 open"),
+        // Meters of the framework that come without a description.
+        Map.entry("http.server.requests", "HTTP requests served, by method, route (uri) and status"),
+        Map.entry("http.client.requests", "HTTP calls made (vendors, payment gateways), by method, host, route and status"),
+        Map.entry("executor", "time tasks took to run on an executor, by executor name"));
     /** Bucket bounds of each timer: from its fastest plausible value to its slowest. */
     private static final Map<String, Duration[]> RANGE = Map.of(
         "genq.generation.duration", new Duration[] {Duration.ofMillis(100), Duration.ofHours(6)},

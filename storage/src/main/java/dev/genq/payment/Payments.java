@@ -44,6 +44,7 @@ public class Payments {
             }
         }
         payments.advance(event.provider(), event.paymentId(), event.status(), event.rank(), credit);
+        LOG.info("payment {} is {}: credited {} coins to account {}", event.ref(), event.status(), credit, event.accountId());
         return new PaymentOutcome(true, credit, event.status());
     }
 }

@@ -131,7 +131,7 @@ public final class FalEmulator extends VendorEmulator {
         if (type.startsWith("image/")) {
             var images = result.putArray("images");
             for (int i = 0; i < task.outputs(); i++) {
-                images.addObject().put("url", fileUrl(task, i)).put("content_type", type).put("width", 1024).put("height", 1024);
+                images.addObject().put("url", fileUrl(task, i)).put("content_type", type).put("width", MediaFiles.IMAGE_SIDE).put("height", MediaFiles.IMAGE_SIDE);
             }
             result.put("seed", 42);
         } else {

@@ -11,23 +11,14 @@ import java.util.UUID;
 /**
  * OpenAI Images: {@code POST /v1/images/generations} with {@code model, prompt, n, size,
  * response_format}, answered after the task's latency with {@code {"created","data":[{"b64_json"}|{"url"}]}}.
- * Errors are {@code {"error":{"message","type","param","code"}}}; {@code [ctype=…]} of a non-image
- * type makes the base64 data something other than a PNG. No idempotency key: each call that
+ * Errors are {@code {"error":{"message","type","param","code"}}}; the base64 data is a PNG unless
+ * {@code [ctype=…]} names another type. No idempotency key: each call that
  * gets past the faults is a new (billed) task, counted by prompt.
  */
 public final class OpenAiEmulator extends VendorEmulator {
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-
     public OpenAiEmulator(int port, long defaultLatencyMs) throws IOException {
         super(port, defaultLatencyMs);
         server.createContext("/v1/images/generations", this::generate);
-    }
-
-    /** The PNG an image task returns at {@code index}: a PNG signature, then the task's deterministic bytes. */
-    public static byte[] png(String taskId, int index, int size) {
-        byte[] bytes = outputBytes(taskId, index, size);
-        System.arraycopy(PNG_SIGNATURE, 0, bytes, 0, Math.min(PNG_SIGNATURE.length, bytes.length));
-        return bytes;
     }
 
     private void generate(HttpExchange exchange) throws IOException {
@@ -65,9 +56,7 @@ public final class OpenAiEmulator extends VendorEmulator {
                 if (urls) {
                     image.put("url", fileUrl(task, i));
                 } else {
-                    boolean notAnImage = behaviour.contentType() != null && !behaviour.contentType().startsWith("image/");
-                    byte[] bytes = notAnImage ? outputBytes(task.id, i, behaviour.outputBytes()) : png(task.id, i, behaviour.outputBytes());
-                    image.put("b64_json", Base64.getEncoder().encodeToString(bytes));
+                    image.put("b64_json", Base64.getEncoder().encodeToString(outputBytes(task, i)));
                 }
                 image.put("revised_prompt", prompt);
             }

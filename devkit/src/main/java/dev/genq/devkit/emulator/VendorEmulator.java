@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,6 +90,11 @@ public abstract class VendorEmulator implements AutoCloseable {
 
         public int progressPercent() {
             return (int) Math.min(100, 100 * elapsedMs() / Math.max(1, behaviour.latencyMs()));
+        }
+
+        /** The media type its outputs are served as: the model's, unless the prompt says {@code [ctype=…]}. */
+        public String servedType() {
+            return behaviour.contentType() != null ? behaviour.contentType() : mediaType(model);
         }
 
         /** Outputs the finished task delivers: one file for video, audio and text; one per unit for images. */
@@ -206,31 +210,16 @@ public abstract class VendorEmulator implements AutoCloseable {
         if (made == null || made.isEmpty()) {
             throw new IllegalArgumentException("no task was started for " + marker);
         }
-        return outputBytes(made.getFirst().id, index, made.getFirst().behaviour.outputBytes());
+        return outputBytes(made.getFirst(), index);
     }
 
-    /**
-     * Writes the bytes of {@link #outputBytes} a block at a time, so serving a 50 MB output never
-     * holds it whole. The same generator fills whole 8-byte words in order either way (blocks are
-     * multiples of 8, the last one is exactly the rest), so the bytes are identical.
-     */
-    static void writeOutput(OutputStream out, String taskId, int index, int size) throws IOException {
-        SplittableRandom random = new SplittableRandom(taskId.hashCode() * 31L + index);
-        byte[] block = new byte[Math.min(size, 64 * 1024)]; // a small output allocates only itself
-        for (int left = size; left > 0; left -= block.length) {
-            if (left < block.length) {
-                block = new byte[left];
-            }
-            random.nextBytes(block);
-            out.write(block);
-        }
+    /** The bytes output {@code index} of a task serves: a real file of its media type, deterministic, so tests can compare. */
+    public static byte[] outputBytes(Task task, int index) {
+        return MediaFiles.bytes(task.servedType(), seed(task.id, index), task.behaviour.outputBytes());
     }
 
-    /** The bytes output {@code index} of a task serves; deterministic, so tests can compare. */
-    public static byte[] outputBytes(String taskId, int index, int size) {
-        byte[] bytes = new byte[size];
-        new SplittableRandom(taskId.hashCode() * 31L + index).nextBytes(bytes);
-        return bytes;
+    private static long seed(String taskId, int index) {
+        return taskId.hashCode() * 31L + index;
     }
 
     /** The behaviour of a task whose prompt (or link) is {@code text}. */
@@ -357,11 +346,10 @@ public abstract class VendorEmulator implements AutoCloseable {
                 sleep(task.behaviour.count("download-delay"));
             }
             int size = task.behaviour.outputBytes();
-            exchange.getResponseHeaders().set("Content-Type",
-                task.behaviour.contentType() != null ? task.behaviour.contentType() : mediaType(task.model));
+            exchange.getResponseHeaders().set("Content-Type", task.servedType());
             exchange.sendResponseHeaders(200, task.behaviour.chunked() ? 0 : size);
             try (OutputStream out = exchange.getResponseBody()) {
-                writeOutput(out, task.id, Integer.parseInt(parts.get(1)), size);
+                MediaFiles.write(out, task.servedType(), seed(task.id, Integer.parseInt(parts.get(1))), size);
             }
         }
     }
