@@ -216,6 +216,27 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(stack.emulator.cancelled(id)).isTrue();
             assertThat(api.balance(account)).isEqualTo(40);
         }
+
+        @Test
+        void aStatusGenqDoesNotKnowIsNotAnEndButTheDeadlineEndsIt() throws Exception {
+            Api.Account account = api.newAccount(40);
+            String prompt = "[odd-status] [latency=600000] a status of tomorrow " + UUID.randomUUID();
+            String id = api.submitted(account, "rep-video", "{\"prompt\":\"" + prompt + "\"}");
+            Fixtures.awaitTaskRecorded(id);
+            long reads = stack.vendors.replicate.statusReads(prompt);
+            while (stack.vendors.replicate.statusReads(prompt) < reads + 1) { // a check read the odd status
+                Thread.sleep(50);
+            }
+            assertThat(api.get("/v1/generations/" + id, account.key()).body().path("status").asText()).isEqualTo("RUNNING");
+
+            Fixtures.update("UPDATE generation SET provider_deadline_at = now() - interval '1 second', next_check_at = now() WHERE id = ?",
+                UUID.fromString(id));
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("FAILED");
+            assertThat(stack.vendors.replicate.cancelled(prompt)).isTrue();
+            assertThat(api.balance(account)).isEqualTo(40);
+        }
     }
 
     @Nested

@@ -75,7 +75,7 @@ final class Vendors {
         openai.stallFor(STALL_MS + 3_000);
         replicate = started(new ReplicateEmulator(0, 300));
         replicate.webhookSecret(KEY, REPLICATE_SECRET);
-        fal = started(new FalEmulator(0, 300));
+        fal = started(new FalEmulator(0, 300).serve("fal-ai/flux/dev"));
         fal.signWebhooks();
         smm = started(new SmmPanelEmulator(0, 300));
         kling = started(new KlingStyleEmulator(0, 300));

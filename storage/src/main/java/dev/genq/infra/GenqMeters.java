@@ -23,6 +23,8 @@ class GenqMeters implements MeterFilter {
         Map.entry("genq.provider.call", "calls to vendors, by provider account, operation (submit, poll, download, cancel) and outcome"),
         Map.entry("genq.route.calls", "submits by route and outcome (ok, failed, refused by an open breaker)"),
         Map.entry("genq.vendor.cancels", "cancels genq sent to vendors, by provider account, reason (deadline, owner) and outcome (taken, refused)"),
+        Map.entry("genq.vendor.statuses.unknown", "task statuses a vendor reported that genq does not know (the task runs on to its deadline),"
+            + " by provider account and status"),
         Map.entry("genq.worker.task.polls", "polls of this worker for vendor tasks due for a check"),
         Map.entry("genq.generations.overdue", "running vendor tasks past their deadline (being cancelled, or followed to their end)"),
         Map.entry("genq.generations.active", "generations waiting in the queue (queued) and at their vendor (running)"),

@@ -15,6 +15,10 @@ import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP plumbing every adapter shares: one client per account, JSON answers, and the one place
@@ -23,6 +27,9 @@ import java.net.ConnectException;
  */
 public final class VendorHttp {
     private static final ObjectMapper JSON = JsonTrees.MAPPER;
+    private static final Logger LOG = LoggerFactory.getLogger(VendorHttp.class);
+    /** Account and status pairs already logged: a task polled a hundred times logs its odd status once. */
+    private static final Set<String> UNKNOWN_LOGGED = ConcurrentHashMap.newKeySet();
 
     /** Reads a vendor's error body into its code and message; either may be null. */
     @FunctionalInterface
@@ -70,9 +77,10 @@ public final class VendorHttp {
                 throw ProviderException.retryable("provider_malformed_response", "the provider's answer to " + operation + " is not JSON");
             }
         } catch (HttpClientResponseException e) {
-            outcome = String.valueOf(e.getStatus().getCode());
+            int status = e.getResponse().code(); // getStatus() throws on codes HttpStatus does not name, such as fal's 499
+            outcome = String.valueOf(status);
             VendorError error = errors.read(parse(e.getResponse().getBody(String.class).orElse("")));
-            throw ProviderException.fromStatus(e.getStatus().getCode(), error == null ? null : error.code(),
+            throw ProviderException.fromStatus(status, error == null ? null : error.code(),
                 error == null || error.message() == null ? e.getMessage() : error.message(),
                 e.getResponse().getHeaders().get("Retry-After"));
         } catch (HttpClientException e) {
@@ -84,6 +92,21 @@ public final class VendorHttp {
         } finally {
             sample.stop(metrics.timer("genq.provider.call", "provider", account.getName(), "operation", operation, "outcome", outcome));
         }
+    }
+
+    /**
+     * A task status the adapter does not know (a vendor may add one before genq learns it): not
+     * taken for an end, so the task stays running and its route deadline ends it at the latest
+     * (cancel, then settle). Counted every time it is seen, logged the first time per account.
+     */
+    public TaskState unknownStatus(String status) {
+        String shown = status == null ? "(none)" : status.length() > 40 ? status.substring(0, 40) : status;
+        metrics.counter("genq.vendor.statuses.unknown", "provider", account.getName(), "status", shown).increment();
+        if (UNKNOWN_LOGGED.add(account.getName() + "\u0000" + shown)) {
+            LOG.warn("provider account {} reports task status '{}', which genq does not know; such tasks run on until their deadline",
+                account.getName(), shown);
+        }
+        return new TaskState.Running(0);
     }
 
     /** Adds the account's key as a bearer token, when it has one. */

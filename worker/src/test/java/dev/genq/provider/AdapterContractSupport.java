@@ -103,19 +103,21 @@ public abstract class AdapterContractSupport<E extends VendorEmulator> {
     protected static final String KEY = "contract-key";
 
     protected Provider provider(String key) {
-        ProviderConfig config = new ProviderConfig("contract-" + type());
-        config.setType(type());
-        config.setBaseUrl(baseUrl());
+        return adapter(vendorHttp(type(), baseUrl(), key));
+    }
+
+    /** An account of {@code type} at {@code baseUrl}, as a worker configures one, with short timeouts. */
+    public static VendorHttp vendorHttp(ProviderType type, String baseUrl, String key) {
+        ProviderConfig config = new ProviderConfig("contract-" + type);
+        config.setType(type);
+        config.setBaseUrl(baseUrl);
         config.setApiKey(key);
         config.setConnectTimeout(Duration.ofSeconds(2));
         config.setRequestTimeout(REQUEST_TIMEOUT);
-        return adapter(new VendorHttp(config, client(config), METRICS));
-    }
-
-    /** Outside an application context the static client factory is the right one. */
-    private static io.micronaut.http.client.BlockingHttpClient client(ProviderConfig config) {
         try {
-            return HttpClient.create(URI.create(config.getBaseUrl()).toURL(), VendorHttp.clientConfiguration(config)).toBlocking();
+            // Outside an application context the static client factory is the right one.
+            return new VendorHttp(config, HttpClient.create(URI.create(baseUrl).toURL(), VendorHttp.clientConfiguration(config)).toBlocking(),
+                METRICS);
         } catch (java.net.MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -222,11 +224,7 @@ public abstract class AdapterContractSupport<E extends VendorEmulator> {
 
         @Test
         void anUnreachableVendorIsRetryableWithNothingStarted() {
-            ProviderConfig config = new ProviderConfig("unreachable");
-            config.setType(type());
-            config.setBaseUrl("http://127.0.0.1:1" + (baseUrl().contains("/api/") ? "/api/v2" : ""));
-            config.setConnectTimeout(Duration.ofSeconds(2));
-            Provider provider = adapter(new VendorHttp(config, client(config), METRICS));
+            Provider provider = adapter(vendorHttp(type(), "http://127.0.0.1:1" + (baseUrl().contains("/api/") ? "/api/v2" : ""), KEY));
             assertThatThrownBy(() -> provider.submit(request(""))).isInstanceOfSatisfying(ProviderException.class, e -> {
                 assertThat(e.retryable()).isTrue();
                 assertThat(e.unstarted()).isTrue();

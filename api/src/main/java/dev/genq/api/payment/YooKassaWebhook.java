@@ -93,10 +93,11 @@ class YooKassaWebhook {
                 .basicAuth(config.getShopId(), config.getSecretKey()), String.class);
             return JSON.readTree(answer);
         } catch (HttpClientResponseException e) {
-            if (e.getStatus().getCode() == 404) {
+            int status = e.getResponse().code(); // getStatus() throws on codes HttpStatus does not name
+            if (status == 404) {
                 throw new GenqException(ErrorCode.INVALID_REQUEST, "YooKassa knows no payment " + paymentId);
             }
-            throw new GenqException(ErrorCode.UNAVAILABLE, "YooKassa answered " + e.getStatus().getCode() + "; retry later");
+            throw new GenqException(ErrorCode.UNAVAILABLE, "YooKassa answered " + status + "; retry later");
         } catch (HttpClientException e) {
             throw new GenqException(ErrorCode.UNAVAILABLE, "YooKassa is unreachable; retry later");
         }

@@ -15,26 +15,45 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * fal's queue: {@code POST /{endpoint}?fal_webhook=…} → {@code {request_id, response_url, status_url,
- * cancel_url, queue_position}}; {@code GET /{app}/requests/{id}/status} → IN_QUEUE (with queue_position),
- * IN_PROGRESS or COMPLETED (with {@code error} when it failed); {@code GET /{app}/requests/{id}} → the
- * result ({@code images[]} or {@code video}); {@code PUT /{app}/requests/{id}/cancel}. Auth is
- * {@code Authorization: Key …}; errors are {@code {"detail": …}}. Webhooks are signed with ED25519
- * under a key published at {@code /.well-known/jwks.json}. No idempotency key: tasks are counted by prompt.
+ * fal's queue, as its documentation describes it (docs.fal.ai: Queue, Request errors, Webhooks,
+ * read 2026-12) and the official client ({@code @fal-ai/client} 1.10 on npm) reads it. {@code POST
+ * /{endpoint}?fal_webhook=…} for an endpoint the emulator serves ({@link #serve}; any other is 404) →
+ * {@code {status: IN_QUEUE, request_id, response_url, status_url, cancel_url, queue_position}};
+ * {@code GET /{app}/requests/{id}/status[?logs=1]} → {@code {status, request_id, response_url,
+ * status_url, cancel_url, logs}}: IN_QUEUE (with queue_position) and IN_PROGRESS answer 202, COMPLETED
+ * (with metrics) 200; {@code logs} holds the runner's lines when asked for, else none. {@code GET
+ * /{app}/requests/{id}} → the result ({@code images[]} or {@code video}), or why it failed: a model
+ * error 422 {@code {"detail":[{"loc","msg","type"}]}}, a cancelled request 499
+ * {@code {"detail","error_type":"client_cancelled"}} (with {@code X-Fal-Error-Type}). {@code PUT
+ * /{app}/requests/{id}/cancel} → 202 CANCELLATION_REQUESTED, or 400 ALREADY_COMPLETED. Auth is
+ * {@code Authorization: Key …}; other errors are {@code {"detail": …}}. Webhooks ({@code status} OK
+ * with the result as payload, or ERROR with the error answer as payload) are signed with ED25519
+ * under a key published at {@code /.well-known/jwks.json}. No idempotency key: tasks are counted by
+ * prompt.
  */
 public final class FalEmulator extends VendorEmulator {
     public static final String USER_ID = "fal-user-genq";
     private final KeyPair signing = ed25519();
+    private final Set<String> endpoints = ConcurrentHashMap.newKeySet();
     private volatile boolean webhooks;
 
     public FalEmulator(int port, long defaultLatencyMs) throws IOException {
         super(port, defaultLatencyMs);
         server.createContext("/.well-known/jwks.json", this::jwks);
         server.createContext("/", this::handle);
+    }
+
+    /** Serves the endpoints (e.g. {@code fal-ai/flux/dev}); requests to any other are 404. */
+    public FalEmulator serve(String... endpointIds) {
+        endpoints.addAll(List.of(endpointIds));
+        return this;
     }
 
     /** Turns on signed webhooks for tasks that ask for one. */
@@ -56,16 +75,22 @@ public final class FalEmulator extends VendorEmulator {
             }
             String path = exchange.getRequestURI().getPath();
             int requests = path.indexOf("/requests/");
-            if (requests < 0 && exchange.getRequestMethod().equals("POST")) {
-                submit(exchange, key, path.substring(1));
+            if (requests < 0) {
+                if (!exchange.getRequestMethod().equals("POST") || !endpoints.contains(path.substring(1))) {
+                    error(exchange, 404, "not_found", "Application '" + path.substring(1) + "' not found");
+                } else {
+                    submit(exchange, key, path.substring(1));
+                }
                 return;
             }
-            String rest = requests < 0 ? "" : path.substring(requests + "/requests/".length());
-            String id = rest.split("/")[0];
-            Task task = tasks.get(id);
-            if (task == null) {
+            String rest = path.substring(requests + "/requests/".length());
+            Task task = tasks.get(rest.split("/")[0]);
+            if (task == null || !app(task.model).equals(path.substring(1, requests))) {
                 error(exchange, 404, "not_found", "Request not found");
-            } else if (rest.endsWith("/cancel")) {
+                return;
+            }
+            exchange.getResponseHeaders().set("x-fal-request-id", task.id); // the client reads a result's request id from it
+            if (rest.endsWith("/cancel")) {
                 if (cancel(task)) {
                     sendJson(exchange, 202, JSON.createObjectNode().put("status", "CANCELLATION_REQUESTED"));
                 } else {
@@ -73,12 +98,16 @@ public final class FalEmulator extends VendorEmulator {
                 }
             } else if (rest.endsWith("/status")) {
                 if (!garbledStatus(exchange, task)) {
-                    sendJson(exchange, 200, status(task));
+                    ObjectNode status = status(task, "logs=1".equals(exchange.getRequestURI().getQuery()));
+                    sendJson(exchange, status.path("status").asText().equals("COMPLETED") ? 200 : 202, status);
                 }
-            } else if (!task.finished() || task.cancelled) {
+            } else if (task.cancelled) {
+                exchange.getResponseHeaders().set("X-Fal-Error-Type", "client_cancelled");
+                sendJson(exchange, 499, cancelledError());
+            } else if (!task.finished()) {
                 error(exchange, 400, "not_ready", "Request is still in progress");
             } else if (task.behaviour.fail()) {
-                error(exchange, 422, "failed", "content policy violation");
+                sendJson(exchange, 422, modelError());
             } else {
                 sendJson(exchange, 200, result(task));
             }
@@ -101,28 +130,34 @@ public final class FalEmulator extends VendorEmulator {
         Task task = start(UUID.randomUUID().toString(), endpoint, Math.max(1, input.path("num_images").asInt(1)), behaviour, account,
             prompt, webhooks ? webhook : null);
         if (!spoiledAnswer(exchange, behaviour, prompt)) {
-            String base = baseUrl() + "/" + app(endpoint) + "/requests/" + task.id;
-            sendJson(exchange, 200, JSON.createObjectNode().put("request_id", task.id).put("gateway_request_id", task.id)
-                .put("response_url", base).put("status_url", base + "/status").put("cancel_url", base + "/cancel").put("queue_position", 2));
+            sendJson(exchange, 200, urls(task, JSON.createObjectNode().put("status", "IN_QUEUE").put("request_id", task.id))
+                .put("queue_position", 2));
         }
     }
 
-    private ObjectNode status(Task task) {
+    private ObjectNode urls(Task task, ObjectNode node) {
         String base = baseUrl() + "/" + app(task.model) + "/requests/" + task.id;
-        ObjectNode node = JSON.createObjectNode().put("response_url", base);
-        if (task.cancelled || task.finished()) {
-            node.put("status", "COMPLETED");
-            if (task.cancelled) {
-                node.put("error", "Request was cancelled").put("error_type", "request_cancelled");
-            } else if (task.behaviour.fail()) {
-                node.put("error", "content policy violation").put("error_type", "content_policy_violation");
-            }
-            return node;
+        return node.put("response_url", base).put("status_url", base + "/status").put("cancel_url", base + "/cancel");
+    }
+
+    private ObjectNode status(Task task, boolean logs) {
+        ObjectNode node = JSON.createObjectNode();
+        boolean completed = task.cancelled || task.finished();
+        boolean queued = !completed && task.progressPercent() < 30;
+        node.put("status", completed ? "COMPLETED" : queued ? "IN_QUEUE" : "IN_PROGRESS").put("request_id", task.id);
+        urls(task, node);
+        if (queued) {
+            node.put("queue_position", task.progressPercent() < 15 ? 1 : 0);
         }
-        if (task.progressPercent() < 30) {
-            return node.put("status", "IN_QUEUE").put("queue_position", task.progressPercent() < 15 ? 1 : 0);
+        var lines = node.putArray("logs");
+        if (logs && !queued) {
+            lines.addObject().put("message", "Generating").put("level", "INFO").put("source", "USER")
+                .put("timestamp", java.time.Instant.ofEpochMilli(task.createdAtMs).toString());
         }
-        return node.put("status", "IN_PROGRESS");
+        if (completed) {
+            node.putObject("metrics").put("inference_time", task.behaviour.latencyMs() / 1000.0);
+        }
+        return node;
     }
 
     private ObjectNode result(Task task) {
@@ -131,13 +166,25 @@ public final class FalEmulator extends VendorEmulator {
         if (type.startsWith("image/")) {
             var images = result.putArray("images");
             for (int i = 0; i < task.outputs(); i++) {
-                images.addObject().put("url", fileUrl(task, i)).put("content_type", type).put("width", MediaFiles.IMAGE_SIDE).put("height", MediaFiles.IMAGE_SIDE);
+                images.addObject().put("url", fileUrl(task, i)).put("content_type", type).put("width", MediaFiles.IMAGE_SIDE)
+                    .put("height", MediaFiles.IMAGE_SIDE);
             }
             result.put("seed", 42);
         } else {
             result.putObject(type.startsWith("video/") ? "video" : "audio").put("url", fileUrl(task, 0)).put("content_type", type);
         }
         return result;
+    }
+
+    private static ObjectNode modelError() {
+        ObjectNode error = JSON.createObjectNode();
+        error.putArray("detail").addObject().put("msg", "content policy violation").put("type", "content_policy_violation")
+            .set("loc", JSON.createArrayNode().add("body").add("prompt"));
+        return error;
+    }
+
+    private static ObjectNode cancelledError() {
+        return JSON.createObjectNode().put("detail", "Request was cancelled").put("error_type", "client_cancelled");
     }
 
     @Override
@@ -148,11 +195,13 @@ public final class FalEmulator extends VendorEmulator {
     @Override
     protected String webhookBody(Task task) {
         ObjectNode body = JSON.createObjectNode().put("request_id", task.id).put("gateway_request_id", task.id);
-        if (task.finished() && !task.behaviour.fail()) {
+        if (task.finished() && !task.cancelled && !task.behaviour.fail()) {
             body.put("status", "OK").set("payload", result(task));
+        } else if (task.finished() || task.cancelled) {
+            body.put("status", "ERROR").put("error", "Invalid status code: " + (task.cancelled ? 499 : 422))
+                .set("payload", task.cancelled ? cancelledError() : modelError());
         } else {
-            body.put("status", "ERROR").put("error", task.finished() ? "content policy violation" : "not finished");
-            body.putNull("payload");
+            body.put("status", "ERROR").put("error", "not finished").putNull("payload");
         }
         return body.toString();
     }

@@ -68,6 +68,8 @@ public abstract class VendorEmulator implements AutoCloseable {
         public volatile boolean cancelled;
         /** How far the task had come when it was cancelled: what it delivered stays delivered. */
         public volatile int progressAtCancel;
+        /** When the cancel was taken. */
+        public volatile long cancelledAtMs;
         private final AtomicInteger statusReads = new AtomicInteger();
 
         Task(String id, String model, int units, Behaviour behaviour, String account, String marker, String webhook) {
@@ -171,10 +173,14 @@ public abstract class VendorEmulator implements AutoCloseable {
      */
     protected boolean cancel(Task task) {
         cancelsByMarker.computeIfAbsent(task.marker, k -> new AtomicInteger()).incrementAndGet();
+        if (task.cancelled) {
+            return true; // cancelled stays cancelled, however often asked
+        }
         if (task.finished() || task.behaviour.has("nocancel")) {
             return false;
         }
         task.progressAtCancel = task.progressPercent();
+        task.cancelledAtMs = System.currentTimeMillis();
         task.cancelled = true;
         return true;
     }
@@ -305,10 +311,15 @@ public abstract class VendorEmulator implements AutoCloseable {
         }
         if (webhook != null && signsWebhooks(account)) {
             long delay = behaviour.has("webhook-early") ? 0 : behaviour.latencyMs() + 20;
-            // delivered on a thread of its own: a vendor calls back for many tasks at once, not one after another
-            timers.schedule(() -> Thread.ofVirtual().start(() -> deliverWebhook(task)), delay, TimeUnit.MILLISECONDS);
+            deliverLater(task, webhook, delay);
         }
         return task;
+    }
+
+    /** Delivers the task's webhook body as it is then, {@code delayMs} from now, on a thread of its own. */
+    protected void deliverLater(Task task, String url, long delayMs) {
+        // delivered on a thread of its own: a vendor calls back for many tasks at once, not one after another
+        timers.schedule(() -> Thread.ofVirtual().start(() -> deliverWebhook(task, url)), delayMs, TimeUnit.MILLISECONDS);
     }
 
     /** A link to output {@code index} of a task, expiring as real vendors' links do. */
@@ -389,14 +400,14 @@ public abstract class VendorEmulator implements AutoCloseable {
         return counts;
     }
 
-    private void deliverWebhook(Task task) {
+    private void deliverWebhook(Task task, String url) {
         String body = webhookBody(task);
         Map<String, String> headers = webhookHeaders(task, body, task.behaviour.has("webhook-badsig"));
         int times = task.behaviour.has("webhook-replay") ? 2 : 1;
         for (int i = 0; i < times; i++) {
             int status;
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(task.webhook))
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
                 headers.forEach(request::header);
                 status = send(request.build());

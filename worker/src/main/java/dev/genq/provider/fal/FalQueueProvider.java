@@ -23,12 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * fal's queue. The vendor model is the endpoint id ({@code fal-ai/flux/dev}); status, result and
- * cancel live under its app ({@code fal-ai/flux}). A completed request's result is the model's own
- * JSON; every object in it with a {@code url} is an output ({@code images[]}, {@code video},
- * {@code audio}). The queue takes no idempotency key: a submit whose answer is lost is not resent.
+ * cancel live under its app ({@code fal-ai/flux}). Statuses are IN_QUEUE, IN_PROGRESS and
+ * COMPLETED (docs.fal.ai, Queue, read 2026-12); a completed request's result is the model's own
+ * JSON, every object in it with a {@code url} an output ({@code images[]}, {@code video},
+ * {@code audio}), or an error answer saying why it failed. The queue takes no idempotency key: a
+ * submit whose answer is lost is not resent.
  */
 public final class FalQueueProvider implements Provider {
     private static final Logger LOG = LoggerFactory.getLogger(FalQueueProvider.class);
+    /** The request error type of a request cancelled before it ended. */
+    private static final String CANCELLED_TYPE = "client_cancelled";
     private final VendorHttp http;
     private final FalWebhookKeys keys;
     private final Clock clock;
@@ -64,11 +68,29 @@ public final class FalQueueProvider implements Provider {
         String state = String.valueOf(VendorHttp.text(status, "status"));
         return switch (state) {
             case "IN_QUEUE", "IN_PROGRESS" -> new TaskState.Running(0, queuePosition(status));
-            case "COMPLETED" -> VendorHttp.text(status, "error") != null
-                ? new TaskState.Failed(ProviderException.permanent("provider_failed", VendorHttp.text(status, "error")))
-                : result(http.json("result", keyed(HttpRequest.GET(base)), FalQueueProvider::error));
-            default -> throw ProviderException.retryable("provider_malformed_response", "unknown queue status " + state);
+            case "COMPLETED" -> completed(base);
+            default -> http.unknownStatus(VendorHttp.text(status, "status"));
         };
+    }
+
+    /**
+     * A completed request's result, or why it failed: fal reports a failure only there, as an error
+     * answer naming its {@code error_type} (a request error) or typed {@code detail} items (a model
+     * error, 422). Such an answer ends the task; an error without either (fal's gateway failing) is
+     * classified as any other and the task is checked again.
+     */
+    private TaskState completed(String base) throws ProviderException {
+        try {
+            return result(http.json("result", keyed(HttpRequest.GET(base)), FalQueueProvider::error));
+        } catch (ProviderException e) {
+            if (e.code().equals(CANCELLED_TYPE)) {
+                return new TaskState.Failed(ProviderException.cancelled("fal cancelled the request: " + e.getMessage()));
+            }
+            if (e.code().startsWith("provider_")) {
+                throw e;
+            }
+            return new TaskState.Failed(ProviderException.permanent(e.code(), e.getMessage()));
+        }
     }
 
     @Override
@@ -152,9 +174,19 @@ public final class FalQueueProvider implements Provider {
         return position != null && position.canConvertToInt() ? position.asInt() : null;
     }
 
-    /** fal answers errors as {@code {"detail": "..."}} or {@code {"detail": [validation errors]}}. */
+    /**
+     * fal's two error shapes: a request error {@code {"detail": "...", "error_type": "..."}}, and a
+     * model error {@code {"detail": [{"loc","msg","type"}]}}; the code is the error type, or the first
+     * item's type.
+     */
     private static VendorHttp.VendorError error(JsonNode answer) {
         JsonNode detail = answer.path("detail");
-        return new VendorHttp.VendorError(null, detail.isTextual() ? detail.asText() : detail.isMissingNode() ? null : detail.toString());
+        if (detail.isArray() && !detail.isEmpty()) {
+            StringBuilder messages = new StringBuilder();
+            detail.forEach(item -> messages.append(messages.isEmpty() ? "" : "; ").append(item.path("msg").asText(item.toString())));
+            return new VendorHttp.VendorError(VendorHttp.text(detail.get(0), "type"), messages.toString());
+        }
+        return new VendorHttp.VendorError(VendorHttp.text(answer, "error_type"),
+            detail.isTextual() ? detail.asText() : detail.isMissingNode() ? null : detail.toString());
     }
 }

@@ -20,8 +20,10 @@ import java.util.Map;
 /**
  * OpenAI's image generation. The answer carries the images, so a submit comes back finished; the
  * generation id is the task id genq records. The API documents no idempotency key, so a submit whose
- * answer is lost is not resent (see {@link ProviderException#afterSubmit}). Route options:
- * {@code responseFormat} ({@code b64_json}, or {@code url} for models that offer links).
+ * answer is lost is not resent (see {@link ProviderException#afterSubmit}). The GPT image models
+ * always answer base64 and refuse {@code response_format} (400 {@code unknown_parameter}), so it is
+ * sent to DALL·E models only, where the route option {@code responseFormat} picks {@code b64_json}
+ * (genq's default: no second download) or {@code url}.
  */
 public final class OpenAiImagesProvider implements Provider {
     private final VendorHttp http;
@@ -36,7 +38,9 @@ public final class OpenAiImagesProvider implements Provider {
         body.remove("n");
         body.put("model", request.model());
         body.put("n", request.units());
-        body.put("response_format", String.valueOf(request.options().getOrDefault("responseFormat", "b64_json")));
+        if (request.model().startsWith("dall-e")) {
+            body.put("response_format", String.valueOf(request.options().getOrDefault("responseFormat", "b64_json")));
+        }
         try {
             JsonNode answer = http.json("submit", http.bearer(HttpRequest.POST("/v1/images/generations", body)), OpenAiImagesProvider::error);
             return new Submission(request.generationId().toString(), new TaskState.Done(ProviderResult.of(outputs(answer))));

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Replicate's predictions API. A vendor model written {@code owner/name} runs the model's latest
  * version; {@code owner/name:version} (or a bare version id) pins one. Statuses starting and
- * processing are running; succeeded, failed and canceled are final. Output URLs expire (an hour at
+ * processing are running; succeeded, failed, canceled and aborted (ended before it started) are
+ * final; any other is counted and left running until the route deadline. Output URLs expire (an hour at
  * Replicate), so outputs are copied as soon as a check sees them. Replicate takes no idempotency
  * key: a create whose answer is lost is not resent.
  *
@@ -130,14 +131,17 @@ public final class ReplicateProvider implements Provider {
             prediction -> task.id().equals(VendorHttp.text(prediction, "id")) ? stateOf(prediction) : null);
     }
 
-    private static TaskState stateOf(JsonNode prediction) {
-        String status = String.valueOf(VendorHttp.text(prediction, "status"));
-        return switch (status) {
+    private TaskState stateOf(JsonNode prediction) {
+        String status = VendorHttp.text(prediction, "status");
+        return switch (String.valueOf(status)) {
+            case "starting", "processing" -> new TaskState.Running(0);
             case "succeeded" -> succeeded(prediction.path("output"));
             case "failed" -> new TaskState.Failed(ProviderException.permanent("provider_failed",
                 prediction.path("error").isNull() ? "the prediction failed" : prediction.path("error").asText()));
             case "canceled" -> new TaskState.Failed(ProviderException.cancelled("the prediction was canceled"));
-            default -> new TaskState.Running(0);
+            case "aborted" -> new TaskState.Failed(ProviderException.permanent("provider_aborted",
+                "Replicate aborted the prediction before it started"));
+            default -> http.unknownStatus(status);
         };
     }
 

@@ -21,7 +21,7 @@ class FalQueueProviderTest extends AdapterContractSupport<FalEmulator> {
 
     @Override
     protected FalEmulator newEmulator() throws IOException {
-        return new FalEmulator(0, 300);
+        return new FalEmulator(0, 300).serve(model());
     }
 
     @Override
@@ -36,6 +36,16 @@ class FalQueueProviderTest extends AdapterContractSupport<FalEmulator> {
         assertThat(submission.state()).isInstanceOfSatisfying(TaskState.Running.class, r -> assertThat(r.queuePosition()).isEqualTo(2));
         assertThat(provider(KEY).check(task(submission, request))).isInstanceOfSatisfying(TaskState.Running.class,
             r -> assertThat(r.queuePosition()).isNotNull());
+    }
+
+    @Test
+    void aCancelledRequestIsReadFromItsResultAsCancelled() throws Exception {
+        ProviderRequest request = request("[latency=3000]");
+        Submission submission = provider(KEY).submit(request);
+        assertThat(provider(KEY).cancel(task(submission, request))).isTrue();
+
+        assertThat(provider(KEY).check(task(submission, request))).isInstanceOfSatisfying(TaskState.Failed.class,
+            f -> assertThat(f.error().code()).isEqualTo(dev.genq.provider.ProviderException.CANCELLED));
     }
 
     @Test

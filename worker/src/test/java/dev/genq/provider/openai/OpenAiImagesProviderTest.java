@@ -42,12 +42,23 @@ class OpenAiImagesProviderTest extends AdapterContractSupport<OpenAiEmulator> {
             assertThat(d.result().outputs().getFirst().inline()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
             assertThat(d.result().outputs().getFirst().contentType()).isEqualTo("image/png");
         });
-        ProviderRequest linked = new ProviderRequest(UUID.randomUUID(), model(), Map.of("prompt", "links"), 2, null,
+        ProviderRequest linked = new ProviderRequest(UUID.randomUUID(), "dall-e-2", Map.of("prompt", "links"), 2, null,
             Map.of("responseFormat", "url"));
         assertThat(provider(KEY).submit(linked).state()).isInstanceOfSatisfying(TaskState.Done.class, d -> {
             assertThat(d.result().outputs()).hasSize(2);
             assertThat(d.result().outputs()).allSatisfy(o -> assertThat(o.url()).isNotNull());
         });
+    }
+
+    @Test
+    void gptImageModelsAreNeverSentResponseFormatWhichTheyRefuse() throws Exception {
+        ProviderRequest jpeg = new ProviderRequest(UUID.randomUUID(), "gpt-image-1", Map.of("prompt", "no format", "output_format", "jpeg"),
+            1, null, Map.of("responseFormat", "url"));
+        assertThat(provider(KEY).submit(jpeg).state()).isInstanceOfSatisfying(TaskState.Done.class,
+            d -> assertThat(d.result().outputs().getFirst().contentType()).isEqualTo("image/jpeg"));
+        ProviderRequest dallE = new ProviderRequest(UUID.randomUUID(), "dall-e-3", Map.of("prompt", "b64 by default"), 1, null, Map.of());
+        assertThat(provider(KEY).submit(dallE).state()).isInstanceOfSatisfying(TaskState.Done.class,
+            d -> assertThat(d.result().outputs().getFirst().inline()).isNotNull());
     }
 
     @Test
