@@ -577,8 +577,37 @@ class GenerationFlowTest extends EndToEndTest {
                 .satisfies(parts -> assertThat(parts[3]).as(help).isNotBlank()));
             assertThat(text).contains("genq_generation_duration_seconds_bucket{model=\"emu-text\",status=\"succeeded\",le=")
                 .contains("genq_provider_call_seconds_bucket{")
-                .contains("genq_generations_active{status=\"queued\"}")
-                .contains("genq_generations_active{status=\"running\"}");
+                .contains("genq_generations_active{model=\"emu-text\",status=\"queued\"}")
+                .contains("genq_generations_active{model=\"emu-video\",status=\"running\"}")
+                .contains("genq_generations_queued_oldest_seconds ");
+        }
+
+        @Test
+        void theScalingSignalCountsQueuedWorkPerModelTheOldestAgeAndVendorTasksPerAccount() throws Exception {
+            Api.Account account = api.newAccount(100);
+            String running = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=5000] keeps its vendor busy\"}");
+            Fixtures.awaitTaskRecorded(running);
+            Fixtures.whilePaused(() -> {
+                api.submitted(account, "emu-text", "{\"prompt\":\"waits 1\"}");
+                api.submitted(account, "emu-text", "{\"prompt\":\"waits 2\"}");
+                Thread.sleep(1_200);
+                String text = scrape();
+                assertThat(gauge(text, "genq_generations_active{model=\"emu-text\",status=\"queued\"}")).isGreaterThanOrEqualTo(2);
+                assertThat(gauge(text, "genq_generations_queued_oldest_seconds")).isGreaterThanOrEqualTo(1.0);
+                assertThat(gauge(text, "genq_vendor_tasks_inflight{provider=\"emulator\"}")).isGreaterThanOrEqualTo(1);
+                return null;
+            });
+            assertThat(api.awaitEnd(account, running, END).path("status").asText()).isEqualTo("SUCCEEDED");
+        }
+
+        private double gauge(String scrape, String series) {
+            return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
+        }
+
+        private String scrape() throws Exception {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         }
 
         @Test
@@ -603,8 +632,7 @@ class GenerationFlowTest extends EndToEndTest {
         private String scrapeAfterAGeneration() throws Exception {
             Api.Account account = api.newAccount(100);
             api.awaitEnd(account, api.submitted(account, "emu-text", "{\"prompt\":\"metrics\"}"), END);
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.base() + "/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            return scrape();
         }
 
         @Test

@@ -81,6 +81,7 @@ public final class GenqStack {
         properties.put("genq.payments.yookassa.shop-id", "shop-1");
         properties.put("genq.payments.yookassa.secret-key", "yookassa-test-secret");
         properties.put("genq.catalog.price-refresh", "0s");
+        properties.put("genq.metrics.refresh", "200ms");
         properties.put("genq.queue.worker-count", JOBRUNR_WORKERS);
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);

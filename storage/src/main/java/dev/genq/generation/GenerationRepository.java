@@ -67,14 +67,6 @@ interface GenerationRepository extends GenericRepository<Generation, UUID> {
     @Query("UPDATE generation SET vendor_cancel_at = :at WHERE id = :id AND status = 'RUNNING' AND vendor_cancel_at IS NULL")
     int markVendorCancel(UUID id, Instant at);
 
-    /** QUEUED generations, through their partial index (the status is a literal so every plan can use it). */
-    @Query("SELECT count(*) FROM generation WHERE status = 'QUEUED'")
-    long countQueued();
-
-    /** RUNNING generations, through the partial index of running tasks. */
-    @Query("SELECT count(*) FROM generation WHERE status = 'RUNNING'")
-    long countRunning();
-
     /** Running vendor tasks past their deadline, through the due-checks index that holds every running task. */
     @Query("""
         SELECT count(*) FROM generation

@@ -234,15 +234,6 @@ public class Generations {
         return held;
     }
 
-    /** How many generations are QUEUED, or RUNNING, now. */
-    public long activeCount(GenerationStatus status) {
-        return switch (status) {
-            case QUEUED -> repository.countQueued();
-            case RUNNING -> repository.countRunning();
-            default -> throw new IllegalArgumentException("only QUEUED and RUNNING generations are counted, not " + status);
-        };
-    }
-
     /** How many running vendor tasks are past their deadline at {@code now}. */
     public long overdueCount(Instant now) {
         return repository.countOverdue(now);

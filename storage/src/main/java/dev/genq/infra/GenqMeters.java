@@ -27,7 +27,9 @@ class GenqMeters implements MeterFilter {
             + " by provider account and status"),
         Map.entry("genq.worker.task.polls", "polls of this worker for vendor tasks due for a check"),
         Map.entry("genq.generations.overdue", "running vendor tasks past their deadline (being cancelled, or followed to their end)"),
-        Map.entry("genq.generations.active", "generations waiting in the queue (queued) and at their vendor (running)"),
+        Map.entry("genq.generations.active", "generations waiting in the queue (queued) and at their vendor (running), by model"),
+        Map.entry("genq.generations.queued.oldest", "age of the oldest queued generation (0 when none is queued)"),
+        Map.entry("genq.vendor.tasks.inflight", "vendor tasks in flight, by provider account"),
         Map.entry("genq.ledger.discrepancies", "discrepancies found by the last ledger reconciliation (0 when the ledger balances)"),
         Map.entry("genq.route.state", "route breaker: 0 closed, 1 half-open, 2 open"),
         // Meters of the framework that come without a description.
