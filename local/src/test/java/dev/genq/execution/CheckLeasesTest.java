@@ -74,6 +74,23 @@ class CheckLeasesTest {
     }
 
     @Test
+    void aStoppingWorkerHandsTheFinishesItStillHoldsBackAtOnce() throws Exception {
+        Generation held = aRunningGeneration();
+        Generation released = aRunningGeneration();
+        CheckLeases stopping = new CheckLeases(generations, Duration.ofMinutes(10), Clock.systemUTC());
+        stopping.hold(held);
+        stopping.hold(released).close();
+        generations.extendLeases(List.of(held.id(), released.id()), Instant.now().plusSeconds(600)); // as a renewal would
+
+        stopping.stop();
+
+        assertThat(nextCheckOf(held)).as("due now, for another worker").isBeforeOrEqualTo(Instant.now());
+        assertThat(nextCheckOf(released)).as("not this worker's any more: left alone").isAfter(Instant.now().plusSeconds(500));
+        end(held);
+        end(released);
+    }
+
+    @Test
     void renewalsMoveOnlyGenerationsStillRunning() throws Exception {
         List<Generation> running = runningGenerations(5);
         Instant before = Instant.now();

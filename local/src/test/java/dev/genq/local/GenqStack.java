@@ -82,6 +82,7 @@ public final class GenqStack {
         properties.put("genq.payments.yookassa.secret-key", "yookassa-test-secret");
         properties.put("genq.catalog.price-refresh", "0s");
         properties.put("genq.metrics.refresh", "200ms");
+        properties.put("micronaut.lifecycle.graceful-shutdown.grace-period", "5s");
         properties.put("genq.queue.worker-count", JOBRUNR_WORKERS);
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);

@@ -6,6 +6,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import sun.misc.Signal;
 
 /** Starts genq with the roles in GENQ_ROLES (comma-separated; default all three, the all-in-one mode). */
 public final class Application {
@@ -15,7 +16,13 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        start(roles(System.getenv("GENQ_ROLES")), Map.of(), args);
+        ApplicationContext context = start(roles(System.getenv("GENQ_ROLES")), Map.of(), args);
+        // A stop (SIGTERM) drains the roles (see the graceful-shutdown settings) and exits 0: the node
+        // was told to go and went. The JVM's own handling would exit 143, as if killed.
+        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("genq-stop").start(() -> {
+            context.close();
+            System.exit(0);
+        }));
     }
 
     /** Starts the context and its HTTP server; every role serves /health and /prometheus. */

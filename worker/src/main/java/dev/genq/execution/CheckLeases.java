@@ -82,8 +82,16 @@ class CheckLeases {
         void close();
     }
 
+    /** Stops renewing, and hands the finishes still running back: their tasks due now, for another worker. */
     @PreDestroy
     void stop() {
         timer.shutdownNow();
+        if (!held.isEmpty()) {
+            try {
+                generations.extendLeases(List.copyOf(held.keySet()), clock.instant());
+            } catch (RuntimeException e) {
+                LOG.warn("stopping: could not hand {} unfinished finish(es) back; their leases bring them back: {}", held.size(), e.toString());
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import java.time.Duration;
 import java.util.List;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
@@ -24,10 +26,12 @@ class JobServer {
     @Context
     @Bean(preDestroy = "stop")
     BackgroundJobServer backgroundJobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator,
-                                            QueueConfig config, Generations generations, NewWork newWork) {
+                                            QueueConfig config, Generations generations, NewWork newWork,
+                                            @Value("${micronaut.lifecycle.graceful-shutdown.grace-period:60s}") Duration drainGrace) {
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
             .usingStandardBackgroundJobServerConfiguration()
             .andPollInterval(config.getPollInterval())
+            .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(drainGrace) // a drain lets running jobs end this long
             .andDeleteSucceededJobsAfter(config.getDeleteSucceededAfter())
             .andBackgroundJobServerWorkerPolicy(
                 new DefaultBackgroundJobServerWorkerPolicy(config.getWorkerCount(), BackgroundJobServerThreadType.VirtualThreads));

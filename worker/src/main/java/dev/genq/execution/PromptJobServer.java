@@ -36,6 +36,12 @@ class PromptJobServer extends BackgroundJobServer {
         return new Steward(this);
     }
 
+    /** Takes no new job from now on (a drain); the jobs running go on to their end. */
+    void stopTaking() {
+        open = false;
+        pauseProcessing();
+    }
+
     @Override
     public void stop() {
         open = false;

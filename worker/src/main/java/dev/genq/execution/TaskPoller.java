@@ -17,6 +17,9 @@ import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,6 +54,8 @@ class TaskPoller {
     private final int pollBatchSize;
     private final Clock clock;
     private final Semaphore inFlight;
+    /** The generations being checked now: handed back to any worker if this one stops before their checks end. */
+    private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
     private final PollPause pause;
@@ -160,11 +165,25 @@ class TaskPoller {
 
     /** Checks a task and gives back the permit of the room its caller took. */
     private void checkInRoom(Generation leased, @Nullable String report) {
+        checking.add(leased.id());
         try {
             check(leased, report);
         } finally {
+            checking.remove(leased.id());
             inFlight.release();
         }
+    }
+
+    /** How many checks are running on this worker now. */
+    int checksInFlight() {
+        return checking.size();
+    }
+
+    /** Claims nothing more (a drain): no poll, and tasks woken from now on are left to the other workers. */
+    void stopClaiming() {
+        generations.stopCheckingWokenTasks();
+        generations.onChecksDue(at -> { });
+        pause.stop();
     }
 
     /** @param report the body of the verified webhook that woke the task, or null */
@@ -207,16 +226,31 @@ class TaskPoller {
         }
     }
 
+    /**
+     * Stops polling and, for the checks still running (past the drain's grace), ends them and hands
+     * their tasks back: due now, for another worker to take at once instead of when the lease ends.
+     */
     @PreDestroy
     void stop() throws InterruptedException {
-        generations.stopCheckingWokenTasks();
-        generations.onChecksDue(at -> { });
-        pause.stop();
+        stopClaiming();
         loop.join(5_000);
         if (loop.isAlive()) { // still waiting for room among the checks in flight
             loop.interrupt();
             loop.join(1_000);
         }
-        checks.shutdown();
+        if (checking.isEmpty()) {
+            checks.shutdown();
+            return;
+        }
+        List<UUID> unfinished = List.copyOf(checking);
+        checks.shutdownNow();
+        checks.awaitTermination(2, TimeUnit.SECONDS);
+        try {
+            generations.extendLeases(unfinished, clock.instant());
+            newWork.announceChecksDue();
+            LOG.info("stopping: handed {} unfinished check(s) back to the other workers", unfinished.size());
+        } catch (RuntimeException e) {
+            LOG.warn("stopping: could not hand {} unfinished check(s) back; their leases bring them back: {}", unfinished.size(), e.toString());
+        }
     }
 }
