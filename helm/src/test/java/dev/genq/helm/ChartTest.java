@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.genq.devkit.Tools;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -34,7 +35,7 @@ class ChartTest {
     private static final Path CHART = Path.of("genq");
     private static final Path PRODUCTION = Path.of("src", "test", "resources", "production-values.yaml");
     private static final Set<String> KINDS = Set.of("Deployment", "PodDisruptionBudget", "ConfigMap", "Service", "HorizontalPodAutoscaler",
-        "NetworkPolicy", "ScaledObject", "ServiceMonitor");
+        "NetworkPolicy", "ScaledObject", "ServiceMonitor", "PrometheusRule");
 
     @Test
     void lintInStrictModeFindsNothing() {
@@ -50,7 +51,7 @@ class ChartTest {
 
         assertThat(kinds(objects)).containsEntry("Deployment", 3L).containsEntry("PodDisruptionBudget", 3L)
             .containsEntry("HorizontalPodAutoscaler", 2L).containsEntry("Service", 2L).containsEntry("ConfigMap", 1L)
-            .containsEntry("NetworkPolicy", 1L).doesNotContainKeys("Secret", "ScaledObject", "ServiceMonitor");
+            .containsEntry("NetworkPolicy", 1L).doesNotContainKeys("Secret", "ScaledObject", "ServiceMonitor", "PrometheusRule");
         assertThat(names(objects, "Service")).as("the dashboard is not exposed by default").containsExactlyInAnyOrder("genq-api", "genq-metrics");
         objects.forEach(ChartTest::strictlyValid);
     }
@@ -59,7 +60,7 @@ class ChartTest {
     void productionValuesRenderKedaMonitoringTheDashboardAndVendorKeysFromTheSecret() {
         List<HasMetadata> objects = render(new Helm(CHART).template().withName("genq").withValuesFile(PRODUCTION));
 
-        assertThat(kinds(objects)).containsEntry("ScaledObject", 1L).containsEntry("ServiceMonitor", 1L)
+        assertThat(kinds(objects)).containsEntry("ScaledObject", 1L).containsEntry("ServiceMonitor", 1L).containsEntry("PrometheusRule", 1L)
             .containsEntry("HorizontalPodAutoscaler", 1L).doesNotContainKey("Secret");
         assertThat(names(objects, "Service")).contains("genq-dashboard");
         GenericKubernetesResource scaled = (GenericKubernetesResource) objects.stream().filter(o -> o.getKind().equals("ScaledObject")).findFirst().orElseThrow();
@@ -94,6 +95,16 @@ class ChartTest {
                 assertThat(genq.getResources().getLimits()).containsKey("memory");
             }
         }
+    }
+
+    @Test
+    void theShippedAlertsPassPromtool() throws Exception {
+        Process promtool = new ProcessBuilder(Tools.require("promtool", "prometheus").toString(), "check", "rules",
+            CHART.resolve("files").resolve("alerts.yaml").toString()).redirectErrorStream(true).start();
+        String output = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(promtool.waitFor()).as(output).isZero();
+        assertThat(output).contains("SUCCESS: 5 rules found");
     }
 
     @Test
