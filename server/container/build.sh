@@ -28,6 +28,11 @@ ENGINE=$(engine)
 
 # The offline base: Debian minbase with a Java 25 runtime where Temurin's images keep theirs.
 build_base() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "genq image: building the offline base $BASE needs root (debootstrap); run as root once," \
+      "or set GENQ_IMAGE_BASE to a Java 25 image (e.g. eclipse-temurin:25-jre) where a registry is reachable" >&2
+    exit 1
+  fi
   command -v debootstrap >/dev/null || apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
   local work
   work=$(mktemp -d /var/tmp/genq-base.XXXXXX)
