@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds localhost/genq:<version>, one OCI image for every role, with podman (or docker), no registry.
+# With the argument "services": localhost/genq-services:<version> instead (PostgreSQL and Redis for tests).
 #   GENQ_IMAGE_BASE  the base image; default localhost/genq-base:25, built here when missing from
 #                    Debian bookworm (debootstrap, no registry) and a jlink'd Java 25 runtime
 # Called by ./genq image, which has built the jars and set JAVA_HOME to a JDK 25.
@@ -52,7 +53,17 @@ if [ "$BASE" = localhost/genq-base:25 ] && ! $ENGINE image exists "$BASE" 2>/dev
   build_base
 fi
 
+if [ "${1:-}" = services ]; then # the cluster tests' PostgreSQL and Redis (server/container/services)
+  $ENGINE build -q --network host --build-arg BASE="$BASE" -t localhost/genq-services:"$VERSION" "$HERE/services" >/dev/null
+  echo "localhost/genq-services:$VERSION built on $BASE"
+  exit 0
+fi
+
 cp server/target/genq-server-"$VERSION".jar server/target/image/lib/
+previous=$($ENGINE image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 $ENGINE build -q --build-arg BASE="$BASE" -t "$IMAGE" -f "$HERE/Containerfile" server/target/image >/dev/null
+current=$($ENGINE image inspect --format '{{.Id}}' "$IMAGE")
+# The image this one replaces would linger untagged; it goes unless a container still uses it.
+[ -n "$previous" ] && [ "$previous" != "$current" ] && $ENGINE rmi "$previous" >/dev/null 2>&1 || true
 size=$($ENGINE image inspect --format '{{.Size}}' "$IMAGE")
 echo "$IMAGE built ($((size / 1000000)) MB) on $BASE"

@@ -11,18 +11,14 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +30,6 @@ import org.junit.jupiter.api.Test;
 class ChartTest {
     private static final Path CHART = Path.of("genq");
     private static final Path PRODUCTION = Path.of("src", "test", "resources", "production-values.yaml");
-    private static final Set<String> KINDS = Set.of("Deployment", "PodDisruptionBudget", "ConfigMap", "Service", "HorizontalPodAutoscaler",
-        "NetworkPolicy", "ScaledObject", "ServiceMonitor", "PrometheusRule");
 
     @Test
     void lintInStrictModeFindsNothing() {
@@ -118,17 +112,7 @@ class ChartTest {
     }
 
     private static List<HasMetadata> render(com.marcnuri.helm.TemplateCommand template) {
-        String yaml = template.call();
-        List<HasMetadata> objects = new ArrayList<>();
-        for (String document : yaml.split("(?m)^---\\s*$")) {
-            if (document.lines().anyMatch(l -> l.startsWith("kind:"))) {
-                HasMetadata object = Serialization.unmarshal(document, HasMetadata.class);
-                assertThat(KINDS).as("a kind the chart is expected to render").contains(object.getKind());
-                objects.add(object);
-            }
-        }
-        assertThat(objects).noneMatch(o -> o instanceof Secret);
-        return objects;
+        return Rendered.of(template).objects();
     }
 
     private static Map<String, Long> kinds(List<HasMetadata> objects) {
@@ -140,17 +124,15 @@ class ChartTest {
     }
 
     private static Deployment deployment(List<HasMetadata> objects, String role) {
-        return objects.stream().filter(o -> o instanceof Deployment d && d.getMetadata().getName().equals("genq-" + role))
-            .map(Deployment.class::cast).findFirst().orElseThrow();
+        return new Rendered(objects).deployment(role);
     }
 
     private static Container container(List<HasMetadata> objects, String role) {
-        return deployment(objects, role).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        return new Rendered(objects).container(role);
     }
 
     private static Map<String, String> configMap(List<HasMetadata> objects) {
-        return objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.ConfigMap).map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
-            .findFirst().orElseThrow().getData();
+        return new Rendered(objects).configMap();
     }
 
     /**

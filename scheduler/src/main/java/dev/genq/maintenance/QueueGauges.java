@@ -17,6 +17,7 @@ import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,12 +82,12 @@ class QueueGauges {
             LOG.warn("reading the work in flight for the gauges failed; they keep their last values: {}", e.toString());
             return;
         }
-        Map<String, Long> byStatusAndModel = new TreeMap<>();
+        Map<Active, Long> byStatusAndModel = new HashMap<>();
         Map<String, Long> byProvider = new TreeMap<>();
         Instant oldest = null;
         for (WorkInFlight.Group g : groups) {
             models.add(g.model());
-            byStatusAndModel.merge(g.status() + "\u0000" + g.model(), g.count(), Long::sum);
+            byStatusAndModel.merge(new Active(g.status(), g.model()), g.count(), Long::sum);
             if (g.atVendor()) {
                 providers.add(g.provider());
                 byProvider.merge(g.provider(), g.count(), Long::sum);
@@ -97,9 +98,12 @@ class QueueGauges {
         }
         active.register(models.stream().flatMap(model -> List.of(GenerationStatus.QUEUED, GenerationStatus.RUNNING).stream()
             .map(status -> MultiGauge.Row.of(Tags.of("status", status.name().toLowerCase(Locale.ROOT), "model", model),
-                byStatusAndModel.getOrDefault(status + "\u0000" + model, 0L)))).toList(), true);
+                byStatusAndModel.getOrDefault(new Active(status, model), 0L)))).toList(), true);
         inFlight.register(providers.stream().map(p -> MultiGauge.Row.of(Tags.of("provider", p), byProvider.getOrDefault(p, 0L))).toList(), true);
         oldestQueuedSeconds.set(oldest == null ? 0.0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0));
+    }
+
+    private record Active(GenerationStatus status, String model) {
     }
 
     @PreDestroy

@@ -1,11 +1,11 @@
 package dev.genq.server;
 
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
-import io.micronaut.health.HealthStatus;
 import jakarta.inject.Singleton;
 import java.util.Map;
-import io.micronaut.core.async.publisher.Publishers;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
