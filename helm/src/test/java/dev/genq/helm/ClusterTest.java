@@ -27,11 +27,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -45,13 +51,16 @@ import org.testcontainers.utility.DockerImageName;
  * shares the host's network, so each role listens on a port of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final String VERSION = System.getProperty("genq.version", "0.1.0-SNAPSHOT");
     private static final String ADMIN_KEY = "cluster-admin-key";
+    private static final int STOP_AFTER = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final List<GenericContainer<?>> containers = new ArrayList<>();
+    private final List<GenericContainer<?>> workers = new ArrayList<>();
     private Process podmanService;
     private ProviderEmulator emulator;
     private S3 s3;
@@ -95,7 +104,7 @@ class ClusterTest {
         role(chart, "scheduler", TestServices.freePort(), secret);
         role(chart, "api", apiPort, secret);
         for (int i = 0; i < 3; i++) {
-            role(chart, "worker", TestServices.freePort(), secret);
+            workers.add(role(chart, "worker", TestServices.freePort(), secret));
         }
     }
 
@@ -111,6 +120,7 @@ class ClusterTest {
     }
 
     @Test
+    @Order(1)
     void aGenerationRunsEndToEndOnTheChartsDeploymentsAndItsSignedUrlDownloads() throws Exception {
         JsonNode account = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"cluster\",\"initialCoins\":100}", 201);
         String key = account.path("apiKey").asText();
@@ -135,8 +145,53 @@ class ClusterTest {
         assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(90);
     }
 
+    @Test
+    @Order(2)
+    void aWorkerStoppedUnderLoadDrainsExitsZeroAndNothingIsLostOrSubmittedTwice() throws Exception {
+        String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"sigterm\",\"initialCoins\":100000}", 201)
+            .path("apiKey").asText();
+        int total = 900;
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        GenericContainer<?> stopped = workers.getFirst();
+        Duration drained;
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> submits = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                int n = i;
+                submits.add(clients.submit(() -> ids.add(call("POST", "/v1/generations", key,
+                    "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"[latency=2000] under load " + n + "\"}}", 202).path("id").asText())));
+            }
+            while (ids.size() < STOP_AFTER) { // the stop comes while submits go on and hundreds of 2 s vendor tasks run
+                Thread.sleep(20);
+            }
+            Instant asked = Instant.now();
+            stopped.getDockerClient().stopContainerCmd(stopped.getContainerId()).withTimeout(60).exec();
+            drained = Duration.between(asked, Instant.now());
+            for (Future<?> submit : submits) {
+                submit.get();
+            }
+        }
+        Long exit = stopped.getDockerClient().inspectContainerCmd(stopped.getContainerId()).exec().getState().getExitCodeLong();
+        System.out.println("ClusterTest: a worker stopped after " + STOP_AFTER + " of " + total + " generations were submitted drained in "
+            + drained.toMillis() + " ms");
+
+        Instant until = Instant.now().plusSeconds(180);
+        for (String id : ids) {
+            JsonNode g = call("GET", "/v1/generations/" + id, key, null, 200);
+            while (g.path("status").asText().matches("QUEUED|RUNNING") && Instant.now().isBefore(until)) {
+                Thread.sleep(100);
+                g = call("GET", "/v1/generations/" + id, key, null, 200);
+            }
+            assertThat(g.path("status").asText()).as("%s", g).isEqualTo("SUCCEEDED");
+            assertThat(emulator.submits(id)).as("vendor submits of %s", id).isEqualTo(1);
+        }
+        assertThat(exit).as("a drained worker exits 0").isZero();
+        assertThat(drained).as("within the drain grace").isLessThan(Duration.ofSeconds(35));
+        assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * total);
+    }
+
     /** One pod of a role, as its rendered Deployment says: image, environment (secrets resolved from {@code secret}), readiness. */
-    private void role(Rendered chart, String role, int port, Map<String, String> secret) {
+    private GenericContainer<?> role(Rendered chart, String role, int port, Map<String, String> secret) {
         Container spec = chart.container(role);
         Map<String, String> env = new HashMap<>(chart.configMap());
         for (EnvVar var : spec.getEnv()) {
@@ -149,9 +204,11 @@ class ClusterTest {
         env.put("GENQ_PORT", String.valueOf(port)); // host network: a port per pod
         env.put("GENQ_DASHBOARD_PORT", String.valueOf(TestServices.freePort()));
         String readiness = spec.getReadinessProbe().getHttpGet().getPath();
-        start(new GenericContainer<>(DockerImageName.parse(spec.getImage())).withNetworkMode("host").withEnv(env)
-            .waitingFor(Wait.forLogMessage(".*Startup completed.*", 1).withStartupTimeout(Duration.ofMinutes(2))));
+        GenericContainer<?> pod = new GenericContainer<>(DockerImageName.parse(spec.getImage())).withNetworkMode("host").withEnv(env)
+            .waitingFor(Wait.forLogMessage(".*Startup completed.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
+        start(pod);
         awaitReady(port, readiness);
+        return pod;
     }
 
     private void start(GenericContainer<?> container) {
