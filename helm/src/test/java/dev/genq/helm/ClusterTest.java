@@ -190,6 +190,47 @@ class ClusterTest {
         assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * total);
     }
 
+    @Test
+    @Order(3)
+    void aWorkerKilledUnderLoadLosesNothingAndStartsAndChargesEveryTaskOnce() throws Exception {
+        String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"kill\",\"initialCoins\":100000}", 201)
+            .path("apiKey").asText();
+        int total = 1_200;
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        GenericContainer<?> killed = workers.get(1);
+        Instant kill;
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> submits = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                int n = i;
+                submits.add(clients.submit(() -> ids.add(call("POST", "/v1/generations", key,
+                    "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"[latency=2000] killed " + n + "\"}}", 202).path("id").asText())));
+            }
+            while (ids.size() < 1_000) {
+                Thread.sleep(20);
+            }
+            kill = Instant.now();
+            killed.getDockerClient().killContainerCmd(killed.getContainerId()).withSignal("KILL").exec();
+            for (Future<?> submit : submits) {
+                submit.get();
+            }
+        }
+
+        Instant until = kill.plusSeconds(300);
+        for (String id : ids) {
+            JsonNode g = call("GET", "/v1/generations/" + id, key, null, 200);
+            while (g.path("status").asText().matches("QUEUED|RUNNING") && Instant.now().isBefore(until)) {
+                Thread.sleep(100);
+                g = call("GET", "/v1/generations/" + id, key, null, 200);
+            }
+            assertThat(g.path("status").asText()).as("%s", g).isEqualTo("SUCCEEDED");
+            assertThat(emulator.tasksStarted(id)).as("vendor tasks of %s", id).isEqualTo(1);
+        }
+        System.out.println("ClusterTest: after kill -9 of a worker with 1000 of " + total + " submitted, all ended "
+            + Duration.between(kill, Instant.now()).toSeconds() + " s after the kill");
+        assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * total);
+    }
+
     /** One pod of a role, as its rendered Deployment says: image, environment (secrets resolved from {@code secret}), readiness. */
     private GenericContainer<?> role(Rendered chart, String role, int port, Map<String, String> secret) {
         Container spec = chart.container(role);
