@@ -56,7 +56,6 @@ class ClusterTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final String VERSION = System.getProperty("genq.version", "0.1.0-SNAPSHOT");
     private static final String ADMIN_KEY = "cluster-admin-key";
-    private static final int STOP_AFTER = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final List<GenericContainer<?>> containers = new ArrayList<>();
@@ -148,87 +147,96 @@ class ClusterTest {
     @Test
     @Order(2)
     void aWorkerStoppedUnderLoadDrainsExitsZeroAndNothingIsLostOrSubmittedTwice() throws Exception {
-        String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"sigterm\",\"initialCoins\":100000}", 201)
-            .path("apiKey").asText();
-        int total = 900;
-        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         GenericContainer<?> stopped = workers.getFirst();
-        Duration drained;
-        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
-            List<Future<?>> submits = new ArrayList<>();
-            for (int i = 0; i < total; i++) {
-                int n = i;
-                submits.add(clients.submit(() -> ids.add(call("POST", "/v1/generations", key,
-                    "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"[latency=2000] under load " + n + "\"}}", 202).path("id").asText())));
-            }
-            while (ids.size() < STOP_AFTER) { // the stop comes while submits go on and hundreds of 2 s vendor tasks run
-                Thread.sleep(20);
-            }
-            Instant asked = Instant.now();
+        Duration[] drained = new Duration[1];
+        Load load = underLoad("sigterm", 900, 500, () -> {
+            Instant asked = Instant.now(); // the stop comes while submits go on and hundreds of 2 s vendor tasks run
             stopped.getDockerClient().stopContainerCmd(stopped.getContainerId()).withTimeout(60).exec();
-            drained = Duration.between(asked, Instant.now());
-            for (Future<?> submit : submits) {
-                submit.get();
-            }
-        }
+            drained[0] = Duration.between(asked, Instant.now());
+        });
         Long exit = stopped.getDockerClient().inspectContainerCmd(stopped.getContainerId()).exec().getState().getExitCodeLong();
-        System.out.println("ClusterTest: a worker stopped after " + STOP_AFTER + " of " + total + " generations were submitted drained in "
-            + drained.toMillis() + " ms");
+        System.out.println("ClusterTest: a worker stopped after 500 of 900 generations were submitted drained in " + drained[0].toMillis() + " ms");
 
-        Instant until = Instant.now().plusSeconds(180);
-        for (String id : ids) {
-            JsonNode g = call("GET", "/v1/generations/" + id, key, null, 200);
-            while (g.path("status").asText().matches("QUEUED|RUNNING") && Instant.now().isBefore(until)) {
-                Thread.sleep(100);
-                g = call("GET", "/v1/generations/" + id, key, null, 200);
-            }
-            assertThat(g.path("status").asText()).as("%s", g).isEqualTo("SUCCEEDED");
-            assertThat(emulator.submits(id)).as("vendor submits of %s", id).isEqualTo(1);
-        }
+        load.awaitAllSucceeded(Instant.now().plusSeconds(180), id -> assertThat(emulator.submits(id)).as("vendor submits of %s", id).isEqualTo(1));
         assertThat(exit).as("a drained worker exits 0").isZero();
-        assertThat(drained).as("within the drain grace").isLessThan(Duration.ofSeconds(35));
-        assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * total);
+        assertThat(drained[0]).as("within the drain grace").isLessThan(Duration.ofSeconds(35));
+        load.assertChargedOnce();
     }
 
     @Test
     @Order(3)
     void aWorkerKilledUnderLoadLosesNothingAndStartsAndChargesEveryTaskOnce() throws Exception {
-        String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"kill\",\"initialCoins\":100000}", 201)
-            .path("apiKey").asText();
-        int total = 1_200;
-        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         GenericContainer<?> killed = workers.get(1);
-        Instant kill;
+        Instant[] kill = new Instant[1];
+        Load load = underLoad("kill", 1_200, 1_000, () -> {
+            kill[0] = Instant.now();
+            killed.getDockerClient().killContainerCmd(killed.getContainerId()).withSignal("KILL").exec();
+        });
+
+        load.awaitAllSucceeded(kill[0].plusSeconds(300), id -> assertThat(emulator.tasksStarted(id)).as("vendor tasks of %s", id).isEqualTo(1));
+        System.out.println("ClusterTest: after kill -9 of a worker with 1000 of 1200 submitted, all ended "
+            + Duration.between(kill[0], Instant.now()).toSeconds() + " s after the kill");
+        load.assertChargedOnce();
+    }
+
+    /** Generations submitted by 16 clients at once, of 2 s vendor tasks, with {@code strike} done once {@code strikeAfter} are in. */
+    private Load underLoad(String name, int total, int strikeAfter, Strike strike) throws Exception {
+        String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"" + name + "\",\"initialCoins\":100000}", 201)
+            .path("apiKey").asText();
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
             List<Future<?>> submits = new ArrayList<>();
             for (int i = 0; i < total; i++) {
-                int n = i;
+                String prompt = "[latency=2000] " + name + " " + i;
                 submits.add(clients.submit(() -> ids.add(call("POST", "/v1/generations", key,
-                    "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"[latency=2000] killed " + n + "\"}}", 202).path("id").asText())));
+                    "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"" + prompt + "\"}}", 202).path("id").asText())));
             }
-            while (ids.size() < 1_000) {
+            while (ids.size() < strikeAfter) {
                 Thread.sleep(20);
             }
-            kill = Instant.now();
-            killed.getDockerClient().killContainerCmd(killed.getContainerId()).withSignal("KILL").exec();
+            strike.run();
             for (Future<?> submit : submits) {
                 submit.get();
             }
         }
+        return new Load(key, List.copyOf(ids));
+    }
 
-        Instant until = kill.plusSeconds(300);
-        for (String id : ids) {
-            JsonNode g = call("GET", "/v1/generations/" + id, key, null, 200);
-            while (g.path("status").asText().matches("QUEUED|RUNNING") && Instant.now().isBefore(until)) {
-                Thread.sleep(100);
-                g = call("GET", "/v1/generations/" + id, key, null, 200);
-            }
-            assertThat(g.path("status").asText()).as("%s", g).isEqualTo("SUCCEEDED");
-            assertThat(emulator.tasksStarted(id)).as("vendor tasks of %s", id).isEqualTo(1);
+    @FunctionalInterface
+    private interface Strike {
+        void run() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface PerGeneration {
+        void check(String id) throws Exception;
+    }
+
+    private final class Load {
+        private final String key;
+        private final List<String> ids;
+
+        Load(String key, List<String> ids) {
+            this.key = key;
+            this.ids = ids;
         }
-        System.out.println("ClusterTest: after kill -9 of a worker with 1000 of " + total + " submitted, all ended "
-            + Duration.between(kill, Instant.now()).toSeconds() + " s after the kill");
-        assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * total);
+
+        /** Every generation ends SUCCEEDED by {@code until}, and passes {@code check}. */
+        void awaitAllSucceeded(Instant until, PerGeneration check) throws Exception {
+            for (String id : ids) {
+                JsonNode g = call("GET", "/v1/generations/" + id, key, null, 200);
+                while (g.path("status").asText().matches("QUEUED|RUNNING") && Instant.now().isBefore(until)) {
+                    Thread.sleep(100);
+                    g = call("GET", "/v1/generations/" + id, key, null, 200);
+                }
+                assertThat(g.path("status").asText()).as("%s", g).isEqualTo("SUCCEEDED");
+                check.check(id);
+            }
+        }
+
+        void assertChargedOnce() throws Exception {
+            assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * ids.size());
+        }
     }
 
     /** One pod of a role, as its rendered Deployment says: image, environment (secrets resolved from {@code secret}), readiness. */
