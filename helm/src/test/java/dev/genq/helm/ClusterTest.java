@@ -163,22 +163,6 @@ class ClusterTest {
         load.assertChargedOnce();
     }
 
-    @Test
-    @Order(3)
-    void aWorkerKilledUnderLoadLosesNothingAndStartsAndChargesEveryTaskOnce() throws Exception {
-        GenericContainer<?> killed = workers.get(1);
-        Instant[] kill = new Instant[1];
-        Load load = underLoad("kill", 1_200, 1_000, () -> {
-            kill[0] = Instant.now();
-            killed.getDockerClient().killContainerCmd(killed.getContainerId()).withSignal("KILL").exec();
-        });
-
-        load.awaitAllSucceeded(kill[0].plusSeconds(300), id -> assertThat(emulator.tasksStarted(id)).as("vendor tasks of %s", id).isEqualTo(1));
-        System.out.println("ClusterTest: after kill -9 of a worker with 1000 of 1200 submitted, all ended "
-            + Duration.between(kill[0], Instant.now()).toSeconds() + " s after the kill");
-        load.assertChargedOnce();
-    }
-
     /** Generations submitted by 16 clients at once, of 2 s vendor tasks, with {@code strike} done once {@code strikeAfter} are in. */
     private Load underLoad(String name, int total, int strikeAfter, Strike strike) throws Exception {
         String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"" + name + "\",\"initialCoins\":100000}", 201)
