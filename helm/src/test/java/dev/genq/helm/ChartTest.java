@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,40 +40,40 @@ class ChartTest {
 
     @Test
     void theDefaultsRenderThreeRolesAndNoSecret() {
-        List<HasMetadata> objects = render(new Helm(CHART).template().withName("genq"));
+        Rendered chart = Rendered.of(new Helm(CHART).template().withName("genq"));
 
-        assertThat(kinds(objects)).containsEntry("Deployment", 3L).containsEntry("PodDisruptionBudget", 3L)
+        assertThat(chart.kinds()).containsEntry("Deployment", 3L).containsEntry("PodDisruptionBudget", 3L)
             .containsEntry("HorizontalPodAutoscaler", 2L).containsEntry("Service", 2L).containsEntry("ConfigMap", 1L)
             .containsEntry("NetworkPolicy", 1L).doesNotContainKeys("Secret", "ScaledObject", "ServiceMonitor", "PrometheusRule");
-        assertThat(names(objects, "Service")).as("the dashboard is not exposed by default").containsExactlyInAnyOrder("genq-api", "genq-metrics");
-        objects.forEach(ChartTest::strictlyValid);
+        assertThat(chart.names("Service")).as("the dashboard is not exposed by default").containsExactlyInAnyOrder("genq-api", "genq-metrics");
+        chart.objects().forEach(ChartTest::strictlyValid);
     }
 
     @Test
     void productionValuesRenderKedaMonitoringTheDashboardAndVendorKeysFromTheSecret() {
-        List<HasMetadata> objects = render(new Helm(CHART).template().withName("genq").withValuesFile(PRODUCTION));
+        Rendered chart = Rendered.of(new Helm(CHART).template().withName("genq").withValuesFile(PRODUCTION));
 
-        assertThat(kinds(objects)).containsEntry("ScaledObject", 1L).containsEntry("ServiceMonitor", 1L).containsEntry("PrometheusRule", 1L)
+        assertThat(chart.kinds()).containsEntry("ScaledObject", 1L).containsEntry("ServiceMonitor", 1L).containsEntry("PrometheusRule", 1L)
             .containsEntry("HorizontalPodAutoscaler", 1L).doesNotContainKey("Secret");
-        assertThat(names(objects, "Service")).contains("genq-dashboard");
-        GenericKubernetesResource scaled = (GenericKubernetesResource) objects.stream().filter(o -> o.getKind().equals("ScaledObject")).findFirst().orElseThrow();
+        assertThat(chart.names("Service")).contains("genq-dashboard");
+        GenericKubernetesResource scaled = (GenericKubernetesResource) chart.objects().stream().filter(o -> o.getKind().equals("ScaledObject")).findFirst().orElseThrow();
         assertThat(scaled.<String>get("spec", "triggers", 0, "metadata", "query")).contains("genq_generations_active{status=\"queued\"}");
-        Container worker = container(objects, "worker");
+        Container worker = chart.container("worker");
         assertThat(worker.getEnv()).filteredOn(e -> e.getName().equals("GENQ_PROVIDERS_FAL_API_KEY")).singleElement()
             .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("genq-production"));
-        assertThat(container(objects, "api").getEnv()).extracting(EnvVar::getName).doesNotContain("GENQ_PROVIDERS_FAL_API_KEY");
-        objects.forEach(ChartTest::strictlyValid);
+        assertThat(chart.container("api").getEnv()).extracting(EnvVar::getName).doesNotContain("GENQ_PROVIDERS_FAL_API_KEY");
+        chart.objects().forEach(ChartTest::strictlyValid);
     }
 
     @Test
     void everyPodIsHardenedProbedAndGivenLongerThanItsDrain() {
         for (Path values : List.of(Path.of("genq", "values.yaml"), PRODUCTION)) {
-            List<HasMetadata> objects = render(new Helm(CHART).template().withName("genq").withValuesFile(values));
+            Rendered chart = Rendered.of(new Helm(CHART).template().withName("genq").withValuesFile(values));
             for (String role : List.of("api", "worker", "scheduler")) {
-                Deployment deployment = deployment(objects, role);
+                Deployment deployment = chart.deployment(role);
                 var pod = deployment.getSpec().getTemplate().getSpec();
                 Container genq = pod.getContainers().getFirst();
-                long drain = Long.parseLong(configMap(objects).get("GENQ_DRAIN_GRACE").replace("s", ""));
+                long drain = Long.parseLong(chart.configMap().get("GENQ_DRAIN_GRACE").replace("s", ""));
 
                 assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
                 assertThat(genq.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
@@ -109,30 +108,6 @@ class ChartTest {
             .hasMessageContaining("databaseUrl");
         assertThatThrownBy(() -> new Helm(CHART).template().withName("genq").set("secretKeys.unknownKey", "x").call())
             .hasMessageContaining("unknownKey");
-    }
-
-    private static List<HasMetadata> render(com.marcnuri.helm.TemplateCommand template) {
-        return Rendered.of(template).objects();
-    }
-
-    private static Map<String, Long> kinds(List<HasMetadata> objects) {
-        return objects.stream().collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
-    }
-
-    private static List<String> names(List<HasMetadata> objects, String kind) {
-        return objects.stream().filter(o -> o.getKind().equals(kind)).map(o -> o.getMetadata().getName()).toList();
-    }
-
-    private static Deployment deployment(List<HasMetadata> objects, String role) {
-        return new Rendered(objects).deployment(role);
-    }
-
-    private static Container container(List<HasMetadata> objects, String role) {
-        return new Rendered(objects).container(role);
-    }
-
-    private static Map<String, String> configMap(List<HasMetadata> objects) {
-        return new Rendered(objects).configMap();
     }
 
     /**

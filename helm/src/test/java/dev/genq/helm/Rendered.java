@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The objects a rendering of the chart made, and the ones genq's tests look into. */
 record Rendered(List<HasMetadata> objects) {
@@ -31,6 +32,15 @@ record Rendered(List<HasMetadata> objects) {
         }
         assertThat(objects).noneMatch(o -> o instanceof Secret);
         return new Rendered(objects);
+    }
+
+    /** How many objects of each kind. */
+    Map<String, Long> kinds() {
+        return objects.stream().collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
+    }
+
+    List<String> names(String kind) {
+        return objects.stream().filter(o -> o.getKind().equals(kind)).map(o -> o.getMetadata().getName()).toList();
     }
 
     Deployment deployment(String role) {

@@ -74,7 +74,7 @@ class QueueGauges {
         } while (stop.pause(refresh));
     }
 
-    void update() {
+    private void update() {
         List<WorkInFlight.Group> groups;
         try {
             groups = work.groups();

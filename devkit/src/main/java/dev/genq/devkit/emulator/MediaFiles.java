@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
@@ -53,40 +54,35 @@ public final class MediaFiles {
             default -> false;
         };
         if (!written) {
-            filler(out, new SplittableRandom(seed), size, null);
+            filler(out, new SplittableRandom(seed), size, AS_IS);
         }
     }
 
     /**
-     * {@code n} random bytes a block at a time. Blocks are multiples of 8 and the generator fills whole
+     * {@code n} random bytes a block at a time, each block passed to {@code onBlock} (a checksum, a
+     * mapping to text) before it is written. Blocks are multiples of 8 and the generator fills whole
      * 8-byte words in order, so the bytes do not depend on the block size.
      */
-    private static void filler(OutputStream out, SplittableRandom random, long n, CRC32 crc) throws IOException {
+    private static void filler(OutputStream out, SplittableRandom random, long n, Consumer<byte[]> onBlock) throws IOException {
         byte[] block = new byte[(int) Math.min(n, 64 * 1024)];
         for (long left = n; left > 0; left -= block.length) {
             if (left < block.length) {
                 block = new byte[(int) left];
             }
             random.nextBytes(block);
-            if (crc != null) {
-                crc.update(block);
-            }
+            onBlock.accept(block);
             out.write(block);
         }
     }
 
+    private static final Consumer<byte[]> AS_IS = block -> { };
+
     private static boolean text(OutputStream out, SplittableRandom random, int size) throws IOException {
-        byte[] block = new byte[Math.min(size, 64 * 1024)];
-        for (int left = size; left > 0; left -= block.length) {
-            if (left < block.length) {
-                block = new byte[left];
-            }
-            random.nextBytes(block);
+        filler(out, random, size, block -> {
             for (int i = 0; i < block.length; i++) {
                 block[i] = (byte) TEXT.charAt(block[i] & 0x1F);
             }
-            out.write(block);
-        }
+        });
         return true;
     }
 
@@ -122,7 +118,7 @@ public final class MediaFiles {
         out.write(PNG_PADDING_CHUNK);
         CRC32 crc = new CRC32();
         crc.update(PNG_PADDING_CHUNK);
-        filler(out, random, padding, crc);
+        filler(out, random, padding, crc::update);
         out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         out.write(image, iend, 12);
         return true;
@@ -140,7 +136,7 @@ public final class MediaFiles {
         for (int left = padding; left > 0; ) {
             int segment = left <= 65_537 ? left : left - 65_537 < 4 ? left - 4 : 65_537;
             out.write(new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) ((segment - 2) >> 8), (byte) (segment - 2)});
-            filler(out, random, segment - 4, null);
+            filler(out, random, segment - 4, AS_IS);
             left -= segment;
         }
         out.write(image, afterApp0, image.length - afterApp0);
@@ -173,7 +169,7 @@ public final class MediaFiles {
         out.write(ByteBuffer.allocate(4).putInt((int) (owner.length + padding)).array());
         out.write(new byte[2]);
         out.write(owner);
-        filler(out, random, padding, null);
+        filler(out, random, padding, AS_IS);
         for (int i = 0; i < frames; i++) {
             out.write(SILENT_FRAME);
         }
@@ -199,7 +195,7 @@ public final class MediaFiles {
         out.write(moov);
         out.write(ByteBuffer.allocate(8).putInt((int) (8 + sample.length + padding)).put("mdat".getBytes(StandardCharsets.US_ASCII)).array());
         out.write(sample);
-        filler(out, random, padding, null);
+        filler(out, random, padding, AS_IS);
         return true;
     }
 
