@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import dev.genq.devkit.Tools;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -52,6 +53,7 @@ class ChartTest {
     @Test
     void productionValuesRenderKedaMonitoringTheDashboardAndVendorKeysFromTheSecret() {
         Rendered chart = Rendered.of(new Helm(CHART).template().withName("genq").withValuesFile(PRODUCTION));
+        String catalogDir = "/etc/genq";
 
         assertThat(chart.kinds()).containsEntry("ScaledObject", 1L).containsEntry("ServiceMonitor", 1L).containsEntry("PrometheusRule", 1L)
             .containsEntry("HorizontalPodAutoscaler", 1L).doesNotContainKey("Secret");
@@ -62,6 +64,16 @@ class ChartTest {
         assertThat(worker.getEnv()).filteredOn(e -> e.getName().equals("GENQ_PROVIDERS_FAL_API_KEY")).singleElement()
             .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("genq-production"));
         assertThat(chart.container("api").getEnv()).extracting(EnvVar::getName).doesNotContain("GENQ_PROVIDERS_FAL_API_KEY");
+        assertThat(chart.configMap("genq-catalog").get("catalog.json")).contains("\"fal-ai/flux/dev\"");
+        for (String role : List.of("api", "worker", "scheduler")) {
+            assertThat(chart.container(role).getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(catalogDir));
+            assertThat(chart.container(role).getEnv()).filteredOn(e -> e.getName().equals("GENQ_CATALOG_PATH")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo(catalogDir + "/catalog.json"));
+        }
+        ConfigMap dashboard = chart.objects().stream().filter(o -> o.getMetadata().getName().equals("genq-dashboard") && o instanceof ConfigMap)
+            .map(ConfigMap.class::cast).findFirst().orElseThrow();
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(dashboard.getData().get("genq.json")).contains("genq_generations_active");
         chart.objects().forEach(ChartTest::strictlyValid);
     }
 
@@ -73,7 +85,7 @@ class ChartTest {
                 Deployment deployment = chart.deployment(role);
                 var pod = deployment.getSpec().getTemplate().getSpec();
                 Container genq = pod.getContainers().getFirst();
-                long drain = Long.parseLong(chart.configMap().get("GENQ_DRAIN_GRACE").replace("s", ""));
+                long drain = Long.parseLong(chart.configMap("genq").get("GENQ_DRAIN_GRACE").replace("s", ""));
 
                 assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
                 assertThat(genq.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();

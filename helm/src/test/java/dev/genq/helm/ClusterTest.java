@@ -4,33 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.marcnuri.helm.Helm;
 import dev.genq.devkit.Tools;
-import dev.genq.devkit.emulator.ProviderEmulator;
-import dev.genq.devkit.services.Embedded;
-import dev.genq.devkit.services.S3;
 import dev.genq.devkit.services.TestServices;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,97 +31,49 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * genq as the chart deploys it, on real containers: the image `./genq image` builds, run with the
- * environment, roles and probes of the chart's rendered Deployments (1 api, 3 workers, 1
- * scheduler), beside PostgreSQL and Redis in containers of their own, S3 (S3Proxy) and the provider
- * emulator. Testcontainers drives podman through its Docker API (the surefire execution of this
- * class points DOCKER_HOST at a socket this test serves when nothing serves it yet). Every container
- * shares the host's network, so each role listens on a port of its own.
+ * genq deployed as its chart says ({@link Cluster}: the rendered Deployments on real containers,
+ * through Testcontainers over podman), scaled out, drained, and broken: each case says what it
+ * proves and prints its figures, gathered in one table at the end (docs/operations.md quotes it).
+ * The cases run in order on one cluster; a case that takes a worker away starts another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
-    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-    private static final String VERSION = System.getProperty("genq.version", "0.1.0-SNAPSHOT");
-    private static final String ADMIN_KEY = "cluster-admin-key";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private final List<GenericContainer<?>> containers = new ArrayList<>();
-    private final List<GenericContainer<?>> workers = new ArrayList<>();
-    private Process podmanService;
-    private ProviderEmulator emulator;
-    private S3 s3;
-    private int apiPort;
+    /** Generic vendor tasks of 2 s: hundreds run at once, up to the account's cap. */
+    private static final String SLOW = "[latency=2000]";
+    private final List<String> figures = new ArrayList<>();
+    private Cluster cluster;
 
     @BeforeAll
     void deploy() throws Exception {
-        Path podman = Tools.require("podman", "podman");
-        servePodmanApi(podman);
-        buildImages();
-        s3 = Embedded.s3(Files.createTempDirectory("genq-cluster-s3"), TestServices.freePort());
-        emulator = new ProviderEmulator(TestServices.freePort(), "emulator-key", 300);
-        int pgPort = TestServices.freePort();
-        int redisPort = TestServices.freePort();
-        start(new GenericContainer<>(image("genq-services")).withNetworkMode("host")
-            .withCreateContainerCmdModifier(cmd -> cmd.withUser("postgres"))
-            .withCommand("sh", "-c", "initdb -D /tmp/pg -U postgres --auth=trust >/dev/null && exec postgres -D /tmp/pg -p " + pgPort
-                + " -k /tmp -c listen_addresses=127.0.0.1")
-            .waitingFor(Wait.forLogMessage(".*ready to accept connections.*", 1).withStartupTimeout(Duration.ofMinutes(1))));
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")) {
-            c.createStatement().execute("CREATE DATABASE genq");
-        }
-        start(new GenericContainer<>(image("genq-services")).withNetworkMode("host")
-            .withCommand("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-            .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1)));
-
-        Rendered chart = Rendered.of(new Helm(Path.of("genq")).template().withName("genq")
-            .set("image.repository", "localhost/genq").set("image.tag", VERSION)
-            .set("config.databaseUrl", "jdbc:postgresql://127.0.0.1:" + pgPort + "/genq")
-            .set("config.redisUri", "redis://127.0.0.1:" + redisPort)
-            .set("config.s3.endpoint", s3.endpoint()).set("config.s3.bucket", "genq-cluster")
-            .set("config.drainGraceSeconds", 20)
-            .set("config.extraEnv.GENQ_S3_CREATE_BUCKET", "true")
-            .set("providers.emulator.type", "generic").set("providers.emulator.baseUrl", emulator.baseUrl())
-            .set("providers.emulator.apiKeySecretKey", "emulator-api-key")
-            .set("providers.emulator.settings.pollInterval", "200ms"));
-        Map<String, String> secret = Map.of("database-user", "postgres", "s3-access-key", s3.accessKey(), "s3-secret-key", s3.secretKey(),
-            "admin-api-key", ADMIN_KEY, "dashboard-password", "cluster-dashboard", "emulator-api-key", emulator.apiKey());
-
-        apiPort = TestServices.freePort();
-        role(chart, "scheduler", TestServices.freePort(), secret);
-        role(chart, "api", apiPort, secret);
-        for (int i = 0; i < 3; i++) {
-            workers.add(role(chart, "worker", TestServices.freePort(), secret));
-        }
+        cluster = Cluster.deploy();
     }
 
     @AfterAll
     void tearDown() {
-        containers.reversed().forEach(GenericContainer::stop);
-        if (emulator != null) {
-            emulator.close();
-        }
-        if (podmanService != null) {
-            podmanService.destroy();
+        System.out.println("ClusterTest figures (1 api, 3 workers of " + Cluster.WORKER_THREADS + " job threads, 1 scheduler; "
+            + Runtime.getRuntime().availableProcessors() + " cores):\n| case | generations | succeeded | failed, refunded | refused at submit"
+            + " | lost | double charges | ledger audit | figures |\n|---|---|---|---|---|---|---|---|---|\n" + String.join("\n", figures));
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     @Order(1)
     void aGenerationRunsEndToEndOnTheChartsDeploymentsAndItsSignedUrlDownloads() throws Exception {
-        JsonNode account = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"cluster\",\"initialCoins\":100}", 201);
+        JsonNode account = cluster.call("POST", "/admin/v1/accounts", Cluster.ADMIN_KEY, "{\"name\":\"cluster\",\"initialCoins\":100}", 201);
         String key = account.path("apiKey").asText();
-        String id = call("POST", "/v1/generations", key, "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"a fox on a cluster\"}}", 202)
+        String id = cluster.call("POST", "/v1/generations", key, "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"a fox on a cluster\"}}", 202)
             .path("id").asText();
 
         JsonNode done = null;
         Instant until = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(until)) {
-            done = call("GET", "/v1/generations/" + id, key, null, 200);
+            done = cluster.call("GET", "/v1/generations/" + id, key, null, 200);
             if (!done.path("status").asText().matches("QUEUED|RUNNING")) {
                 break;
             }
@@ -137,203 +81,312 @@ class ClusterTest {
         }
 
         assertThat(done.path("status").asText()).as("%s", done).isEqualTo("SUCCEEDED");
-        HttpResponse<byte[]> file = HTTP.send(HttpRequest.newBuilder(URI.create(done.path("outputs").get(0).path("url").asText())).build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> file = download(done.path("outputs").get(0).path("url").asText());
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.body()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
-        assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(90);
+        assertThat(cluster.call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(90);
+    }
+
+    /**
+     * Each worker runs {@value Cluster#WORKER_THREADS} jobs at once and the OpenAI account answers
+     * after 2 s, so one worker is bound by that latency; three do three times the work.
+     */
+    @Test
+    @Order(2)
+    void threeWorkersCompleteThreeTimesTheWorkOfOneAndSubmitEachTaskOnce() throws Exception {
+        warmUp("one");
+        Load one = Load.run(cluster, "scale-one", "oa-image", "scale one", 16 * Cluster.WORKER_THREADS, 0, null);
+        one.awaitEnded(Duration.ofMinutes(2));
+        double oneRate = one.rate();
+        one.assertSettled(this::submittedToOpenAiOnce);
+
+        cluster.addWorker();
+        cluster.addWorker();
+        warmUp("three");
+        Load three = Load.run(cluster, "scale-three", "oa-image", "scale three", 3 * 16 * Cluster.WORKER_THREADS, 0, null);
+        three.awaitEnded(Duration.ofMinutes(2));
+        double threeRate = three.rate();
+        Load.Outcome outcome = three.assertSettled(this::submittedToOpenAiOnce);
+
+        figure("scale-out", outcome, String.format(Locale.ROOT, "1 worker %.2f/s, 3 workers %.2f/s: %.2f x", oneRate, threeRate,
+            threeRate / oneRate));
+        assertThat(threeRate).as("3 workers against 1 (%.2f/s)", oneRate).isGreaterThanOrEqualTo(0.85 * 3 * oneRate);
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aWorkerStoppedUnderLoadDrainsExitsZeroAndNothingIsLostOrSubmittedTwice() throws Exception {
-        GenericContainer<?> stopped = workers.getFirst();
+        GenericContainer<?> stopped = cluster.workers.removeFirst();
         Duration[] drained = new Duration[1];
-        Load load = underLoad("sigterm", 900, 500, () -> {
+        long[] inFlight = new long[1];
+        cluster.emulator.resetPeak(cluster.emulator.apiKey());
+        Load load = Load.run(cluster, "sigterm", "emu-image", SLOW + " sigterm", 900, 600, (key, admitted) -> {
+            inFlight[0] = cluster.active(admitted);
             Instant asked = Instant.now(); // the stop comes while submits go on and hundreds of 2 s vendor tasks run
             stopped.getDockerClient().stopContainerCmd(stopped.getContainerId()).withTimeout(60).exec();
             drained[0] = Duration.between(asked, Instant.now());
         });
-        Long exit = stopped.getDockerClient().inspectContainerCmd(stopped.getContainerId()).exec().getState().getExitCodeLong();
-        System.out.println("ClusterTest: a worker stopped after 500 of 900 generations were submitted drained in " + drained[0].toMillis() + " ms");
+        Instant ended = load.awaitEnded(Duration.ofMinutes(3));
+        Load.Outcome outcome = load.assertSettled(id -> {
+            assertThat(cluster.emulator.submits(id)).as("vendor submits of %s", id).isEqualTo(1);
+            assertThat(cluster.emulator.tasksStarted(id)).as("vendor tasks of %s", id).isEqualTo(1);
+        });
+        int peak = cluster.emulator.peakConcurrency(cluster.emulator.apiKey());
 
-        load.awaitAllSucceeded(Instant.now().plusSeconds(180), id -> assertThat(emulator.submits(id)).as("vendor submits of %s", id).isEqualTo(1));
-        assertThat(exit).as("a drained worker exits 0").isZero();
+        figure("SIGTERM a worker after 600 of 900 submits", outcome, inFlight[0] + " in flight; drained in " + drained[0].toMillis() + " ms, exit "
+            + cluster.exitCode(stopped) + "; all ended " + seconds(load.submitted, ended) + " after the last submit; vendor peak "
+            + peak + " of cap " + Cluster.VENDOR_CAP);
+        assertThat(cluster.exitCode(stopped)).as("a drained worker exits 0").isZero();
         assertThat(drained[0]).as("within the drain grace").isLessThan(Duration.ofSeconds(35));
-        load.assertChargedOnce();
+        assertThat(outcome.succeeded()).as("every generation succeeded").isEqualTo(900);
+        assertThat(inFlight[0]).as("generations in flight when the stop came").isGreaterThanOrEqualTo(500);
+        assertThat(peak).as("the vendor account's cap, held across the workers").isLessThanOrEqualTo(Cluster.VENDOR_CAP)
+            .isGreaterThan(Cluster.VENDOR_CAP / 2);
+        cluster.addWorker();
     }
 
-    /** Generations submitted by 16 clients at once, of 2 s vendor tasks, with {@code strike} done once {@code strikeAfter} are in. */
-    private Load underLoad(String name, int total, int strikeAfter, Strike strike) throws Exception {
-        String key = call("POST", "/admin/v1/accounts", ADMIN_KEY, "{\"name\":\"" + name + "\",\"initialCoins\":100000}", 201)
-            .path("apiKey").asText();
-        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
-            List<Future<?>> submits = new ArrayList<>();
-            for (int i = 0; i < total; i++) {
-                String prompt = "[latency=2000] " + name + " " + i;
-                submits.add(clients.submit(() -> ids.add(call("POST", "/v1/generations", key,
-                    "{\"model\":\"emu-image\",\"inputs\":{\"prompt\":\"" + prompt + "\"}}", 202).path("id").asText())));
-            }
-            while (ids.size() < strikeAfter) {
-                Thread.sleep(20);
-            }
-            strike.run();
-            for (Future<?> submit : submits) {
-                submit.get();
-            }
-        }
-        return new Load(key, List.copyOf(ids));
+    @Test
+    @Order(4)
+    void aWorkerKilledUnderLoadLosesNothingAndChargesAndStartsEveryTaskOnce() throws Exception {
+        GenericContainer<?> killed = cluster.workers.removeFirst();
+        Instant[] kill = new Instant[1];
+        long[] inFlight = new long[1];
+        Load load = Load.run(cluster, "kill", "emu-image", "[latency=4000] kill", 1_500, 1_300, (key, admitted) -> {
+            inFlight[0] = cluster.active(admitted);
+            kill[0] = Instant.now();
+            cluster.signal(killed, "KILL");
+        });
+        Instant ended = load.awaitEnded(Duration.ofMinutes(4));
+        Load.Outcome outcome = load.assertSettled(this::startedAtTheVendorOnce);
+
+        figure("kill -9 a worker after 1,300 of 1,500 submits", outcome, inFlight[0] + " in flight; all ended " + seconds(kill[0], ended)
+            + " after the kill (check lease 30 s); vendor resubmits, deduplicated by its idempotency key: " + resubmits(load));
+        assertThat(outcome.succeeded()).as("every generation succeeded").isEqualTo(1_500);
+        assertThat(inFlight[0]).as("generations in flight when the kill came").isGreaterThanOrEqualTo(1_000);
+        cluster.addWorker();
     }
 
-    @FunctionalInterface
-    private interface Strike {
-        void run() throws Exception;
-    }
-
-    @FunctionalInterface
-    private interface PerGeneration {
-        void check(String id) throws Exception;
-    }
-
-    private final class Load {
-        private final String key;
-        private final List<String> ids;
-
-        Load(String key, List<String> ids) {
-            this.key = key;
-            this.ids = ids;
-        }
-
-        /** Every generation ends SUCCEEDED by {@code until}, and passes {@code check}. */
-        void awaitAllSucceeded(Instant until, PerGeneration check) throws Exception {
-            for (String id : ids) {
-                JsonNode g = call("GET", "/v1/generations/" + id, key, null, 200);
-                while (g.path("status").asText().matches("QUEUED|RUNNING") && Instant.now().isBefore(until)) {
-                    Thread.sleep(100);
-                    g = call("GET", "/v1/generations/" + id, key, null, 200);
+    @Test
+    @Order(5)
+    void aWorkerFrozenForNinetySecondsLosesNothingAndChargesNothingTwice() throws Exception {
+        GenericContainer<?> frozen = cluster.workers.getFirst();
+        Instant[] times = new Instant[3]; // stopped, all ended while frozen (if so), thawed
+        Load load = Load.run(cluster, "sigstop", "emu-image", SLOW + " sigstop", 600, 300, (key, admitted) -> {
+            cluster.signal(frozen, "STOP");
+            times[0] = Instant.now();
+            while (Instant.now().isBefore(times[0].plusSeconds(90))) {
+                if (times[1] == null && admitted.size() == 600 && cluster.active(admitted) == 0) {
+                    times[1] = Instant.now();
                 }
-                assertThat(g.path("status").asText()).as("%s", g).isEqualTo("SUCCEEDED");
-                check.check(id);
+                Thread.sleep(1_000);
             }
-        }
+            cluster.signal(frozen, "CONT");
+            times[2] = Instant.now();
+        });
+        Instant ended = load.awaitEnded(Duration.ofMinutes(3));
+        Load.Outcome outcome = load.assertSettled(this::startedAtTheVendorOnce);
 
-        void assertChargedOnce() throws Exception {
-            assertThat(call("GET", "/v1/wallet", key, null, 200).path("balanceCoins").asLong()).isEqualTo(100_000 - 10L * ids.size());
-        }
+        figure("SIGSTOP a worker for 90 s after 300 of 600 submits", outcome, (times[1] != null
+            ? "all ended " + seconds(times[0], times[1]) + " after SIGSTOP, the worker still frozen"
+            : "all ended " + seconds(times[2], ended) + " after SIGCONT") + "; vendor resubmits, deduplicated: " + resubmits(load));
+        assertThat(cluster.running(frozen)).as("the thawed worker goes on").isTrue();
+        Cluster.awaitReady(portOf(frozen), "/health/readiness");
     }
 
-    /** One pod of a role, as its rendered Deployment says: image, environment (secrets resolved from {@code secret}), readiness. */
-    private GenericContainer<?> role(Rendered chart, String role, int port, Map<String, String> secret) {
-        Container spec = chart.container(role);
-        Map<String, String> env = new HashMap<>(chart.configMap());
-        for (EnvVar var : spec.getEnv()) {
-            if (var.getValue() != null) {
-                env.put(var.getName(), var.getValue());
-            } else if (secret.containsKey(var.getValueFrom().getSecretKeyRef().getKey())) {
-                env.put(var.getName(), secret.get(var.getValueFrom().getSecretKeyRef().getKey()));
+    @Test
+    @Order(6)
+    void postgresRestartedUnderLoadRefusesSubmitsQuicklyAndLosesNoAdmittedOne() throws Exception {
+        Instant[] back = new Instant[1];
+        Load load = Load.run(cluster, "pg-restart", "emu-image", SLOW + " pg", 600, 200, (key, admitted) -> {
+            cluster.halt(cluster.postgres); // a restart as a failover makes it: 10 s without a server
+            Thread.sleep(10_000);
+            cluster.resume(cluster.postgres);
+            back[0] = Instant.now();
+        });
+        Instant ended = load.awaitEnded(Duration.ofMinutes(3));
+        Load.Outcome outcome = load.assertSettled(this::startedAtTheVendorOnce);
+        long[] refusalMillis = load.refusals.stream().mapToLong(Load.Refusal::millis).sorted().toArray();
+        long slowest = refusalMillis.length == 0 ? 0 : refusalMillis[refusalMillis.length - 1];
+
+        figure("PostgreSQL down 10 s and restarted after 200 of 600 submits", outcome, load.refusals.size() + " submits refused with 503,"
+            + " median " + (refusalMillis.length == 0 ? 0 : refusalMillis[refusalMillis.length / 2]) + " ms, slowest " + slowest
+            + " ms; all admitted ended " + seconds(back[0], ended) + " after it was back");
+        assertThat(load.refusals).as("refused submits answer 503 unavailable").allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.code()).isEqualTo("unavailable");
+        });
+        assertThat(load.refusals).as("submits during the outage").isNotEmpty();
+        // each database call of a submit waits up to the 3 s connection timeout, not the pool's default 30 s
+        assertThat(slowest).as("a refusal comes while the outage lasts, not after a hang").isLessThan(20_000);
+    }
+
+    @Test
+    @Order(7)
+    void redisStoppedForThirtySecondsKeepsSubmitsSafeAndStatusesServedFromPostgres() throws Exception {
+        int[] reads = new int[2]; // status reads during the outage: answered 200, other
+        Instant[] back = new Instant[1];
+        Load load = Load.run(cluster, "redis-stop", "emu-image", SLOW + " redis", 600, 200, (key, admitted) -> {
+            cluster.halt(cluster.redis);
+            Instant until = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(until)) { // statuses of the generations admitted so far, read while Redis is away
+                String id = admitted.get(ThreadLocalRandom.current().nextInt(admitted.size()));
+                reads[cluster.send("GET", "/v1/generations/" + id, key, null).statusCode() == 200 ? 0 : 1]++;
+                Thread.sleep(100);
             }
-        }
-        env.put("GENQ_PORT", String.valueOf(port)); // host network: a port per pod
-        env.put("GENQ_DASHBOARD_PORT", String.valueOf(TestServices.freePort()));
-        String readiness = spec.getReadinessProbe().getHttpGet().getPath();
-        GenericContainer<?> pod = new GenericContainer<>(DockerImageName.parse(spec.getImage())).withNetworkMode("host").withEnv(env)
-            .waitingFor(Wait.forLogMessage(".*Startup completed.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
-        start(pod);
-        awaitReady(port, readiness);
-        return pod;
+            cluster.resume(cluster.redis);
+            back[0] = Instant.now();
+        });
+        Instant ended = load.awaitEnded(Duration.ofMinutes(3));
+        Load.Outcome outcome = load.assertSettled(this::startedAtTheVendorOnce);
+
+        figure("stop Redis for 30 s after 200 of 600 submits", outcome, load.refusals.size() + " submits refused (503); "
+            + reads[0] + " of " + (reads[0] + reads[1]) + " status reads answered during the outage; all ended " + seconds(back[0], ended)
+            + " after Redis was back");
+        assertThat(reads[0]).as("status reads during the outage").isPositive();
+        assertThat(reads[1]).as("status reads that failed during the outage").isZero();
+        assertThat(load.refusals).allSatisfy(r -> assertThat(r.status()).isEqualTo(503));
     }
 
-    private void start(GenericContainer<?> container) {
-        containers.add(container);
-        container.start();
-    }
-
-    private static void awaitReady(int port, String path) {
-        Instant until = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(until)) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    @Test
+    @Order(8)
+    void s3UnavailableForThirtySecondsAfterVendorSuccessesIsRetriedAndNeverGivesAUrlToAMissingObject() throws Exception {
+        Instant[] back = new Instant[1];
+        Load load = Load.run(cluster, "s3-outage", "emu-image", "[latency=1000] s3", 300, 100, (key, admitted) -> {
+            cluster.halt(cluster.s3); // vendor tasks of 1 s keep succeeding meanwhile: their outputs wait for S3
+            Thread.sleep(30_000);
+            cluster.resume(cluster.s3);
+            back[0] = Instant.now();
+        });
+        Instant ended = load.awaitEnded(Duration.ofMinutes(4));
+        Load.Outcome outcome = load.assertSettled(id -> {
+            startedAtTheVendorOnce(id);
+            JsonNode g = cluster.call("GET", "/v1/generations/" + id, load.key, null, 200);
+            for (JsonNode output : g.path("outputs")) {
+                assertThat(download(output.path("url").asText()).statusCode()).as("the output of %s", id).isEqualTo(200);
             }
-            sleep(200);
-        }
-        throw new AssertionError("no pod on port " + port + " became ready at " + path);
-    }
+        });
 
-    private JsonNode call(String method, String path, String key, String body, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
-            .header("Authorization", "Bearer " + key).header("X-Genq-Actor", "cluster-test");
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> r = HTTP.send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(expected);
-        return JSON.readTree(r.body());
-    }
-
-    private static DockerImageName image(String name) {
-        return DockerImageName.parse("localhost/" + name + ":" + VERSION);
-    }
-
-    /** Serves podman's Docker API on the socket DOCKER_HOST names, unless something already does. */
-    private void servePodmanApi(Path podman) throws Exception {
-        String host = System.getenv("DOCKER_HOST");
-        assertThat(host).as("the surefire execution of ClusterTest sets DOCKER_HOST").startsWith("unix://");
-        Path socket = Path.of(host.substring("unix://".length()));
-        if (Files.exists(socket) && podman("info") == 0) {
-            return;
-        }
-        Files.deleteIfExists(socket);
-        ProcessBuilder service = new ProcessBuilder(podman.toString(), "system", "service", "--time=0", host)
-            .redirectErrorStream(true).redirectOutput(socket.resolveSibling("podman-service.log").toFile());
-        service.environment().put("CONTAINERS_CONF", REPO.resolve("server/container/containers.conf").toString());
-        podmanService = service.start();
-        Instant until = Instant.now().plusSeconds(20);
-        while (!Files.exists(socket)) {
-            assertThat(Instant.now()).as("podman serves its API on %s", socket).isBefore(until);
-            sleep(100);
-        }
+        figure("S3 unavailable for 30 s after 100 of 300 submits", outcome, "all ended " + seconds(back[0], ended)
+            + " after S3 was back; every output URL downloads");
+        assertThat(outcome.succeeded()).as("every generation succeeded once S3 was back").isEqualTo(300);
     }
 
     /**
-     * The genq image, built from this build's jars every time (a few seconds on a cached base), and
-     * the services image, built when this machine has not got it yet.
+     * A real Prometheus scrapes every pod; the chart's Grafana dashboard asks only for metrics that
+     * scrape has, in queries Prometheus accepts.
      */
-    private static void buildImages() throws Exception {
-        for (String[] image : new String[][] {{"genq", ""}, {"genq-services", "services"}}) {
-            if (image[0].equals("genq") || podman("image", "exists", "localhost/" + image[0] + ":" + VERSION) != 0) {
-                ProcessBuilder build = new ProcessBuilder(REPO.resolve("server/container/build.sh").toString(), image[1])
-                    .redirectErrorStream(true).inheritIO();
-                build.environment().put("JAVA_HOME", System.getProperty("java.home"));
-                Process p = build.start();
-                assertThat(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0).as("build of %s", image[0]).isTrue();
+    @Test
+    @Order(9)
+    void prometheusScrapesEveryPodAndTheDashboardAsksOnlyForMetricsItHas() throws Exception {
+        Path prometheus = Tools.require("prometheus", "prometheus");
+        List<Integer> targets = cluster.pods.entrySet().stream().filter(e -> cluster.running(e.getValue())).map(java.util.Map.Entry::getKey).toList();
+        Path dir = Files.createTempDirectory("genq-prometheus");
+        Files.writeString(dir.resolve("prometheus.yml"), "global: {scrape_interval: 1s}\nscrape_configs:\n  - job_name: genq\n"
+            + "    metrics_path: /prometheus\n    static_configs:\n      - targets: ["
+            + String.join(", ", targets.stream().map(p -> "'127.0.0.1:" + p + "'").toList()) + "]\n");
+        int port = TestServices.freePort();
+        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
+            "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+            .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            String api = "http://127.0.0.1:" + port + "/api/v1/";
+            Instant until = Instant.now().plusSeconds(60);
+            JsonNode up;
+            do {
+                Thread.sleep(1_000);
+                up = prometheusQuery(api, "sum(up) + count(genq_generations_active) * 0", until);
+            } while ((up == null || up.path("data").path("result").isEmpty()
+                || up.path("data").path("result").get(0).path("value").get(1).asDouble() < targets.size()) && Instant.now().isBefore(until));
+            assertThat(up.path("data").path("result").get(0).path("value").get(1).asDouble()).as("targets up").isEqualTo(targets.size());
+            Thread.sleep(3_000); // rates need a few samples
+
+            Set<String> scraped = new HashSet<>();
+            JSON.readTree(get(api + "label/__name__/values")).path("data").forEach(n -> scraped.add(n.asText()));
+            JsonNode dashboard = JSON.readTree(Path.of("genq", "files", "dashboard.json").toFile());
+            Pattern metric = Pattern.compile("\\b(?:genq|http|jvm|process)_[a-z0-9_]+\\b");
+            int queries = 0;
+            for (JsonNode panel : dashboard.path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    String expr = target.path("expr").asText();
+                    Matcher m = metric.matcher(expr);
+                    while (m.find()) {
+                        assertThat(scraped).as("panel \"%s\" asks for %s", panel.path("title").asText(), m.group()).contains(m.group());
+                    }
+                    assertThat(prometheusQuery(api, expr, until).path("status").asText()).as("%s", expr).isEqualTo("success");
+                    queries++;
+                }
             }
+            figure("Prometheus scrape", null, targets.size() + " pods scraped, " + scraped.size() + " metric names; " + queries
+                + " dashboard queries, each on scraped metrics");
+        } finally {
+            server.destroy();
         }
     }
 
-    private static int podman(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("podman"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("CONTAINERS_CONF", REPO.resolve("server/container/containers.conf").toString());
-        Process p = pb.start();
-        return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    /** Short jobs of the measured kind first, so that no worker is measured on its first, cold ones. */
+    private void warmUp(String name) throws Exception {
+        Load.run(cluster, "warm-up-" + name, "oa-image", "[latency=200] warm-up " + name, 6 * Cluster.WORKER_THREADS, 0, null)
+            .awaitEnded(Duration.ofMinutes(1));
     }
 
-    private static void sleep(long ms) {
+    private void submittedToOpenAiOnce(String id) {
+        // the OpenAI emulator counts tasks by prompt; the id is found through the generation's prompt
+        assertThat(cluster.openai.tasksStarted(promptOf(id))).as("OpenAI calls for %s", id).isEqualTo(1);
+    }
+
+    private void startedAtTheVendorOnce(String id) {
+        assertThat(cluster.emulator.tasksStarted(id)).as("vendor tasks of %s", id).isEqualTo(1);
+    }
+
+    private String promptOf(String id) {
+        try (var c = cluster.db.getConnection(); var q = c.prepareStatement("SELECT inputs->>'prompt' FROM generation WHERE id = ?")) {
+            q.setObject(1, java.util.UUID.fromString(id));
+            try (var rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String resubmits(Load load) {
+        return String.valueOf(load.ids.stream().filter(id -> cluster.emulator.submits(id) > 1).count());
+    }
+
+    private int portOf(GenericContainer<?> pod) {
+        return cluster.pods.entrySet().stream().filter(e -> e.getValue() == pod).findFirst().orElseThrow().getKey();
+    }
+
+    private void figure(String name, Load.Outcome o, String text) {
+        String row = o == null ? "| " + name + " | | | | | | | | " + text + " |"
+            : "| " + name + " | " + o.admitted() + " | " + o.succeeded() + " | " + o.failed() + " | " + o.refused() + " | " + o.lost() + " | "
+                + o.overcharged() + " | "
+                + (o.discrepancies() == 0 ? "clean" : o.discrepancies() + " found") + " | " + text + " |";
+        figures.add(row);
+        System.out.println("ClusterTest: " + row);
+    }
+
+    private static String seconds(Instant from, Instant to) {
+        return String.format(Locale.ROOT, "%.1f s", Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    private static HttpResponse<byte[]> download(String url) throws Exception {
+        return Cluster.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String get(String url) throws Exception {
+        return Cluster.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static JsonNode prometheusQuery(String api, String query, Instant until) throws Exception {
         try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return JSON.readTree(get(api + "query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            if (Instant.now().isAfter(until)) {
+                throw e;
+            }
+            return null;
         }
     }
 }

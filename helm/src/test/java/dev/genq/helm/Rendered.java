@@ -52,7 +52,8 @@ record Rendered(List<HasMetadata> objects) {
         return deployment(role).getSpec().getTemplate().getSpec().getContainers().getFirst();
     }
 
-    Map<String, String> configMap() {
-        return objects.stream().filter(o -> o instanceof ConfigMap).map(ConfigMap.class::cast).findFirst().orElseThrow().getData();
+    Map<String, String> configMap(String name) {
+        return objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(name)).map(ConfigMap.class::cast)
+            .findFirst().orElseThrow().getData();
     }
 }

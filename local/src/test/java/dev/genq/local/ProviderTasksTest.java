@@ -72,6 +72,25 @@ class ProviderTasksTest extends EndToEndTest {
             assertThat(stack.emulator.submits(id)).isEqualTo(1);
             assertThat(api.balance(account)).isEqualTo(30);
         }
+
+        @Test
+        void aJobRunAgainAfterItsWorkerDiedBeforeRecordingAVendorTaskSubmitsItAndEnds() throws Exception {
+            Api.Account account = api.newAccount(40);
+            GenerationExecutor executor = stack.bean(GenerationExecutor.class);
+            String id = Fixtures.whilePaused(() -> {
+                String gid = api.submitted(account, "emu-image", "{\"prompt\":\"[latency=300] orphaned\"}");
+                // what a worker killed between starting the generation and recording its vendor task leaves
+                Fixtures.update("UPDATE generation SET status = 'RUNNING', attempts = 1, started_at = now() WHERE id = ?::uuid", gid);
+                executor.execute(UUID.fromString(gid), "emu-image"); // JobRunr's re-run, with the job's own arguments
+                return gid;
+            });
+
+            JsonNode done = api.awaitEnd(account, id, END);
+
+            assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(stack.emulator.tasksStarted(id)).isEqualTo(1);
+            assertThat(api.balance(account)).isEqualTo(30);
+        }
     }
 
     @Nested

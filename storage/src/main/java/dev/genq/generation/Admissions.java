@@ -4,6 +4,7 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.infra.BatchSql;
 import dev.genq.infra.Batcher;
+import dev.genq.infra.DatabaseOutage;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Reservation;
@@ -143,8 +144,8 @@ class Admissions {
         try {
             outcomes = tx.executeWrite(status -> admitAll(batch.stream().map(Waiting::generation).toList()));
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.getFirst().outcome().completeExceptionally(e);
+            if (batch.size() == 1 || DatabaseOutage.isCause(e)) { // one by one would wait out the outage once per submit
+                batch.forEach(w -> w.outcome().completeExceptionally(e));
                 return;
             }
             LOG.info("admitting a batch of {} failed ({}); admitting them one by one", batch.size(), e.toString());

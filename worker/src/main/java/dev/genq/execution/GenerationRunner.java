@@ -110,9 +110,10 @@ public class GenerationRunner implements GenerationExecutor {
      * A job's first execution, the common case, in one statement: the first open route's permits,
      * then QUEUED → RUNNING by a compare-and-set that returns the row (no read before it). True when
      * that settled the run. False, having changed nothing, without an open route or a permit: the
-     * general path decides from the row. A generation that is not QUEUED any more was cancelled or
-     * is in the hands of another execution of this same job (JobRunr ran it twice at once): this one
-     * has nothing to do.
+     * general path decides from the row. A generation that is not QUEUED any more has ended, or was
+     * started by an earlier execution of this same job: one on a worker that died before recording
+     * a vendor task, which JobRunr runs again once that worker's heartbeat stops. The general path
+     * takes that over (and follows the task if one was recorded meanwhile).
      */
     private boolean firstRun(UUID id, String modelId) throws ProviderException {
         List<Routes.Target> targets = routes.targets(catalog.model(modelId));
@@ -127,11 +128,11 @@ public class GenerationRunner implements GenerationExecutor {
         }
         Optional<Generation> started = generations.startQueued(id);
         if (started.isEmpty()) {
-            // The permit is the generation's: another execution holding it keeps it; an ended generation needs none.
             if (generations.load(id).map(g -> g.status().isTerminal()).orElse(true)) {
-                limits.releaseTask(targets.get(first).account().config(), id);
+                limits.releaseTask(targets.get(first).account().config(), id); // an ended generation needs no permit
+                return true;
             }
-            return true;
+            return false; // the permit is the generation's, and the general path keeps it
         }
         submit(started.get(), targets, first);
         return true;

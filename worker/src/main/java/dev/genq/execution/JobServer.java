@@ -24,8 +24,8 @@ import org.jobrunr.utils.mapper.JsonMapper;
 class JobServer {
 
     @Context
-    @Bean(preDestroy = "stop")
-    BackgroundJobServer backgroundJobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator,
+    @Bean(preDestroy = "shutDown")
+    PromptJobServer backgroundJobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator,
                                             QueueConfig config, Generations generations, NewWork newWork,
                                             @Value("${micronaut.lifecycle.graceful-shutdown.grace-period:60s}") Duration drainGrace) {
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration

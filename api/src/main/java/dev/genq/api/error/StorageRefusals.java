@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A value PostgreSQL refuses to store because of what the client sent (text with a NUL or a lone
  * surrogate in a field no schema checks, a number beyond bigint): 400, since the transaction rolled
- * back and nothing was written. Any other database failure is genq's own: 500, logged as an error.
+ * back and nothing was written. Any other database failure is answered as {@link Unhandled} answers it.
  */
 @Produces
 @Singleton
@@ -24,6 +24,11 @@ class StorageRefusals implements ExceptionHandler<DataAccessException, HttpRespo
     private static final Logger LOG = LoggerFactory.getLogger(StorageRefusals.class);
     /** character_not_in_repertoire, untranslatable_character (jsonb's \u0000), numeric_value_out_of_range. */
     private static final Set<String> CLIENT_VALUES = Set.of("22021", "22P05", "22003");
+    private final Unhandled unhandled;
+
+    StorageRefusals(Unhandled unhandled) {
+        this.unhandled = unhandled;
+    }
 
     @Override
     public HttpResponse<ErrorBody> handle(HttpRequest request, DataAccessException exception) {
@@ -35,7 +40,6 @@ class StorageRefusals implements ExceptionHandler<DataAccessException, HttpRespo
                         + " or a number out of range"));
             }
         }
-        LOG.error("{} {} failed in the database", request.getMethod(), request.getPath(), exception);
-        return HttpResponse.<ErrorBody>status(HttpStatus.INTERNAL_SERVER_ERROR).body(ErrorBody.of(ErrorCode.INTERNAL, "internal error"));
+        return unhandled.handle(request, exception);
     }
 }
