@@ -67,7 +67,8 @@ final class Cluster implements AutoCloseable {
     final List<GenericContainer<?>> workers = new ArrayList<>();
     /** Every genq pod started, by its HTTP port (stopped ones included). */
     final Map<Integer, GenericContainer<?>> pods = new LinkedHashMap<>();
-    final int apiPort;
+    /** The API pod's port ({@link #replaceApi} moves it). */
+    volatile int apiPort;
     private final List<GenericContainer<?>> containers = new ArrayList<>();
     private final Rendered chart;
     private final Map<String, String> secret;
@@ -137,6 +138,11 @@ final class Cluster implements AutoCloseable {
         return pods.get(port);
     }
 
+    /** A new API pod in place of the one at {@link #apiPort}, which has stopped. */
+    void replaceApi() throws IOException, InterruptedException {
+        apiPort = role("api");
+    }
+
     /** A signal to a container's PID 1 (java for genq's pods): KILL, STOP, CONT, TERM. */
     void signal(GenericContainer<?> container, String signal) {
         docker().killContainerCmd(container.getContainerId()).withSignal(signal).exec();
@@ -183,8 +189,15 @@ final class Cluster implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+        return send(method, path, key, body, null);
+    }
+
+    HttpResponse<String> send(String method, String path, String key, String body, String idempotencyKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
             .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key).header("X-Genq-Actor", "cluster-test");
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -32,6 +32,10 @@ final class Load {
 
     /** A submit that was not admitted: the HTTP status (0 when no answer came), the error code, and how long the answer took. */
     record Refusal(int status, String code, long millis) {
+        /** No answer, 503, or 409 because the key's earlier attempt still holds it (its lease ends within a minute). */
+        boolean worthRetrying() {
+            return status == 0 || status == 503 || status == 409 && code.equals("request_in_progress");
+        }
     }
 
     /** Done while the submits go on; it gets the account's key and the generations admitted so far (a live list). */
@@ -66,6 +70,20 @@ final class Load {
 
     /** {@code total} generations of {@code model} with prompts "{@code prompt} N"; {@code strike} runs once {@code strikeAfter} submits were answered. */
     static Load run(Cluster cluster, String name, String model, String prompt, int total, int strikeAfter, Strike strike) throws Exception {
+        return run(cluster, name, model, prompt, total, strikeAfter, strike, false);
+    }
+
+    /**
+     * {@link #run}, by clients that do what a refusal asks: each submit carries an Idempotency-Key, and
+     * one refused for now or unanswered is sent again with the same key, every half second, up to 90 s.
+     */
+    static Load runRetrying(Cluster cluster, String name, String model, String prompt, int total, int strikeAfter, Strike strike)
+        throws Exception {
+        return run(cluster, name, model, prompt, total, strikeAfter, strike, true);
+    }
+
+    private static Load run(Cluster cluster, String name, String model, String prompt, int total, int strikeAfter, Strike strike,
+                            boolean retrying) throws Exception {
         JsonNode opened = cluster.call("POST", "/admin/v1/accounts", Cluster.ADMIN_KEY,
             "{\"name\":\"" + name + "\",\"initialCoins\":" + COINS + "}", 201);
         String key = opened.path("apiKey").asText();
@@ -77,18 +95,20 @@ final class Load {
             List<Future<?>> submits = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 String body = "{\"model\":\"" + model + "\",\"inputs\":{\"prompt\":\"" + prompt + " " + i + "\"}}";
+                String idempotencyKey = retrying ? UUID.randomUUID().toString() : null;
                 submits.add(clients.submit(() -> {
-                    long t0 = System.nanoTime();
                     try {
-                        HttpResponse<String> r = cluster.send("POST", "/v1/generations", key, body);
-                        if (r.statusCode() == 202) {
-                            ids.add(JSON.readTree(r.body()).path("id").asText());
-                        } else {
-                            refusals.add(new Refusal(r.statusCode(), JSON.readTree(r.body()).path("error").path("code").asText(r.body()),
-                                (System.nanoTime() - t0) / 1_000_000));
+                        for (int attempt = 1; ; attempt++) {
+                            Refusal refused = submit(cluster, key, body, idempotencyKey, ids);
+                            if (refused == null) {
+                                break;
+                            }
+                            refusals.add(refused);
+                            if (!retrying || !refused.worthRetrying() || attempt == 180) {
+                                break;
+                            }
+                            Thread.sleep(500);
                         }
-                    } catch (IOException e) {
-                        refusals.add(new Refusal(0, e.toString(), (System.nanoTime() - t0) / 1_000_000));
                     } finally {
                         answered.incrementAndGet();
                     }
@@ -107,6 +127,22 @@ final class Load {
         }
         return new Load(cluster, key, UUID.fromString(opened.path("id").asText()), List.copyOf(ids), List.copyOf(refusals), started,
             Instant.now());
+    }
+
+    /** One submit: null when admitted (its id added to {@code ids}), else how it was refused. */
+    private static Refusal submit(Cluster cluster, String key, String body, String idempotencyKey, List<String> ids) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<String> r = cluster.send("POST", "/v1/generations", key, body, idempotencyKey);
+            if (r.statusCode() == 202) {
+                ids.add(JSON.readTree(r.body()).path("id").asText());
+                return null;
+            }
+            return new Refusal(r.statusCode(), JSON.readTree(r.body()).path("error").path("code").asText(r.body()),
+                (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException e) {
+            return new Refusal(0, e.toString(), (System.nanoTime() - t0) / 1_000_000);
+        }
     }
 
     /**

@@ -149,7 +149,15 @@ class Admissions {
                 return;
             }
             LOG.info("admitting a batch of {} failed ({}); admitting them one by one", batch.size(), e.toString());
-            batch.forEach(w -> flush(List.of(w)));
+            for (int i = 0; i < batch.size(); i++) {
+                CompletableFuture<Outcome> alone = batch.get(i).outcome();
+                flush(List.of(batch.get(i)));
+                if (alone.isCompletedExceptionally() && DatabaseOutage.isCause(alone.exceptionNow())) {
+                    Throwable outage = alone.exceptionNow(); // the rest would each wait out the outage in turn
+                    batch.subList(i + 1, batch.size()).forEach(w -> w.outcome().completeExceptionally(outage));
+                    return;
+                }
+            }
             return;
         }
         publish(batch, outcomes);

@@ -83,11 +83,15 @@ public final class BatchedCalls<Q, A> implements AutoCloseable {
                 LOG.info("{}: a batch of {} failed ({}); writing each alone", name, batch.size(), e.toString());
             }
         }
-        for (Call<Q, A> c : batch) {
+        for (int i = 0; i < batch.size(); i++) {
             try {
-                answer(List.of(c), write.apply(List.of(c.request())));
+                answer(List.of(batch.get(i)), write.apply(List.of(batch.get(i).request())));
             } catch (RuntimeException e) {
-                c.answer().completeExceptionally(e);
+                batch.get(i).answer().completeExceptionally(e);
+                if (DatabaseOutage.isCause(e)) { // the rest would each wait out the outage in turn
+                    batch.subList(i + 1, batch.size()).forEach(c -> c.answer().completeExceptionally(e));
+                    return;
+                }
             }
         }
     }
