@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class GenerationStatusTest {
-    /** The design's state machine (DESIGN.md, I5), written out independently of the code under test. */
+    /** The state machine of docs/architecture.md (invariant I5), written out independently of the code under test. */
     private static final Map<GenerationStatus, Set<GenerationStatus>> DESIGN = Map.of(
         GenerationStatus.QUEUED, Set.of(GenerationStatus.RUNNING, GenerationStatus.CANCELLED, GenerationStatus.FAILED),
         GenerationStatus.RUNNING, Set.of(GenerationStatus.SUCCEEDED, GenerationStatus.FAILED, GenerationStatus.CANCELLED),
