@@ -94,8 +94,13 @@ class PromptJobServer extends BackgroundJobServer {
         }
         lastRestartMs = now;
         LOG.warn("JobRunr stopped this worker's job server after a failed heartbeat (the database out of reach); starting it again");
-        stoppedByJobRunr = false; // a start that fails on a database still away stops it again, and sets this again
-        start();
+        stoppedByJobRunr = false; // a start on a database still away is stopped again by JobRunr, which sets this again
+        try {
+            start();
+        } catch (RuntimeException e) {
+            stoppedByJobRunr = true;
+            throw e;
+        }
     }
 
     private static final class Steward extends JobSteward {
