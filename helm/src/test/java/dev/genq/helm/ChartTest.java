@@ -70,8 +70,7 @@ class ChartTest {
             assertThat(chart.container(role).getEnv()).filteredOn(e -> e.getName().equals("GENQ_CATALOG_PATH")).singleElement()
                 .satisfies(e -> assertThat(e.getValue()).isEqualTo(catalogDir + "/catalog.json"));
         }
-        ConfigMap dashboard = chart.objects().stream().filter(o -> o.getMetadata().getName().equals("genq-dashboard") && o instanceof ConfigMap)
-            .map(ConfigMap.class::cast).findFirst().orElseThrow();
+        ConfigMap dashboard = chart.configMapObject("genq-dashboard");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         assertThat(dashboard.getData().get("genq.json")).contains("genq_generations_active");
         chart.objects().forEach(ChartTest::strictlyValid);

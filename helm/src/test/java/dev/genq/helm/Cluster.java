@@ -150,7 +150,12 @@ final class Cluster implements AutoCloseable {
 
     /** Stops a container as an outage would (its files stay), and {@link #resume} starts it again. */
     void halt(GenericContainer<?> container) {
-        docker().stopContainerCmd(container.getContainerId()).withTimeout(10).exec();
+        stop(container, 10);
+    }
+
+    /** SIGTERM, and SIGKILL if it has not exited within {@code graceSeconds}, as a pod's termination grace does. */
+    void stop(GenericContainer<?> container, int graceSeconds) {
+        docker().stopContainerCmd(container.getContainerId()).withTimeout(graceSeconds).exec();
     }
 
     void resume(GenericContainer<?> container) {

@@ -123,7 +123,7 @@ class ClusterTest {
         Load load = Load.run(cluster, "sigterm", "emu-image", "[latency=3000] sigterm", 1_000, 800, (key, admitted) -> {
             inFlight[0] = cluster.active(admitted);
             Instant asked = Instant.now(); // the stop comes while submits go on and hundreds of 2 s vendor tasks run
-            stopped.getDockerClient().stopContainerCmd(stopped.getContainerId()).withTimeout(60).exec();
+            cluster.stop(stopped, 60);
             drained[0] = Duration.between(asked, Instant.now());
         });
         Instant ended = load.awaitEnded(Duration.ofMinutes(3));
@@ -282,7 +282,7 @@ class ClusterTest {
         Duration[] drained = new Duration[1];
         Load load = Load.run(cluster, "api-sigterm", "emu-image", "[latency=500] api", 900, 300, (key, admitted) -> {
             Instant asked = Instant.now();
-            api.getDockerClient().stopContainerCmd(api.getContainerId()).withTimeout(60).exec();
+            cluster.stop(api, 60);
             drained[0] = Duration.between(asked, Instant.now());
         });
         cluster.replaceApi(); // what the Deployment would do; the checks below ask the new pod

@@ -52,8 +52,12 @@ record Rendered(List<HasMetadata> objects) {
         return deployment(role).getSpec().getTemplate().getSpec().getContainers().getFirst();
     }
 
-    Map<String, String> configMap(String name) {
+    ConfigMap configMapObject(String name) {
         return objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(name)).map(ConfigMap.class::cast)
-            .findFirst().orElseThrow().getData();
+            .findFirst().orElseThrow();
+    }
+
+    Map<String, String> configMap(String name) {
+        return configMapObject(name).getData();
     }
 }

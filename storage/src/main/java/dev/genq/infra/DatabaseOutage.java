@@ -25,9 +25,6 @@ public final class DatabaseOutage {
                 && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }
