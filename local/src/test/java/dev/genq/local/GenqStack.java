@@ -71,8 +71,8 @@ public final class GenqStack {
         properties.put("genq.providers.emulator-capped.max-concurrency", CAPPED_CONCURRENCY);
         properties.put("genq.s3.bucket", "genq-test");
         properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");
-        properties.put("genq.queue.backoff-seed-seconds", 1);
-        properties.put("genq.worker.max-attempts", MAX_ATTEMPTS);
+        properties.put("genq.worker.retry.backoff-seed-seconds", 1);
+        properties.put("genq.worker.retry.max-attempts", MAX_ATTEMPTS);
         properties.put("genq.maintenance.requeue-grace", "0s");
         properties.put("genq.s3.part-size-bytes", PART_SIZE_BYTES);
         properties.put("genq.s3.max-object-bytes", MAX_OUTPUT_BYTES);

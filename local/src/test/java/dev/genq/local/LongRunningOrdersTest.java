@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.generation.GenerationConfig;
 import dev.genq.generation.GenerationExecutor;
-import dev.genq.generation.Generations;
+import dev.genq.generation.GenerationSearch;
+import dev.genq.generation.Settlement;
+import dev.genq.generation.TaskChecks;
 import dev.genq.maintenance.MaintenanceConfig;
 import dev.genq.maintenance.ReservationExpiry;
 import java.net.URI;
@@ -45,7 +47,8 @@ class LongRunningOrdersTest extends EndToEndTest {
             assertThat(reservationExpiry(id)).as("the hold covers the route's deadline, not the queue's two hours")
                 .isEqualTo(deadline.plus(margin));
 
-            ReservationExpiry threeHoursOn = new ReservationExpiry(stack.bean(Generations.class), stack.bean(MaintenanceConfig.class),
+            ReservationExpiry threeHoursOn = new ReservationExpiry(stack.bean(GenerationSearch.class), stack.bean(Settlement.class),
+                stack.bean(MaintenanceConfig.class),
                 Clock.offset(Clock.systemUTC(), Duration.ofHours(3)));
             threeHoursOn.runOnce();
             assertThat(api.get("/v1/generations/" + id, account.key()).body().path("status").asText()).isEqualTo("RUNNING");
@@ -173,10 +176,10 @@ class LongRunningOrdersTest extends EndToEndTest {
         void aCancelBetweenAttemptsEndsItWithoutSubmittingAgain() throws Exception {
             Api.Account account = api.newAccount(500);
             String link = "https://t.me/[latency=600000]between-attempts-" + UUID.randomUUID();
-            Generations generations = stack.bean(Generations.class);
+            TaskChecks checks = stack.bean(TaskChecks.class);
             String id = Fixtures.whilePaused(() -> {
                 String gid = api.submitted(account, Vendors.LONG_ORDER_MODEL, "{\"link\":\"" + link + "\",\"quantity\":100}");
-                generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow(); // its first submit failed
+                checks.start(checks.load(UUID.fromString(gid)).orElseThrow()).orElseThrow(); // its first submit failed
                 assertThat(api.post("/v1/generations/" + gid + "/cancel", account.key(), "").status()).isEqualTo(202);
                 stack.bean(GenerationExecutor.class).execute(UUID.fromString(gid), null); // JobRunr's retry
                 return gid;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.devkit.payments.NowPaymentsEmulator;
 import dev.genq.generation.Generation;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
+import dev.genq.generation.Settlement;
 import dev.genq.maintenance.IdempotencyKeySweeper;
 import dev.genq.maintenance.LedgerReconciliation;
 import dev.genq.maintenance.ReservationExpiry;
@@ -425,16 +426,17 @@ class MoneyTest extends EndToEndTest {
         @Test
         void aTimeoutRacingALateSuccessLetsExactlyOneWin() throws Exception {
             Api.Account account = api.newAccount(1_000);
-            Generations generations = stack.bean(Generations.class);
+            TaskChecks checks = stack.bean(TaskChecks.class);
+            Settlement settlement = stack.bean(Settlement.class);
             for (int round = 0; round < 10; round++) {
                 Generation running = Fixtures.whilePaused(() -> {
                     String gid = api.submitted(account, "emu-text", "{\"prompt\":\"race\"}");
-                    return generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
+                    return checks.start(checks.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
                 });
 
                 List<Boolean> won = Fixtures.concurrently(2, i -> i == 0
-                    ? generations.succeed(running, List.of(), 1)
-                    : generations.fail(running, "timeout", "too late"));
+                    ? settlement.succeed(running, List.of(), 1)
+                    : settlement.fail(running, "timeout", "too late"));
 
                 assertThat(won).containsExactlyInAnyOrder(true, false);
                 String kinds = String.join(",", Fixtures.query("SELECT kind FROM ledger_transfer WHERE pending_id = ?",
@@ -446,12 +448,13 @@ class MoneyTest extends EndToEndTest {
         @Test
         void aSuccessAfterTheReservationExpiredIsStillCapturedAndShowsItsCharge() throws Exception {
             Api.Account account = api.newAccount(40);
-            Generations generations = stack.bean(Generations.class);
+            TaskChecks checks = stack.bean(TaskChecks.class);
+            Settlement settlement = stack.bean(Settlement.class);
             Generation running = Fixtures.whilePaused(() -> { // its job runs only once it has ended
                 String gid = api.submitted(account, "emu-image", "{\"prompt\":\"late\"}");
-                Generation started = generations.start(generations.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
+                Generation started = checks.start(checks.load(UUID.fromString(gid)).orElseThrow()).orElseThrow();
                 expire(gid);
-                assertThat(generations.succeed(started, List.of(), 1)).isTrue();
+                assertThat(settlement.succeed(started, List.of(), 1)).isTrue();
                 return started;
             });
 

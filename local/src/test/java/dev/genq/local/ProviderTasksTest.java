@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.devkit.services.TestServices;
 import dev.genq.generation.GenerationExecutor;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
 import dev.genq.server.Application;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -183,12 +183,12 @@ class ProviderTasksTest extends EndToEndTest {
 
             try (ApplicationContext worker = Application.startManaged(Set.of("worker"), oneCheckAtATime);
                  ApplicationContext another = aWorkerWithLongPollPauses()) {
-                Generations generations = worker.getBean(Generations.class);
-                generations.wakeSoon("emulator", taskOf(slow), null);
+                TaskChecks checks = worker.getBean(TaskChecks.class);
+                checks.wakeSoon("emulator", taskOf(slow), null);
                 awaitDownloadStarted(slow); // its check holds this worker's only room for 6 s
                 Counter anotherPolls = quietAfterFirstPoll(another);
                 Instant woken = Instant.now();
-                generations.wakeSoon("emulator", taskOf(next), null);
+                checks.wakeSoon("emulator", taskOf(next), null);
 
                 Instant polled = awaitPoll(anotherPolls, woken.plusSeconds(5));
                 assertThat(polled).as("a worker pausing for 30 s is told over Redis and polls at once")
@@ -281,9 +281,9 @@ class ProviderTasksTest extends EndToEndTest {
                 assertThat(api.awaitEnd(account, dueByTheDatabase.toString(), END).path("status").asText()).isEqualTo("SUCCEEDED");
 
                 Thread.sleep(500);
-                Generations generations = worker.getBean(Generations.class);
+                TaskChecks checks = worker.getBean(TaskChecks.class);
                 Instant dueByWrite = Instant.now().plusMillis(1_500);
-                generations.scheduleCheck(generations.load(dueByTheWorker).orElseThrow(), dueByWrite);
+                checks.scheduleCheck(checks.load(dueByTheWorker).orElseThrow(), dueByWrite);
                 polled = awaitPoll(polls, dueByWrite.plusSeconds(2));
                 assertThat(polled).as("a check this worker made due during its pause ends the pause when it falls due")
                     .isBetween(dueByWrite, dueByWrite.plusMillis(500));

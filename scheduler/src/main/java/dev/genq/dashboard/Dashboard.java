@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 @Context
-@Requires(env = "scheduler")
 @Requires(property = "genq.dashboard.enabled", notEquals = "false")
 class Dashboard {
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);

@@ -1,6 +1,7 @@
 package dev.genq.maintenance;
 
-import dev.genq.generation.Generations;
+import dev.genq.generation.GenerationQueue;
+import dev.genq.generation.GenerationSearch;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,12 +17,14 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class LostGenerationRequeuer implements MaintenanceTask {
     private static final Logger LOG = LoggerFactory.getLogger(LostGenerationRequeuer.class);
-    private final Generations generations;
+    private final GenerationSearch search;
+    private final GenerationQueue queue;
     private final MaintenanceConfig config;
     private final Clock clock;
 
-    public LostGenerationRequeuer(Generations generations, MaintenanceConfig config, Clock clock) {
-        this.generations = generations;
+    public LostGenerationRequeuer(GenerationSearch search, GenerationQueue queue, MaintenanceConfig config, Clock clock) {
+        this.search = search;
+        this.queue = queue;
         this.config = config;
         this.clock = clock;
     }
@@ -39,8 +42,8 @@ public class LostGenerationRequeuer implements MaintenanceTask {
     /** Re-enqueues one batch; returns how many generations got their job back. */
     @Override
     public int runOnce() {
-        List<UUID> lost = generations.queuedWithoutJob(clock.instant().minus(config.getRequeueGrace()), config.getBatchSize());
-        int requeued = (int) lost.stream().filter(generations::enqueue).count();
+        List<UUID> lost = search.queuedWithoutJob(clock.instant().minus(config.getRequeueGrace()), config.getBatchSize());
+        int requeued = (int) lost.stream().filter(queue::enqueue).count();
         if (requeued > 0) {
             LOG.warn("re-enqueued {} generation(s) whose job was lost", requeued);
         }

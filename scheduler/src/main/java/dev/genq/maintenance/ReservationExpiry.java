@@ -2,7 +2,8 @@ package dev.genq.maintenance;
 
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationStatus;
-import dev.genq.generation.Generations;
+import dev.genq.generation.GenerationSearch;
+import dev.genq.generation.Settlement;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,17 +16,19 @@ import org.slf4j.LoggerFactory;
  * generation makes this safe against a worker starting it that moment. One whose vendor task runs
  * takes the provider deadline's path and is never refunded here, as the vendor may still deliver:
  * its hold is extended and its check made due, and the worker cancels it at the vendor and settles
- * from the vendor's answer ({@link Generations#holdForVendor}).
+ * from the vendor's answer ({@link Settlement#holdForVendor}).
  */
 @Singleton
 public class ReservationExpiry implements MaintenanceTask {
     private static final Logger LOG = LoggerFactory.getLogger(ReservationExpiry.class);
-    private final Generations generations;
+    private final GenerationSearch search;
+    private final Settlement settlement;
     private final MaintenanceConfig config;
     private final Clock clock;
 
-    public ReservationExpiry(Generations generations, MaintenanceConfig config, Clock clock) {
-        this.generations = generations;
+    public ReservationExpiry(GenerationSearch search, Settlement settlement, MaintenanceConfig config, Clock clock) {
+        this.search = search;
+        this.settlement = settlement;
         this.config = config;
         this.clock = clock;
     }
@@ -45,10 +48,10 @@ public class ReservationExpiry implements MaintenanceTask {
     public int runOnce() {
         int ended = 0;
         int held = 0;
-        for (Generation g : generations.expired(clock.instant(), config.getBatchSize())) {
+        for (Generation g : search.expired(clock.instant(), config.getBatchSize())) {
             if (g.status() == GenerationStatus.RUNNING && g.providerTaskId() != null) {
-                held += generations.holdForVendor(g) ? 1 : 0;
-            } else if (generations.fail(g, "timeout", "the generation did not start in time; the coins were returned")) {
+                held += settlement.holdForVendor(g) ? 1 : 0;
+            } else if (settlement.fail(g, "timeout", "the generation did not start in time; the coins were returned")) {
                 ended++;
             }
         }

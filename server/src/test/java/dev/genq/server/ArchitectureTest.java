@@ -1,22 +1,33 @@
 package dev.genq.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.inject.BeanConfiguration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The boundaries genq's layout promises, checked on the production classes of every module the
  * server assembles: the roles stand on storage and never on each other, storage stands on no role,
- * the ledger knows nothing of generations, and nothing in production reaches into the devkit.
+ * the ledger knows nothing of generations, nothing in production reaches into the devkit, and a
+ * role's beans are switched on by its packages' one gate, never bean by bean.
  */
 class ArchitectureTest {
-    private static final String[] API = {"dev.genq.api.."};
+    private static final String[] API = {"dev.genq.api..", "dev.genq.http.."};
     private static final String[] WORKER = {"dev.genq.execution..", "dev.genq.provider.."};
-    private static final String[] SCHEDULER = {"dev.genq.maintenance..", "dev.genq.dashboard.."};
+    private static final String[] SCHEDULER = {"dev.genq.maintenance..", "dev.genq.scheduler..", "dev.genq.dashboard.."};
     private static final String[] STORAGE = {"dev.genq.account..", "dev.genq.ledger..", "dev.genq.catalog..", "dev.genq.routing..",
         "dev.genq.generation..", "dev.genq.payment..", "dev.genq.idempotency..", "dev.genq.blob..", "dev.genq.queue..", "dev.genq.infra..",
         "dev.genq.error.."};
@@ -62,6 +73,44 @@ class ArchitectureTest {
     void productionCodeNeverReachesIntoTheDevkit() {
         noClasses().that().resideOutsideOfPackages("dev.genq.devkit..", "dev.genq.local..", "dev.genq.bench..")
             .should().dependOnClassesThat().resideInAPackage("dev.genq.devkit..")
+            .check(production);
+    }
+
+    /** The packages whose beans only their role may have, each gated once by its package-info. */
+    private static final Map<String, String> GATED = Map.of(
+        "dev.genq.api", "api",
+        "dev.genq.execution", "worker",
+        "dev.genq.provider", "worker",
+        "dev.genq.scheduler", "scheduler",
+        "dev.genq.dashboard", "scheduler");
+
+    @Test
+    void eachRolesPackagesAreGatedToItsRoleOnce() throws Exception {
+        for (Map.Entry<String, String> gated : GATED.entrySet()) {
+            // @Configuration on the package-info makes the package one configuration, whose @Requires gates it all
+            assertThat(BeanConfiguration.class).as(gated.getKey())
+                .isAssignableFrom(Class.forName(gated.getKey() + ".$BeanConfiguration"));
+            Package p = Class.forName(gated.getKey() + ".package-info").getPackage();
+            assertThat(p.getAnnotation(Requires.class)).as(gated.getKey()).isNotNull()
+                .extracting(Requires::env).isEqualTo(new String[] {gated.getValue()});
+        }
+    }
+
+    @Test
+    void noBeanGatesItselfByRole() {
+        noClasses().should(new ArchCondition<>("be gated by a role (environment) of its own") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                c.tryGetAnnotationOfType(Requires.class).filter(r -> r.env().length > 0)
+                    .ifPresent(r -> events.add(SimpleConditionEvent.violated(c, c.getName() + " has @Requires(env)")));
+            }
+        }).check(production);
+    }
+
+    @Test
+    void everyControllerIsInARolesGatedPackage() {
+        classes().that().areAnnotatedWith(Controller.class).should()
+            .resideInAnyPackage(GATED.keySet().stream().map(p -> p + "..").toArray(String[]::new))
             .check(production);
     }
 

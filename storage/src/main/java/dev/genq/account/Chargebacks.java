@@ -1,6 +1,6 @@
 package dev.genq.account;
 
-import dev.genq.generation.Generations;
+import dev.genq.generation.Submissions;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Wallet;
@@ -17,12 +17,12 @@ import java.util.UUID;
 @Singleton
 public class Chargebacks {
     private final AccountService accounts;
-    private final Generations generations;
+    private final Submissions submissions;
     private final Ledger ledger;
 
-    public Chargebacks(AccountService accounts, Generations generations, Ledger ledger) {
+    public Chargebacks(AccountService accounts, Submissions submissions, Ledger ledger) {
         this.accounts = accounts;
-        this.generations = generations;
+        this.submissions = submissions;
         this.ledger = ledger;
     }
 
@@ -33,7 +33,7 @@ public class Chargebacks {
 
     public Outcome apply(UUID accountId, String disputeId, String reason, String actor) {
         accounts.block(accountId, reason);
-        int cancelled = generations.cancelQueuedOfBlocked(accountId, reason);
+        int cancelled = submissions.cancelQueuedOfBlocked(accountId, reason);
         long before = ledger.wallet(accountId).orElseThrow().balanceCoins();
         LedgerResult forfeit = ledger.forfeit(Ledger.derivedId("forfeit:" + accountId + ":" + disputeId), accountId,
             "chargeback " + disputeId + ": " + reason, actor);

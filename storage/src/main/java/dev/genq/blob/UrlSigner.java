@@ -15,9 +15,9 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
 /**
  * Presigned URLs of the bucket's objects against one endpoint, signed by the AWS SDK's SigV4 signer
  * itself. The SDK's S3Presigner runs a whole request pipeline per URL (endpoint rules, auth-scheme
- * resolution, interceptors, profile-file lookups): about a millisecond of CPU, paid on every upload
- * and on every status answer that carries output URLs. The signer alone does the same signature in
- * a fraction of that; the object addressing it needs is two styles, path and virtual host.
+ * resolution, interceptors, profile-file lookups), paid on every upload and on every status answer
+ * that carries output URLs; the signer alone makes the same signature for much less, and the object
+ * addressing it needs is two styles, path and virtual host.
  */
 final class UrlSigner {
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();

@@ -4,7 +4,9 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.sql.ColumnTransformer;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -44,6 +46,11 @@ public record Generation(@Id UUID id,
                          @Nullable Integer deliveredUnits,
                          @Nullable Instant cancelRequestedAt,
                          @Nullable Instant vendorCancelAt) {
+
+    /** A timestamp for a generation's columns: PostgreSQL keeps microseconds, so cursors and cached views stay exact. */
+    static Instant now(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
 
     public static Generation queued(UUID id, UUID accountId, String model, String inputsJson, int units,
                                     long priceCoins, int priceVersion, @Nullable UUID quoteId,

@@ -30,6 +30,11 @@ public record GenerationView(UUID id,
                              @Nullable Integer deliveredUnits,
                              @Nullable Instant cancelRequestedAt) {
 
+    /** A JSON mapper that leaves out empty lists (serde's default inclusion) reads no outputs back as null: they are none. */
+    public GenerationView {
+        outputs = outputs == null ? List.of() : outputs;
+    }
+
     public GenerationView withProgress(int newProgress) {
         return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,
             errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt);

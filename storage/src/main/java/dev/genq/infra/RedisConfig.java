@@ -17,8 +17,7 @@ public interface RedisConfig {
 
     /**
      * Most pooled connections. Default 1024, about a worker's JobRunr workers (1000 by default),
-     * each of which may touch Redis at once: with 64, a loaded all-in-one node waited past the
-     * timeout for a connection and its status writes failed.
+     * each of which may touch Redis at once; a smaller pool makes them wait past the timeout.
      */
     @Bindable(defaultValue = "1024")
     int getMaxConnections();

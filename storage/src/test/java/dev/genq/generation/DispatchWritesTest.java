@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * see exactly one winner, or a vendor would be paid twice.
  */
 class DispatchWritesTest {
-    private final Generations generations = StorageContext.get().getBean(Generations.class);
+    private final TaskChecks checks = StorageContext.get().getBean(TaskChecks.class);
+    private final Submissions submissions = StorageContext.get().getBean(Submissions.class);
     private final StatusCache cache = StorageContext.get().getBean(StatusCache.class);
     private final UUID account = StorageContext.get().getBean(AccountService.class).open("dispatch-writes-test", 10_000, "test").account().id();
 
@@ -38,12 +39,12 @@ class DispatchWritesTest {
     void aFirstStartReturnsTheRowItWroteAndPublishesIt() {
         UUID id = aQueuedGeneration();
 
-        Generation started = generations.startQueued(id).orElseThrow();
+        Generation started = checks.startQueued(id).orElseThrow();
 
         assertThat(started.status()).isEqualTo(GenerationStatus.RUNNING);
         assertThat(started.attempts()).isEqualTo(1);
         assertThat(started.startedAt()).isCloseTo(Instant.now(), within(5, ChronoUnit.SECONDS));
-        assertThat(generations.load(id)).contains(started);
+        assertThat(checks.load(id)).contains(started);
         assertThat(cache.entry(id)).as("published, not read back from the row").map(e -> cache.view(e).status())
             .contains(GenerationStatus.RUNNING);
     }
@@ -52,11 +53,11 @@ class DispatchWritesTest {
     void concurrentFirstStartsOfOneGenerationHaveOneWinner() throws Exception {
         UUID id = aQueuedGeneration();
 
-        List<Optional<Generation>> answers = all(List.of(() -> generations.startQueued(id), () -> generations.startQueued(id),
-            () -> generations.startQueued(id)));
+        List<Optional<Generation>> answers = all(List.of(() -> checks.startQueued(id), () -> checks.startQueued(id),
+            () -> checks.startQueued(id)));
 
         assertThat(answers.stream().filter(Optional::isPresent)).hasSize(1);
-        assertThat(generations.load(id).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(checks.load(id).orElseThrow().attempts()).isEqualTo(1);
     }
 
     @Test
@@ -66,7 +67,7 @@ class DispatchWritesTest {
             ids.add(aQueuedGeneration());
         }
 
-        List<Optional<Generation>> answers = all(ids.stream().map(id -> (Callable<Optional<Generation>>) () -> generations.startQueued(id)).toList());
+        List<Optional<Generation>> answers = all(ids.stream().map(id -> (Callable<Optional<Generation>>) () -> checks.startQueued(id)).toList());
 
         for (int i = 0; i < ids.size(); i++) {
             assertThat(answers.get(i)).map(Generation::id).contains(ids.get(i));
@@ -77,28 +78,28 @@ class DispatchWritesTest {
     @Test
     void aGenerationThatIsNotQueuedIsNotStartedAgain() {
         UUID cancelled = aQueuedGeneration();
-        generations.cancel(cancelled, account);
+        submissions.cancel(cancelled, account);
         UUID running = aQueuedGeneration();
-        generations.startQueued(running).orElseThrow();
+        checks.startQueued(running).orElseThrow();
 
-        assertThat(generations.startQueued(cancelled)).isEmpty();
-        assertThat(generations.startQueued(running)).isEmpty();
-        assertThat(generations.load(cancelled).orElseThrow().status()).isEqualTo(GenerationStatus.CANCELLED);
-        assertThat(generations.load(running).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(checks.startQueued(cancelled)).isEmpty();
+        assertThat(checks.startQueued(running)).isEmpty();
+        assertThat(checks.load(cancelled).orElseThrow().status()).isEqualTo(GenerationStatus.CANCELLED);
+        assertThat(checks.load(running).orElseThrow().attempts()).isEqualTo(1);
     }
 
     @Test
     void concurrentRecordsOfOneAttemptHaveOneWinner() throws Exception {
-        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Generation running = checks.startQueued(aQueuedGeneration()).orElseThrow();
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
         List<Optional<Generation>> answers = all(List.of(
-            () -> generations.recordTask(running, "vendor-a", "task-1", at.plusSeconds(600), at.plusSeconds(30)),
-            () -> generations.recordTask(running, "vendor-a", "task-2", at.plusSeconds(600), at.plusSeconds(30))));
+            () -> checks.recordTask(running, "vendor-a", "task-1", at.plusSeconds(600), at.plusSeconds(30)),
+            () -> checks.recordTask(running, "vendor-a", "task-2", at.plusSeconds(600), at.plusSeconds(30))));
 
         assertThat(answers.stream().filter(Optional::isPresent)).hasSize(1);
         Generation won = answers.stream().flatMap(Optional::stream).findFirst().orElseThrow();
-        Generation stored = generations.load(running.id()).orElseThrow();
+        Generation stored = checks.load(running.id()).orElseThrow();
         assertThat(stored.providerTaskId()).isEqualTo(won.providerTaskId());
         assertThat(stored.provider()).isEqualTo("vendor-a");
         assertThat(stored.providerDeadlineAt()).isEqualTo(at.plusSeconds(600));
@@ -107,10 +108,10 @@ class DispatchWritesTest {
 
     @Test
     void recordingTheVendorTaskMovesTheReservationToItsDeadlinePlusTheMarginInTheSameWrite() {
-        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Generation running = checks.startQueued(aQueuedGeneration()).orElseThrow();
         Instant deadline = Instant.now().truncatedTo(ChronoUnit.MICROS).plus(Duration.ofDays(3));
 
-        generations.recordTask(running, "vendor-a", "long-order", deadline, Instant.now().plusSeconds(30)).orElseThrow();
+        checks.recordTask(running, "vendor-a", "long-order", deadline, Instant.now().plusSeconds(30)).orElseThrow();
 
         Duration margin = StorageContext.get().getBean(GenerationConfig.class).getDeadlineMargin();
         assertThat(reservationExpiry(running.id())).isEqualTo(deadline.plus(margin));
@@ -118,11 +119,11 @@ class DispatchWritesTest {
 
     @Test
     void aRecordThatLosesLeavesTheReservationAsItWas() {
-        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
+        Generation running = checks.startQueued(aQueuedGeneration()).orElseThrow();
         Instant before = reservationExpiry(running.id());
-        generations.start(running).orElseThrow(); // another run took a second attempt
+        checks.start(running).orElseThrow(); // another run took a second attempt
 
-        assertThat(generations.recordTask(running, "vendor-a", "stale", Instant.now().plus(Duration.ofDays(3)), Instant.now())).isEmpty();
+        assertThat(checks.recordTask(running, "vendor-a", "stale", Instant.now().plus(Duration.ofDays(3)), Instant.now())).isEmpty();
         assertThat(reservationExpiry(running.id())).isEqualTo(before);
     }
 
@@ -143,15 +144,15 @@ class DispatchWritesTest {
 
     @Test
     void aRecordOfAnAttemptThatIsNoLongerCurrentIsRefused() {
-        Generation running = generations.startQueued(aQueuedGeneration()).orElseThrow();
-        Generation retried = generations.start(running).orElseThrow(); // another run took a second attempt
+        Generation running = checks.startQueued(aQueuedGeneration()).orElseThrow();
+        Generation retried = checks.start(running).orElseThrow(); // another run took a second attempt
 
-        assertThat(generations.recordTask(running, "vendor-a", "stale", Instant.now().plusSeconds(60), Instant.now())).isEmpty();
-        assertThat(generations.recordTask(retried, "vendor-a", "current", Instant.now().plusSeconds(60), Instant.now())).isPresent();
-        assertThat(generations.load(running.id()).orElseThrow().providerTaskId()).isEqualTo("current");
+        assertThat(checks.recordTask(running, "vendor-a", "stale", Instant.now().plusSeconds(60), Instant.now())).isEmpty();
+        assertThat(checks.recordTask(retried, "vendor-a", "current", Instant.now().plusSeconds(60), Instant.now())).isPresent();
+        assertThat(checks.load(running.id()).orElseThrow().providerTaskId()).isEqualTo("current");
     }
 
     private UUID aQueuedGeneration() {
-        return generations.submit(account, "emu-text", Map.of("prompt", "dispatch " + UUID.randomUUID()), null).id();
+        return submissions.submit(account, "emu-text", Map.of("prompt", "dispatch " + UUID.randomUUID()), null).id();
     }
 }

@@ -48,6 +48,28 @@ class GenerationStatusTest {
         }
     }
 
+    /** The status changes that batch statements write for many rows go through the same rule. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("everyPair")
+    void aBatchTransitionExistsOnlyForTheDesignedEdges(GenerationStatus from, GenerationStatus to) {
+        if (DESIGN.get(from).contains(to)) {
+            assertThat(new Transition(from, to)).extracting(Transition::from, Transition::to).containsExactly(from, to);
+        } else {
+            assertThatThrownBy(() -> new Transition(from, to)).isInstanceOf(IllegalTransitionException.class);
+        }
+    }
+
+    /** No statement names the status it writes: each binds it from a checked move, so none can skip the rule above. */
+    @org.junit.jupiter.api.Test
+    void noStatementWritesAStatusByHand() throws java.io.IOException {
+        java.util.regex.Pattern literalWrite = java.util.regex.Pattern.compile("(SET|,)\\s+(\\w+\\.)?status\\s*=\\s*'");
+        try (Stream<java.nio.file.Path> sources = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            assertThat(sources.filter(p -> p.toString().endsWith(".java")))
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(literalWrite.matcher(java.nio.file.Files.readString(p)).find()).as(p.toString()).isFalse());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("statuses")
     void terminalMeansNoWayOut(GenerationStatus status) {

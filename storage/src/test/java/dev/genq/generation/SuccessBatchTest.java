@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class SuccessBatchTest {
     private static final List<GenerationOutput> OUTPUT = List.of(new GenerationOutput(0, "outputs/x/0.png", "image/png", 10));
-    private final Generations generations = StorageContext.get().getBean(Generations.class);
+    private final TaskChecks checks = StorageContext.get().getBean(TaskChecks.class);
+    private final Settlement settlement = StorageContext.get().getBean(Settlement.class);
     private final Ledger ledger = StorageContext.get().getBean(Ledger.class);
     private final DataSource db = DelegatingDataSource.unwrapDataSource(StorageContext.get().getBean(DataSource.class));
 
@@ -43,10 +44,10 @@ class SuccessBatchTest {
             running.add(aRunningGeneration(account, 10, Duration.ofHours(1)));
         }
 
-        List<Boolean> answers = all(running.stream().map(g -> (Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
+        List<Boolean> answers = all(running.stream().map(g -> (Callable<Boolean>) () -> settlement.succeed(g, OUTPUT, 1)).toList());
 
         assertThat(answers).hasSize(40).containsOnly(true);
-        running.forEach(g -> assertThat(generations.load(g.id()).orElseThrow().status()).isEqualTo(GenerationStatus.SUCCEEDED));
+        running.forEach(g -> assertThat(checks.load(g.id()).orElseThrow().status()).isEqualTo(GenerationStatus.SUCCEEDED));
         assertThat(ledger.wallet(account).orElseThrow().spentCoins()).isEqualTo(400);
         assertThat(ledger.wallet(account).orElseThrow().reservedCoins()).isZero();
     }
@@ -59,12 +60,12 @@ class SuccessBatchTest {
             running.add(aRunningGeneration(account, 10, i == 7 ? Duration.ofMillis(-1) : Duration.ofHours(1)));
         }
 
-        List<Boolean> answers = all(running.stream().map(g -> (Callable<Boolean>) () -> generations.succeed(g, OUTPUT, 1)).toList());
+        List<Boolean> answers = all(running.stream().map(g -> (Callable<Boolean>) () -> settlement.succeed(g, OUTPUT, 1)).toList());
 
         // The vendor delivered and billed genq: the expiry bounds a wait for work, not a delivery.
         assertThat(answers).containsOnly(true);
         for (Generation g : running) {
-            Generation after = generations.load(g.id()).orElseThrow();
+            Generation after = checks.load(g.id()).orElseThrow();
             assertThat(after.status()).isEqualTo(GenerationStatus.SUCCEEDED);
             assertThat(after.chargedCoins()).isEqualTo(10);
             assertThat(after.deliveredUnits()).isEqualTo(1);
@@ -78,7 +79,7 @@ class SuccessBatchTest {
         UUID account = anAccountWith(100);
         Generation g = aRunningGeneration(account, 10, Duration.ofHours(1));
 
-        List<Boolean> answers = all(List.of(() -> generations.succeed(g, OUTPUT, 1), () -> generations.succeed(g, OUTPUT, 1)));
+        List<Boolean> answers = all(List.of(() -> settlement.succeed(g, OUTPUT, 1), () -> settlement.succeed(g, OUTPUT, 1)));
 
         assertThat(answers).containsExactlyInAnyOrder(true, false);
         assertThat(ledger.wallet(account).orElseThrow().spentCoins()).isEqualTo(10);
@@ -103,6 +104,6 @@ class SuccessBatchTest {
             s.executeUpdate();
         }
         ledger.reserve(id, account, price, Instant.now().plus(reservedFor));
-        return generations.load(id).orElseThrow();
+        return checks.load(id).orElseThrow();
     }
 }

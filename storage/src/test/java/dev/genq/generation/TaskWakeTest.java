@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * tasks, leasing a free task to it; and every check made due is told to the worker's poller.
  */
 class TaskWakeTest {
-    private final Generations generations = StorageContext.get().getBean(Generations.class);
+    private final TaskChecks checks = StorageContext.get().getBean(TaskChecks.class);
     private final DataSource db = DelegatingDataSource.unwrapDataSource(StorageContext.get().getBean(DataSource.class));
 
     @Test
@@ -35,7 +35,7 @@ class TaskWakeTest {
         UUID id = aRunningGenerationWith("vendor-a", "task-" + UUID.randomUUID());
         String task = taskOf(id);
 
-        generations.wakeSoon("vendor-a", task, null);
+        checks.wakeSoon("vendor-a", task, null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
     }
@@ -43,7 +43,7 @@ class TaskWakeTest {
     @Test
     void aWakeThatArrivesBeforeTheTaskIsRecordedIsAppliedOnceItIs() throws Exception {
         String task = "early-" + UUID.randomUUID();
-        generations.wakeSoon("vendor-a", task, null); // nothing runs this task yet
+        checks.wakeSoon("vendor-a", task, null); // nothing runs this task yet
         Thread.sleep(300);
 
         UUID id = aRunningGenerationWith("vendor-a", task);
@@ -55,7 +55,7 @@ class TaskWakeTest {
     void aWakeForAnotherProvidersTaskOfTheSameIdWakesNothing() throws Exception {
         UUID id = aRunningGenerationWith("vendor-a", "shared-" + UUID.randomUUID());
 
-        generations.wakeSoon("vendor-b", taskOf(id), null);
+        checks.wakeSoon("vendor-b", taskOf(id), null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
     }
@@ -65,15 +65,15 @@ class TaskWakeTest {
         UUID woken = aRunningGenerationWith("vendor-a", "leased-" + UUID.randomUUID());
         UUID quiet = aRunningGenerationWith("vendor-a", "leased-" + UUID.randomUUID());
         makeDue(woken, quiet);
-        List<Generation> claimed = generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
+        List<Generation> claimed = checks.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
             .filter(g -> g.id().equals(woken) || g.id().equals(quiet)).toList();
         assertThat(claimed).hasSize(2);
 
-        generations.wakeSoon("vendor-a", taskOf(woken), null); // the vendor calls back while the claimed check runs
+        checks.wakeSoon("vendor-a", taskOf(woken), null); // the vendor calls back while the claimed check runs
 
         assertThat(awaitCheckDue(woken, Duration.ofSeconds(2))).as("a leased task is not handed to another worker").isFalse();
         for (Generation g : claimed) { // both checks end with the task still running at the vendor
-            generations.scheduleCheck(g, Instant.now().plus(Duration.ofHours(1)));
+            checks.scheduleCheck(g, Instant.now().plus(Duration.ofHours(1)));
         }
         assertThat(awaitCheckDue(woken, Duration.ofSeconds(3))).as("the wake is honoured when the check ends").isTrue();
         assertThat(awaitCheckDue(quiet, Duration.ofMillis(500))).as("without a wake the next check keeps its time").isFalse();
@@ -82,12 +82,12 @@ class TaskWakeTest {
     @Test
     void aTaskRecordedAsHeldIsNotHandedToAnotherWorkerByAWake() throws Exception {
         UUID id = aRunningGenerationWith("vendor-a", null);
-        Generation running = generations.load(id).orElseThrow();
+        Generation running = checks.load(id).orElseThrow();
         String task = "finished-at-once-" + UUID.randomUUID();
         Instant now = Instant.now();
-        assertThat(generations.recordTaskHeld(running, "vendor-a", task, now.plusSeconds(600), now.plus(Duration.ofHours(1)))).isPresent();
+        assertThat(checks.recordTaskHeld(running, "vendor-a", task, now.plusSeconds(600), now.plus(Duration.ofHours(1)))).isPresent();
 
-        generations.wakeSoon("vendor-a", task, null);
+        checks.wakeSoon("vendor-a", task, null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(2))).isFalse();
     }
@@ -97,26 +97,26 @@ class TaskWakeTest {
         UUID free = aRunningGenerationWith("vendor-a", "free-" + UUID.randomUUID());
         UUID held = aRunningGenerationWith("vendor-a", "held-" + UUID.randomUUID());
         makeDue(held);
-        Generation heldByAnother = generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
+        Generation heldByAnother = checks.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000).stream()
             .filter(g -> g.id().equals(held)).findFirst().orElseThrow();
         BlockingQueue<Generation> handed = new LinkedBlockingQueue<>();
-        generations.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g));
+        checks.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g));
         try {
-            generations.wakeSoon("vendor-a", taskOf(free), null);
-            generations.wakeSoon("vendor-a", taskOf(held), null);
+            checks.wakeSoon("vendor-a", taskOf(free), null);
+            checks.wakeSoon("vendor-a", taskOf(held), null);
 
             Generation leased = handed.poll(3, TimeUnit.SECONDS);
             assertThat(leased).isNotNull();
             assertThat(leased.id()).isEqualTo(free);
             assertThat(leased.nextCheckAt()).as("leased: no poll claims it meanwhile").isAfter(Instant.now().plusSeconds(60));
-            assertThat(generations.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000)).extracting(Generation::id)
+            assertThat(checks.claimDueChecks(Instant.now().plus(Duration.ofHours(1)), 10_000)).extracting(Generation::id)
                 .doesNotContain(free, held);
             assertThat(handed.poll(1, TimeUnit.SECONDS)).as("a task another worker holds is not handed over").isNull();
 
-            generations.scheduleCheck(heldByAnother, Instant.now().plus(Duration.ofHours(1))); // the holder's check ends
+            checks.scheduleCheck(heldByAnother, Instant.now().plus(Duration.ofHours(1))); // the holder's check ends
             assertThat(awaitCheckDue(held, Duration.ofSeconds(3))).as("the wake it kept is honoured").isTrue();
         } finally {
-            generations.stopCheckingWokenTasks();
+            checks.stopCheckingWokenTasks();
         }
     }
 
@@ -125,17 +125,17 @@ class TaskWakeTest {
         UUID now = aRunningGenerationWith("vendor-a", "reported-" + UUID.randomUUID());
         String early = "reported-early-" + UUID.randomUUID();
         BlockingQueue<String> handed = new LinkedBlockingQueue<>();
-        generations.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g.providerTaskId() + " " + report));
+        checks.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g.providerTaskId() + " " + report));
         try {
-            generations.wakeSoon("vendor-a", taskOf(now), "{\"status\":\"succeeded\"}");
-            generations.wakeSoon("vendor-a", early, "{\"status\":\"failed\"}"); // nothing runs this task yet
+            checks.wakeSoon("vendor-a", taskOf(now), "{\"status\":\"succeeded\"}");
+            checks.wakeSoon("vendor-a", early, "{\"status\":\"failed\"}"); // nothing runs this task yet
             assertThat(handed.poll(3, TimeUnit.SECONDS)).isEqualTo(taskOf(now) + " {\"status\":\"succeeded\"}");
 
             aRunningGenerationWith("vendor-a", early);
 
             assertThat(handed.poll(5, TimeUnit.SECONDS)).isEqualTo(early + " {\"status\":\"failed\"}");
         } finally {
-            generations.stopCheckingWokenTasks();
+            checks.stopCheckingWokenTasks();
         }
     }
 
@@ -143,10 +143,10 @@ class TaskWakeTest {
     void onceTheWorkerStopsCheckingAWakeOnlyMakesTheTaskDue() throws Exception {
         UUID id = aRunningGenerationWith("vendor-a", "after-stop-" + UUID.randomUUID());
         BlockingQueue<Generation> handed = new LinkedBlockingQueue<>();
-        generations.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g));
-        generations.stopCheckingWokenTasks();
+        checks.checkWokenTasks(Duration.ofMinutes(2), (g, report) -> handed.add(g));
+        checks.stopCheckingWokenTasks();
 
-        generations.wakeSoon("vendor-a", taskOf(id), null);
+        checks.wakeSoon("vendor-a", taskOf(id), null);
 
         assertThat(awaitCheckDue(id, Duration.ofSeconds(3))).isTrue();
         assertThat(handed).isEmpty();
@@ -155,30 +155,30 @@ class TaskWakeTest {
     @Test
     void everyCheckThisProcessMakesDueIsToldWithItsTimeOnceCommittedAndTheEarliestDueIsReadable() throws Exception {
         BlockingQueue<Instant> told = new LinkedBlockingQueue<>();
-        generations.onChecksDue(told::add);
+        checks.onChecksDue(told::add);
         try {
-            Generation unrecorded = generations.load(aRunningGenerationWith("vendor-a", null)).orElseThrow();
+            Generation unrecorded = checks.load(aRunningGenerationWith("vendor-a", null)).orElseThrow();
             Instant firstCheck = Instant.now().plusSeconds(90).truncatedTo(ChronoUnit.MILLIS);
-            assertThat(generations.recordTask(unrecorded, "vendor-a", "told-" + UUID.randomUUID(), firstCheck.plusSeconds(600), firstCheck))
+            assertThat(checks.recordTask(unrecorded, "vendor-a", "told-" + UUID.randomUUID(), firstCheck.plusSeconds(600), firstCheck))
                 .isPresent();
             assertThat(told.poll(3, TimeUnit.SECONDS)).as("a task recorded").isEqualTo(firstCheck);
 
-            Generation checked = generations.load(aRunningGenerationWith("vendor-a", "told-" + UUID.randomUUID())).orElseThrow();
+            Generation checked = checks.load(aRunningGenerationWith("vendor-a", "told-" + UUID.randomUUID())).orElseThrow();
             Instant nextCheck = Instant.now().plusSeconds(45).truncatedTo(ChronoUnit.MILLIS);
-            generations.scheduleCheck(checked, nextCheck);
+            checks.scheduleCheck(checked, nextCheck);
             assertThat(told.poll(3, TimeUnit.SECONDS)).as("a check rescheduled").isEqualTo(nextCheck);
 
             UUID woken = aRunningGenerationWith("vendor-a", "told-" + UUID.randomUUID());
             Instant beforeWake = Instant.now();
-            generations.wakeSoon("vendor-a", taskOf(woken), null); // no worker checks tasks here: the wake leaves it to a poll
+            checks.wakeSoon("vendor-a", taskOf(woken), null); // no worker checks tasks here: the wake leaves it to a poll
             Instant madeDue = told.poll(3, TimeUnit.SECONDS);
             assertThat(madeDue).as("a wake left to the poll").isNotNull().isBetween(beforeWake.minusSeconds(1), Instant.now());
             assertThat(told).as("nothing else was made due").isEmpty();
 
-            assertThat(generations.nextCheckDue()).get().as("the earliest due, the woken one's or an earlier one's")
+            assertThat(checks.nextCheckDue()).get().as("the earliest due, the woken one's or an earlier one's")
                 .matches(at -> !at.isAfter(madeDue));
         } finally {
-            generations.onChecksDue(at -> { });
+            checks.onChecksDue(at -> { });
         }
     }
 

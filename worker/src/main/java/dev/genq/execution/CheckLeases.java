@@ -1,7 +1,7 @@
 package dev.genq.execution;
 
 import dev.genq.generation.Generation;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -33,7 +33,7 @@ class CheckLeases {
     private static final Logger LOG = LoggerFactory.getLogger(CheckLeases.class);
     /** Ids per statement: a bounded array parameter. */
     private static final int CHUNK = 10_000;
-    private final Generations generations;
+    private final TaskChecks checks;
     private final Duration lease;
     private final Clock clock;
     /** Held leases by generation, with how many finishes hold each (a second holder must not end the first's). */
@@ -42,12 +42,12 @@ class CheckLeases {
         Thread.ofPlatform().daemon().name("genq-check-leases").factory());
 
     @Inject
-    CheckLeases(Generations generations, WorkerConfig config, Clock clock) {
-        this(generations, config.getCheckLease(), clock);
+    CheckLeases(TaskChecks checks, WorkerConfig config, Clock clock) {
+        this(checks, config.getCheckLease(), clock);
     }
 
-    CheckLeases(Generations generations, Duration lease, Clock clock) {
-        this.generations = generations;
+    CheckLeases(TaskChecks checks, Duration lease, Clock clock) {
+        this.checks = checks;
         this.lease = lease;
         this.clock = clock;
         long everyMs = Math.max(1, lease.toMillis() / 4);
@@ -68,7 +68,7 @@ class CheckLeases {
         List<UUID> ids = new ArrayList<>(held.keySet());
         try {
             for (int from = 0; from < ids.size(); from += CHUNK) {
-                generations.extendLeases(ids.subList(from, Math.min(ids.size(), from + CHUNK)), clock.instant().plus(lease));
+                checks.extendLeases(ids.subList(from, Math.min(ids.size(), from + CHUNK)), clock.instant().plus(lease));
             }
         } catch (RuntimeException e) {
             LOG.warn("extending the check leases of {} finishing generations failed; another worker may finish them too: {}",
@@ -88,7 +88,7 @@ class CheckLeases {
         timer.shutdownNow();
         if (!held.isEmpty()) {
             try {
-                generations.extendLeases(List.copyOf(held.keySet()), clock.instant());
+                checks.extendLeases(List.copyOf(held.keySet()), clock.instant());
             } catch (RuntimeException e) {
                 LOG.warn("stopping: could not hand {} unfinished finish(es) back; their leases bring them back: {}", held.size(), e.toString());
             }

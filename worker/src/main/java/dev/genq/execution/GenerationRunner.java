@@ -4,7 +4,8 @@ import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationExecutor;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
+import dev.genq.generation.Settlement;
 import dev.genq.infra.JsonText;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
@@ -38,24 +39,26 @@ import org.slf4j.LoggerFactory;
 public class GenerationRunner implements GenerationExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationRunner.class);
 
-    private final Generations generations;
+    private final TaskChecks checks;
+    private final Settlement settlement;
     private final Catalog catalog;
     private final Routes routes;
     private final TaskOutcomes outcomes;
     private final ProviderLimits limits;
-    private final WorkerConfig config;
+    private final FailurePolicy failures;
     private final JsonText json;
     private final Clock clock;
     private final Duration checkLease; // read once: a configuration getter converts on every call
 
-    GenerationRunner(Generations generations, Catalog catalog, Routes routes, TaskOutcomes outcomes,
-                     ProviderLimits limits, WorkerConfig config, JsonText json, Clock clock) {
-        this.generations = generations;
+    GenerationRunner(TaskChecks checks, Settlement settlement, Catalog catalog, Routes routes, TaskOutcomes outcomes,
+                     ProviderLimits limits, FailurePolicy failures, WorkerConfig config, JsonText json, Clock clock) {
+        this.checks = checks;
+        this.settlement = settlement;
         this.catalog = catalog;
         this.routes = routes;
         this.outcomes = outcomes;
         this.limits = limits;
-        this.config = config;
+        this.failures = failures;
         this.json = json;
         this.clock = clock;
         this.checkLease = config.getCheckLease();
@@ -66,7 +69,7 @@ public class GenerationRunner implements GenerationExecutor {
         if (modelId != null && firstRun(generationId, modelId)) {
             return;
         }
-        Optional<Generation> loaded = generations.load(generationId);
+        Optional<Generation> loaded = checks.load(generationId);
         if (loaded.isEmpty()) {
             LOG.warn("generation {} does not exist; nothing to run", generationId);
             return;
@@ -80,18 +83,18 @@ public class GenerationRunner implements GenerationExecutor {
             return;
         }
         if (current.cancelRequestedAt() != null) {
-            generations.cancelled(current); // its owner cancelled it between attempts: no task was started, so nothing is owed
+            settlement.cancelled(current); // its owner cancelled it between attempts: no task was started, so nothing is owed
             return;
         }
         Model model = catalog.model(current.model());
         List<Routes.Target> targets = routes.targets(model);
         if (targets.isEmpty()) {
-            generations.fail(current, "provider_not_configured", "no route of model " + model.id() + " has a configured provider account");
+            settlement.fail(current, "provider_not_configured", "no route of model " + model.id() + " has a configured provider account");
             return;
         }
         // Permits are taken before the attempt starts, so waiting for one never uses up attempts.
         int first = firstOpenRoute(targets, current.id());
-        Optional<Generation> started = generations.start(current);
+        Optional<Generation> started = checks.start(current);
         if (started.isEmpty()) {
             if (first >= 0) {
                 limits.releaseTask(targets.get(first).account().config(), current.id());
@@ -126,9 +129,9 @@ public class GenerationRunner implements GenerationExecutor {
         if (first < 0) {
             return false;
         }
-        Optional<Generation> started = generations.startQueued(id);
+        Optional<Generation> started = checks.startQueued(id);
         if (started.isEmpty()) {
-            if (generations.load(id).map(g -> g.status().isTerminal()).orElse(true)) {
+            if (checks.load(id).map(g -> g.status().isTerminal()).orElse(true)) {
                 limits.releaseTask(targets.get(first).account().config(), id); // an ended generation needs no permit
                 return true;
             }
@@ -169,12 +172,12 @@ public class GenerationRunner implements GenerationExecutor {
                 String account = target.account().name();
                 if (submission.state() instanceof TaskState.Running) {
                     // Scheduled for its first check by the record itself: one write, not two.
-                    generations.recordTask(running, account, submission.taskId(), now.plus(target.deadline()),
+                    checks.recordTask(running, account, submission.taskId(), now.plus(target.deadline()),
                         now.plus(routes.nextCheckAfter(target.account(), Duration.ZERO)));
                 } else {
                     // Ended already: this job settles it under a lease, so the vendor's webhook about it
                     // cannot have the poller store the same outputs a second time.
-                    generations.recordTaskHeld(running, account, submission.taskId(), now.plus(target.deadline()), now.plus(checkLease))
+                    checks.recordTaskHeld(running, account, submission.taskId(), now.plus(target.deadline()), now.plus(checkLease))
                         .ifPresent(recorded -> outcomes.apply(recorded, target.account(), submission.state()));
                 }
                 return;
@@ -199,23 +202,21 @@ public class GenerationRunner implements GenerationExecutor {
         try {
             account = routes.accountOf(current);
         } catch (ProviderException e) {
-            generations.fail(current, e.code(), e.getMessage()); // its account is no longer configured
+            settlement.fail(current, e.code(), e.getMessage()); // its account is no longer configured
             return;
         }
         limits.tryAcquireTask(account.config(), current.id()); // the task occupies the vendor either way; count it if there is room
-        Optional<Generation> started = generations.start(current);
-        started.ifPresent(running -> generations.scheduleCheck(running, clock.instant()));
+        Optional<Generation> started = checks.start(current);
+        started.ifPresent(running -> checks.scheduleCheck(running, clock.instant()));
     }
 
-    /** A submit that failed: a retryable failure within the attempt budget is retried by JobRunr, anything else refunds. */
+    /** A submit that failed: retried by JobRunr (the job throws) when the failure policy says so, else refunded. */
     private void settleSubmitFailure(Generation running, ProviderException e) throws ProviderException {
-        Integer modelMax = catalog.model(running.model()).maxAttempts();
-        int maxAttempts = modelMax == null ? config.getMaxAttempts() : Math.min(modelMax, config.getMaxAttempts());
-        if (e.retryable() && running.attempts() < maxAttempts) {
+        if (failures.retriesSubmit(running, e)) {
             LOG.info("generation {} attempt {} failed ({}); retrying", running.id(), running.attempts(), e.code());
             throw e;
         }
         LOG.info("generation {} failed after {} attempt(s): {} {}", running.id(), running.attempts(), e.code(), e.getMessage());
-        generations.fail(running, e.code(), e.getMessage());
+        settlement.fail(running, e.code(), e.getMessage());
     }
 }

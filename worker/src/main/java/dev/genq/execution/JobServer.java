@@ -1,12 +1,9 @@
 package dev.genq.execution;
 
-import dev.genq.generation.Generations;
 import dev.genq.queue.NewWork;
-import dev.genq.queue.QueueConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +17,12 @@ import org.jobrunr.utils.mapper.JsonMapper;
 
 /** The worker role: a JobRunr background job server on virtual threads, started with the context and woken by new work. */
 @Factory
-@Requires(env = "worker")
 class JobServer {
 
     @Context
     @Bean(preDestroy = "shutDown")
     PromptJobServer backgroundJobServer(StorageProvider storage, JsonMapper jsonMapper, JobActivator activator,
-                                            QueueConfig config, Generations generations, NewWork newWork,
+                                            QueueConfig config, FailurePolicy failures, NewWork newWork,
                                             @Value("${micronaut.lifecycle.graceful-shutdown.grace-period:60s}") Duration drainGrace) {
         BackgroundJobServerConfiguration configuration = BackgroundJobServerConfiguration
             .usingStandardBackgroundJobServerConfiguration()
@@ -36,8 +32,7 @@ class JobServer {
             .andBackgroundJobServerWorkerPolicy(
                 new DefaultBackgroundJobServerWorkerPolicy(config.getWorkerCount(), BackgroundJobServerThreadType.VirtualThreads));
         PromptJobServer server = new PromptJobServer(storage, jsonMapper, activator, configuration);
-        server.setJobFilters(List.of(new RetryPolicy(config.getRetries(), config.getBackoffSeedSeconds()),
-            new FinalFailure(generations, config.getRetries())));
+        server.setJobFilters(List.of(failures));
         server.start();
         newWork.listen(server::wake);
         return server;

@@ -2,7 +2,7 @@ package dev.genq.execution;
 
 /**
  * Thrown by a dispatch whose provider account is at its cluster-wide cap. Not a failure: the
- * {@link RetryPolicy} reschedules such a job shortly without counting it against its retries.
+ * {@link FailurePolicy} reschedules such a job shortly without counting it against its retries.
  */
 class PermitUnavailable extends Exception {
     PermitUnavailable(String provider) {

@@ -4,7 +4,8 @@ import dev.genq.catalog.Catalog;
 import dev.genq.catalog.ModelKind;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationOutput;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
+import dev.genq.generation.Settlement;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
@@ -30,22 +31,26 @@ import org.slf4j.LoggerFactory;
 @Singleton
 class TaskOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(TaskOutcomes.class);
-    private final Generations generations;
+    private final TaskChecks checks;
+    private final Settlement settlement;
     private final OutputStore outputs;
     private final ProviderLimits limits;
     private final Routes routes;
     private final Catalog catalog;
     private final CheckLeases leases;
+    private final FailurePolicy failures;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    TaskOutcomes(Generations generations, OutputStore outputs, ProviderLimits limits, Routes routes, Catalog catalog,
-                 CheckLeases leases, MeterRegistry metrics, Clock clock) {
+    TaskOutcomes(TaskChecks checks, Settlement settlement, OutputStore outputs, ProviderLimits limits, Routes routes, Catalog catalog,
+                 CheckLeases leases, FailurePolicy failures, MeterRegistry metrics, Clock clock) {
         this.leases = leases;
+        this.failures = failures;
         this.metrics = metrics;
         this.routes = routes;
         this.catalog = catalog;
-        this.generations = generations;
+        this.checks = checks;
+        this.settlement = settlement;
         this.outputs = outputs;
         this.limits = limits;
         this.clock = clock;
@@ -55,7 +60,7 @@ class TaskOutcomes {
         switch (state) {
             case TaskState.Running r -> {
                 limits.refreshTask(account.config(), running.id());
-                generations.progress(running, r.progressPercent());
+                checks.progress(running, r.progressPercent());
                 checkAgainLater(running, account);
             }
             case TaskState.Done done -> {
@@ -75,14 +80,14 @@ class TaskOutcomes {
             ModelKind kind = catalog.model(running.model()).kind();
             List<GenerationOutput> stored = outputs.store(running, kind, done.result().outputs());
             Integer reported = done.result().deliveredUnits();
-            generations.succeed(running, stored, reported != null ? reported : kind.deliveredUnits(running.units(), stored.size()));
+            settlement.succeed(running, stored, reported != null ? reported : kind.deliveredUnits(running.units(), stored.size()));
             limits.releaseTask(account.config(), running.id());
         }
     }
 
-    /** A check or a finish that failed: retryable means ask again later, permanent means refund. */
+    /** A check or a finish that failed: asked again later when the failure policy retries it, else settled. */
     void checkFailed(Generation running, Providers.Account account, ProviderException e) {
-        if (e.retryable()) {
+        if (failures.retriesCheck(e)) {
             LOG.info("checking generation {} failed ({}: {}); checking again later", running.id(), e.code(), e.getMessage());
             checkAgainLater(running, account);
         } else {
@@ -103,18 +108,18 @@ class TaskOutcomes {
             .increment();
         LOG.info("generation {}: asked {} to cancel task {} ({}); the vendor {}", running.id(), account.name(), task.id(), reason,
             taken ? "took it" : "refused, so the task is followed to its end");
-        return generations.vendorCancelSent(running);
+        return checks.vendorCancelSent(running);
     }
 
     /** A check that may not run now (the account's request rate is used up) just runs a moment later. */
     void rateLimited(Generation running) {
-        generations.scheduleCheck(running, clock.instant().plusSeconds(1));
+        checks.scheduleCheck(running, clock.instant().plusSeconds(1));
     }
 
     private void checkAgainLater(Generation running, Providers.Account account) {
         Instant now = clock.instant();
         Duration age = running.startedAt() == null ? Duration.ZERO : Duration.between(running.startedAt(), now);
-        generations.scheduleCheck(running, now.plus(routes.nextCheckAfter(account, age)));
+        checks.scheduleCheck(running, now.plus(routes.nextCheckAfter(account, age)));
     }
 
     /**
@@ -126,13 +131,13 @@ class TaskOutcomes {
         boolean cancelledByGenq = ProviderException.CANCELLED.equals(e.code()) && running.vendorCancelAt() != null;
         if (cancelledByGenq && running.cancelRequestedAt() != null) {
             LOG.info("generation {} was cancelled at the vendor as its owner asked", running.id());
-            generations.cancelled(running);
+            settlement.cancelled(running);
         } else if (cancelledByGenq || (ProviderException.CANCELLED.equals(e.code()) && running.overdue(clock.instant()))) {
             LOG.info("generation {} was cancelled at the vendor past its deadline", running.id());
-            generations.fail(running, "provider_timeout", "the provider did not finish in time; the coins were returned");
+            settlement.fail(running, "provider_timeout", "the provider did not finish in time; the coins were returned");
         } else {
             LOG.info("generation {} failed at the provider: {} {}", running.id(), e.code(), e.getMessage());
-            generations.fail(running, e.code(), e.getMessage());
+            settlement.fail(running, e.code(), e.getMessage());
         }
         limits.releaseTask(account.config(), running.id());
     }

@@ -1,7 +1,8 @@
 package dev.genq.execution;
 
 import dev.genq.generation.Generation;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
+import dev.genq.generation.Settlement;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;
@@ -11,7 +12,6 @@ import dev.genq.queue.NewWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -35,16 +35,16 @@ import org.slf4j.LoggerFactory;
  * platform thread or JobRunr worker waits on a vendor. After a poll that found nothing due it
  * pauses until the next check due that it knows of ({@link PollPause}). A task a webhook wakes is
  * leased to this worker by the wake itself and checked at once (see
- * {@link Generations#checkWokenTasks}), from the webhook's own report when it tells of the task's
+ * {@link TaskChecks#checkWokenTasks}), from the webhook's own report when it tells of the task's
  * success.
  */
 @Context
-@Requires(env = "worker")
 class TaskPoller {
     private static final Logger LOG = LoggerFactory.getLogger(TaskPoller.class);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
     private static final Duration ROOM_WAIT = Duration.ofMillis(200);
-    private final Generations generations;
+    private final TaskChecks checks;
+    private final Settlement settlement;
     private final NewWork newWork;
     private final Routes routes;
     private final TaskOutcomes outcomes;
@@ -56,15 +56,16 @@ class TaskPoller {
     private final Semaphore inFlight;
     /** The generations being checked now: handed back to any worker if this one stops before their checks end. */
     private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
-    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService checkThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
     private final PollPause pause;
     private final Counter polls;
 
-    TaskPoller(Generations generations, Routes routes, TaskOutcomes outcomes, ProviderLimits limits,
+    TaskPoller(TaskChecks checks, Settlement settlement, Routes routes, TaskOutcomes outcomes, ProviderLimits limits,
                WorkerConfig config, Clock clock, MeterRegistry metrics, NewWork newWork) {
         this.limits = limits;
-        this.generations = generations;
+        this.checks = checks;
+        this.settlement = settlement;
         this.newWork = newWork;
         this.routes = routes;
         this.outcomes = outcomes;
@@ -75,8 +76,8 @@ class TaskPoller {
         this.clock = clock;
         this.inFlight = new Semaphore(config.getMaxChecksInFlight());
         this.loop = Thread.ofVirtual().name("genq-task-poller").start(this::pollUntilStopped);
-        generations.checkWokenTasks(checkLease, this::checkWoken);
-        generations.onChecksDue(at -> pause.dueIn(Duration.between(clock.instant(), at)));
+        checks.checkWokenTasks(checkLease, this::checkWoken);
+        checks.onChecksDue(at -> pause.dueIn(Duration.between(clock.instant(), at)));
         newWork.listenForChecksDue(() -> pause.dueIn(Duration.ZERO)); // another worker made a check due it has no room for
     }
 
@@ -104,7 +105,7 @@ class TaskPoller {
 
     /** How long until the earliest check due in the database; null when none is. */
     private @Nullable Duration untilNextDue() {
-        return generations.nextCheckDue().map(at -> Duration.between(clock.instant(), at)).orElse(null);
+        return checks.nextCheckDue().map(at -> Duration.between(clock.instant(), at)).orElse(null);
     }
 
     /** Claims the due tasks it has room for and starts checking them; returns how many it claimed. */
@@ -113,7 +114,7 @@ class TaskPoller {
         int room = 1 + inFlight.drainPermits();
         List<Generation> due;
         try {
-            due = generations.claimDueChecks(clock.instant().plus(checkLease), Math.min(room, pollBatchSize));
+            due = checks.claimDueChecks(clock.instant().plus(checkLease), Math.min(room, pollBatchSize));
         } catch (RuntimeException e) {
             inFlight.release(room); // a failed claim must not shrink the room for later ones
             throw e;
@@ -132,7 +133,7 @@ class TaskPoller {
      */
     private void checkWoken(Generation leased, @Nullable String report) {
         try {
-            checks.submit(() -> {
+            checkThreads.submit(() -> {
                 if (roomWithin(ROOM_WAIT)) {
                     checkInRoom(leased, report);
                 } else {
@@ -145,7 +146,7 @@ class TaskPoller {
     }
 
     private void leaveToAnyWorker(Generation leased) {
-        generations.scheduleCheck(leased, clock.instant());
+        checks.scheduleCheck(leased, clock.instant());
         newWork.announceChecksDue();
     }
 
@@ -160,7 +161,7 @@ class TaskPoller {
 
     /** Checks a task leased to this worker on a virtual thread of its own; the caller took its permit of the room. */
     private void startCheck(Generation leased) {
-        checks.submit(() -> checkInRoom(leased, null));
+        checkThreads.submit(() -> checkInRoom(leased, null));
     }
 
     /** Checks a task and gives back the permit of the room its caller took. */
@@ -181,8 +182,8 @@ class TaskPoller {
 
     /** Claims nothing more (a drain): no poll, and tasks woken from now on are left to the other workers. */
     void stopClaiming() {
-        generations.stopCheckingWokenTasks();
-        generations.onChecksDue(at -> { });
+        checks.stopCheckingWokenTasks();
+        checks.onChecksDue(at -> { });
         pause.stop();
     }
 
@@ -210,7 +211,7 @@ class TaskPoller {
                 outcomes.checkFailed(running, account, e);
             }
         } catch (ProviderException e) {
-            generations.fail(running, e.code(), e.getMessage()); // the provider is no longer configured
+            settlement.fail(running, e.code(), e.getMessage()); // the provider is no longer configured
         } catch (RuntimeException e) {
             LOG.warn("checking generation {} failed; checking again shortly: {}", running.id(), e.toString());
             retryShortly(running);
@@ -220,7 +221,7 @@ class TaskPoller {
     /** After an unexpected failure; if even this write fails, the claim's lease still brings the task back. */
     private void retryShortly(Generation running) {
         try {
-            generations.scheduleCheck(running, clock.instant().plus(RETRY_AFTER_FAILURE));
+            checks.scheduleCheck(running, clock.instant().plus(RETRY_AFTER_FAILURE));
         } catch (RuntimeException e) {
             LOG.warn("rescheduling generation {} failed; its lease brings it back: {}", running.id(), e.toString());
         }
@@ -239,14 +240,14 @@ class TaskPoller {
             loop.join(1_000);
         }
         if (checking.isEmpty()) {
-            checks.shutdown();
+            checkThreads.shutdown();
             return;
         }
         List<UUID> unfinished = List.copyOf(checking);
-        checks.shutdownNow();
-        checks.awaitTermination(2, TimeUnit.SECONDS);
+        checkThreads.shutdownNow();
+        checkThreads.awaitTermination(2, TimeUnit.SECONDS);
         try {
-            generations.extendLeases(unfinished, clock.instant());
+            checks.extendLeases(unfinished, clock.instant());
             newWork.announceChecksDue();
             LOG.info("stopping: handed {} unfinished check(s) back to the other workers", unfinished.size());
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package dev.genq.execution;
 
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import jakarta.inject.Singleton;
 import java.util.OptionalLong;
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * checks' leases, so another worker takes them at once; a job JobRunr stops is run again elsewhere).
  */
 @Singleton
-@Requires(env = "worker")
 class WorkerDrain implements GracefulShutdownCapable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerDrain.class);
     private final BackgroundJobServer jobs;

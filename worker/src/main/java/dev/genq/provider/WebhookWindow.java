@@ -7,11 +7,14 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * What every vendor's webhook check shares: the freshness rule (older, or further ahead, than five
- * minutes is refused), reading the task id from the body, reading a task's success from the body,
- * and the one refusal they all throw.
+ * What every vendor's webhook check shares: the preamble ({@link #signedHeaders}: the signature's
+ * headers present, the timestamp fresh, webhooks on for the account), reading the task id from the
+ * body, reading a task's success from the body, and the one refusal they all throw.
  */
 public final class WebhookWindow {
     /** Long enough for a vendor's delivery delays, short enough that a captured delivery is soon useless. */
@@ -21,8 +24,37 @@ public final class WebhookWindow {
     private WebhookWindow() {
     }
 
+    /** A signed webhook's headers, each present; {@link #timestamp} is fresh. */
+    public record SignedHeaders(String timestamp, Map<String, String> values) {
+        public String get(String name) {
+            return values.get(name);
+        }
+    }
+
+    /**
+     * The preamble of every signed webhook: refused unless its timestamp is fresh ({@link #requireFresh}),
+     * the account has webhooks on, and every one of {@code required} is present.
+     */
+    public static SignedHeaders signedHeaders(Function<String, String> header, Clock clock, boolean enabled,
+                                              String timestampHeader, String... required) throws ProviderException {
+        String timestamp = header.apply(timestampHeader);
+        requireFresh(timestamp, clock);
+        Map<String, String> values = new HashMap<>();
+        for (String name : required) {
+            String value = header.apply(name);
+            if (value == null) {
+                throw rejected("webhook headers missing");
+            }
+            values.put(name, value);
+        }
+        if (!enabled) {
+            throw rejected("webhooks are off for this account");
+        }
+        return new SignedHeaders(timestamp.trim(), values);
+    }
+
     /** Throws unless {@code epochSeconds} is a timestamp within the window of now. */
-    public static void requireFresh(String epochSeconds, Clock clock) throws ProviderException {
+    private static void requireFresh(String epochSeconds, Clock clock) throws ProviderException {
         try {
             Instant sentAt = Instant.ofEpochSecond(Long.parseLong(epochSeconds == null ? "" : epochSeconds.trim()));
             if (Duration.between(sentAt, clock.instant()).abs().compareTo(MAX_AGE) <= 0) {

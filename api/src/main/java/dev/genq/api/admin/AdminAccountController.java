@@ -12,7 +12,6 @@ import dev.genq.ledger.Coins;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Transfer;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -31,7 +30,6 @@ import java.util.UUID;
 
 /** Accounts for operators: open, adjust with a reason, read the ledger, and charge back. */
 @Controller("/admin/v1/accounts")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminAccountController {
     private static final String SCOPE = "admin";

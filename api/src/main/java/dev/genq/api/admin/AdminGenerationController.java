@@ -4,9 +4,8 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationStatus;
-import dev.genq.generation.Generations;
+import dev.genq.generation.GenerationSearch;
 import dev.genq.generation.HistoryCursor;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -30,15 +29,14 @@ import java.util.UUID;
  * reserved, charged and refunded.
  */
 @Controller("/admin/v1/generations")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminGenerationController {
     private static final int MAX_PAGE = 500;
-    private final Generations generations;
+    private final GenerationSearch search;
     private final Clock clock;
 
-    AdminGenerationController(Generations generations, Clock clock) {
-        this.generations = generations;
+    AdminGenerationController(GenerationSearch search, Clock clock) {
+        this.search = search;
         this.clock = clock;
     }
 
@@ -69,7 +67,7 @@ class AdminGenerationController {
         if (size < 1 || size > MAX_PAGE) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and " + MAX_PAGE);
         }
-        HistoryCursor.Page<Generation> page = HistoryCursor.Page.of(generations.search(wanted,
+        HistoryCursor.Page<Generation> page = HistoryCursor.Page.of(search.search(wanted,
             account == null ? null : uuid(account, "account"), overdueOnly, HistoryCursor.decode(cursor), size + 1), size,
             g -> new HistoryCursor(g.createdAt(), g.id()));
         return new AdminGenerationPage(page.rows().stream().map(this::view).toList(), page.nextCursor());
@@ -77,7 +75,7 @@ class AdminGenerationController {
 
     @Get("/{id}")
     AdminGeneration get(@PathVariable String id) {
-        return view(generations.load(uuid(id, "id")).orElseThrow(() -> GenqException.notFound("generation " + id)));
+        return view(search.find(uuid(id, "id")).orElseThrow(() -> GenqException.notFound("generation " + id)));
     }
 
     private AdminGeneration view(Generation g) {

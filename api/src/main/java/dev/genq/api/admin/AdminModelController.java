@@ -6,7 +6,6 @@ import dev.genq.catalog.Model;
 import dev.genq.catalog.PriceList;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -22,7 +21,6 @@ import java.util.List;
 
 /** The price list for operators: every model with its price in force, and new price versions. */
 @Controller("/admin/v1/models")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminModelController {
     private final Catalog catalog;

@@ -6,7 +6,6 @@ import dev.genq.error.GenqException;
 import dev.genq.routing.RouteHealth;
 import dev.genq.routing.RouteReport;
 import dev.genq.routing.RouteStatus;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * /admin/v1/routes/{model}/{provider}/reset} closes a breaker by hand after a fix.
  */
 @Controller("/admin/v1/routes")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminRouteController {
     private static final Logger LOG = LoggerFactory.getLogger(AdminRouteController.class);

@@ -2,9 +2,8 @@ package dev.genq.api.auth;
 
 import dev.genq.account.Account;
 import dev.genq.account.AccountService;
-import dev.genq.api.error.ErrorBody;
+import dev.genq.http.ErrorBody;
 import dev.genq.error.ErrorCode;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -20,7 +19,6 @@ import java.util.Optional;
 
 /** Authenticates /v1 with account API keys and /admin with the admin key, as Bearer tokens. */
 @ServerFilter({"/v1/**", "/admin/**"})
-@Requires(env = "api")
 class Authentication {
     private final AccountService accounts;
     private final AdminConfig admin;

@@ -4,7 +4,6 @@ import dev.genq.catalog.Catalog;
 import dev.genq.catalog.InputField;
 import dev.genq.catalog.ModelKind;
 import dev.genq.catalog.PriceList;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 @Controller("/v1/models")
-@Requires(env = "api")
 class ModelController {
     private final Catalog catalog;
     private final PriceList prices;

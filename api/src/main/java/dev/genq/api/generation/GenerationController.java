@@ -6,10 +6,9 @@ import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationView;
-import dev.genq.generation.Generations;
+import dev.genq.generation.Submissions;
 import dev.genq.generation.HistoryCursor;
 import dev.genq.generation.StatusCache;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -27,18 +26,17 @@ import java.util.List;
 import java.util.UUID;
 
 @Controller("/v1/generations")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class GenerationController {
     private static final int MAX_PAGE = 100;
     /** Browsers and proxies may keep a status but must ask again (with its ETag) before using it. */
     private static final String CACHE_CONTROL = "private, no-cache";
-    private final Generations generations;
+    private final Submissions submissions;
     private final GenerationResponses responses;
     private final IdempotentRequests idempotent;
 
-    GenerationController(Generations generations, GenerationResponses responses, IdempotentRequests idempotent) {
-        this.generations = generations;
+    GenerationController(Submissions submissions, GenerationResponses responses, IdempotentRequests idempotent) {
+        this.submissions = submissions;
         this.responses = responses;
         this.idempotent = idempotent;
     }
@@ -55,7 +53,7 @@ class GenerationController {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
         }
         return idempotent.respond(caller.scope(), idempotencyKey, "POST /v1/generations", body, () -> new IdempotentRequests.Result(
-            202, responses.of(generations.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId()))));
+            202, responses.of(submissions.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId()))));
     }
 
     /**
@@ -65,12 +63,12 @@ class GenerationController {
     @Get("/{id}")
     HttpResponse<GenerationResponse> get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id,
                                          @Nullable @Header(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        StatusCache.Entry status = generations.status(id, caller.accountId());
+        StatusCache.Entry status = submissions.status(id, caller.accountId());
         String etag = responses.etag(status);
         if (GenerationResponses.matches(ifNoneMatch, etag)) {
             return HttpResponse.<GenerationResponse>notModified().header(HttpHeaders.ETAG, etag).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         }
-        return HttpResponse.ok(responses.of(generations.viewOf(status))).header(HttpHeaders.ETAG, etag)
+        return HttpResponse.ok(responses.of(submissions.viewOf(status))).header(HttpHeaders.ETAG, etag)
             .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
     }
 
@@ -82,7 +80,7 @@ class GenerationController {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'limit' must be between 1 and " + MAX_PAGE);
         }
         HistoryCursor.Page<GenerationView> page = HistoryCursor.Page.of(
-            generations.history(caller.accountId(), HistoryCursor.decode(cursor), size + 1), size, HistoryCursor::after);
+            submissions.history(caller.accountId(), HistoryCursor.decode(cursor), size + 1), size, HistoryCursor::after);
         return new GenerationPage(page.rows().stream().map(responses::of).toList(), page.nextCursor());
     }
 
@@ -93,7 +91,7 @@ class GenerationController {
      */
     @Post("/{id}/cancel")
     HttpResponse<GenerationResponse> cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
-        GenerationResponse response = responses.of(generations.cancel(id, caller.accountId()));
+        GenerationResponse response = responses.of(submissions.cancel(id, caller.accountId()));
         return response.status() == GenerationStatus.RUNNING ? HttpResponse.accepted().body(response) : HttpResponse.ok(response);
     }
 }

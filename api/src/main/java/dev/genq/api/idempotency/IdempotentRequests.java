@@ -2,7 +2,7 @@ package dev.genq.api.idempotency;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.genq.api.error.ErrorBody;
+import dev.genq.http.ErrorBody;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.idempotency.Claim;

@@ -10,7 +10,6 @@ import dev.genq.ledger.Coins;
 import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -32,7 +31,6 @@ import java.util.UUID;
  * payment later finished gets the rest, and nothing is ever credited twice.
  */
 @Controller("/webhooks/nowpayments")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class NowPaymentsWebhook {
     static final String PROVIDER = "nowpayments";

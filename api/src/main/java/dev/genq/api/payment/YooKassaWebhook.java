@@ -10,7 +10,6 @@ import dev.genq.payment.PaymentEvent;
 import dev.genq.payment.PaymentOutcome;
 import dev.genq.payment.Payments;
 import io.micronaut.context.BeanContext;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -35,7 +34,6 @@ import java.util.UUID;
  * {@code metadata.account_id} names the genq account; only {@code succeeded} is worth coins.
  */
 @Controller("/webhooks/yookassa")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class YooKassaWebhook {
     static final String PROVIDER = "yookassa";

@@ -5,7 +5,6 @@ import dev.genq.catalog.Quote;
 import dev.genq.catalog.Quotes;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 
 @Controller("/v1/quotes")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class QuoteController {
     private final Quotes quotes;

@@ -3,7 +3,6 @@ package dev.genq.api.wallet;
 import dev.genq.api.auth.Caller;
 import dev.genq.error.GenqException;
 import dev.genq.ledger.Ledger;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.RequestAttribute;
@@ -11,7 +10,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 @Controller("/v1/wallet")
-@Requires(env = "api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class WalletController {
     private final Ledger ledger;

@@ -116,15 +116,11 @@ public final class FalQueueProvider implements Provider {
      */
     @Override
     public String verifiedWebhookTaskId(Function<String, String> header, String body) throws ProviderException {
-        String requestId = header.apply("x-fal-webhook-request-id");
-        String userId = header.apply("x-fal-webhook-user-id");
-        String timestamp = header.apply("x-fal-webhook-timestamp");
-        String signature = header.apply("x-fal-webhook-signature");
-        WebhookWindow.requireFresh(timestamp, clock);
-        if (!webhooksEnabled() || requestId == null || userId == null || signature == null) {
-            throw WebhookWindow.rejected("webhook headers missing");
-        }
-        if (!keys.verify(http.account().getWebhookJwksUrl(), requestId, userId, timestamp.trim(), body, signature)) {
+        WebhookWindow.SignedHeaders signed = WebhookWindow.signedHeaders(header, clock, webhooksEnabled(), "x-fal-webhook-timestamp",
+            "x-fal-webhook-request-id", "x-fal-webhook-user-id", "x-fal-webhook-signature");
+        String requestId = signed.get("x-fal-webhook-request-id");
+        if (!keys.verify(http.account().getWebhookJwksUrl(), requestId, signed.get("x-fal-webhook-user-id"), signed.timestamp(), body,
+            signed.get("x-fal-webhook-signature"))) {
             throw WebhookWindow.rejected("webhook signature wrong");
         }
         if (!requestId.equals(WebhookWindow.bodyField(body, "request_id"))) {

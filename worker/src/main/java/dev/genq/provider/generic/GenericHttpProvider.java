@@ -95,12 +95,12 @@ public final class GenericHttpProvider implements Provider {
 
     @Override
     public String verifiedWebhookTaskId(Function<String, String> header, String body) throws ProviderException {
-        String timestamp = header.apply("webhook-timestamp");
-        String signature = header.apply("webhook-signature");
-        WebhookWindow.requireFresh(timestamp, clock);
-        if (!webhooksEnabled() || signature == null || !signature.startsWith("v1=") || !Crypto.matchesHex(
-            Crypto.hmac("HmacSHA256", http.account().getWebhookSecret(), timestamp.trim() + "." + body), signature.substring(3))) {
-            throw WebhookWindow.rejected("webhook signature missing or wrong");
+        WebhookWindow.SignedHeaders signed = WebhookWindow.signedHeaders(header, clock, webhooksEnabled(), "webhook-timestamp",
+            "webhook-signature");
+        String signature = signed.get("webhook-signature");
+        if (!signature.startsWith("v1=") || !Crypto.matchesHex(
+            Crypto.hmac("HmacSHA256", http.account().getWebhookSecret(), signed.timestamp() + "." + body), signature.substring(3))) {
+            throw WebhookWindow.rejected("webhook signature wrong");
         }
         return WebhookWindow.bodyField(body, "id");
     }

@@ -97,13 +97,10 @@ public final class ReplicateProvider implements Provider {
 
     @Override
     public String verifiedWebhookTaskId(Function<String, String> header, String body) throws ProviderException {
-        String id = header.apply("webhook-id");
-        String timestamp = header.apply("webhook-timestamp");
-        String signatures = header.apply("webhook-signature");
-        WebhookWindow.requireFresh(timestamp, clock);
-        if (!webhooksEnabled() || id == null || signatures == null) {
-            throw WebhookWindow.rejected("webhook headers missing");
-        }
+        WebhookWindow.SignedHeaders signed = WebhookWindow.signedHeaders(header, clock, webhooksEnabled(), "webhook-timestamp",
+            "webhook-id", "webhook-signature");
+        String id = signed.get("webhook-id");
+        String signatures = signed.get("webhook-signature");
         String secret = http.account().getWebhookSecret();
         byte[] key;
         try {
@@ -111,7 +108,7 @@ public final class ReplicateProvider implements Provider {
         } catch (IllegalArgumentException e) {
             throw WebhookWindow.rejected("the account's webhook-secret is not a whsec_ signing secret");
         }
-        byte[] expected = Crypto.hmac("HmacSHA256", key, (id + "." + timestamp.trim() + "." + body).getBytes(StandardCharsets.UTF_8));
+        byte[] expected = Crypto.hmac("HmacSHA256", key, (id + "." + signed.timestamp() + "." + body).getBytes(StandardCharsets.UTF_8));
         boolean matched = false;
         for (String entry : signatures.trim().split(" ")) {
             if (entry.startsWith("v1,")) {

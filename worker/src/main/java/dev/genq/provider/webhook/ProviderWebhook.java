@@ -2,11 +2,10 @@ package dev.genq.provider.webhook;
 
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
 import dev.genq.provider.Provider;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.Providers;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -25,15 +24,14 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * yet recorded, waits for it a few seconds.
  */
 @Controller("/webhooks/providers")
-@Requires(env = "worker")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ProviderWebhook {
     private final Providers providers;
-    private final Generations generations;
+    private final TaskChecks checks;
 
-    ProviderWebhook(Providers providers, Generations generations) {
+    ProviderWebhook(Providers providers, TaskChecks checks) {
         this.providers = providers;
-        this.generations = generations;
+        this.checks = checks;
     }
 
     /** 202 whether or not a running task matched: what the vendor may learn is only that it was heard. */
@@ -54,7 +52,7 @@ class ProviderWebhook {
         } catch (ProviderException e) {
             throw new GenqException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }
-        generations.wakeSoon(account, taskId, body);
+        checks.wakeSoon(account, taskId, body);
         return HttpResponse.accepted();
     }
 }

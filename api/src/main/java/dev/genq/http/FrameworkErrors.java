@@ -1,4 +1,4 @@
-package dev.genq.api.error;
+package dev.genq.http;
 
 import dev.genq.error.ErrorCode;
 import io.micronaut.context.annotation.Replaces;

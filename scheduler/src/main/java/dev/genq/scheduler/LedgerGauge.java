@@ -1,10 +1,9 @@
-package dev.genq.maintenance;
+package dev.genq.scheduler;
 
 import dev.genq.ledger.LedgerAudit;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Requires;
 
 /**
  * {@code genq.ledger.discrepancies}: what the last recorded reconciliation found (0 when the ledger
@@ -12,7 +11,6 @@ import io.micronaut.context.annotation.Requires;
  * "> 0" fires whichever worker ran the check.
  */
 @Context
-@Requires(env = "scheduler")
 class LedgerGauge {
     LedgerGauge(LedgerAudit audit, MeterRegistry registry) {
         Gauge.builder("genq.ledger.discrepancies", audit, a -> a.lastRecordedDiscrepancies().orElse(0))

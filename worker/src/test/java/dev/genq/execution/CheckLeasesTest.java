@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.account.AccountService;
 import dev.genq.generation.Generation;
-import dev.genq.generation.Generations;
+import dev.genq.generation.TaskChecks;
+import dev.genq.generation.Settlement;
 import dev.genq.ledger.Ledger;
-import dev.genq.local.GenqStack;
+import dev.genq.support.StorageContext;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /** Finishes that outlast their checks' leases keep the checks' times pushed out until they end, and no longer. */
 class CheckLeasesTest {
     private static final Duration LEASE = Duration.ofMillis(400);
-    private final Generations generations = GenqStack.get().bean(Generations.class);
-    private final CheckLeases leases = new CheckLeases(generations, LEASE, Clock.systemUTC());
+    private final TaskChecks checks = StorageContext.get().getBean(TaskChecks.class);
+    private final Settlement settlement = StorageContext.get().getBean(Settlement.class);
+    private final CheckLeases leases = new CheckLeases(checks, LEASE, Clock.systemUTC());
 
     @AfterEach
     void stopRenewals() {
@@ -77,10 +79,10 @@ class CheckLeasesTest {
     void aStoppingWorkerHandsTheFinishesItStillHoldsBackAtOnce() throws Exception {
         Generation held = aRunningGeneration();
         Generation released = aRunningGeneration();
-        CheckLeases stopping = new CheckLeases(generations, Duration.ofMinutes(10), Clock.systemUTC());
+        CheckLeases stopping = new CheckLeases(checks, Duration.ofMinutes(10), Clock.systemUTC());
         stopping.hold(held);
         stopping.hold(released).close();
-        generations.extendLeases(List.of(held.id(), released.id()), Instant.now().plusSeconds(600)); // as a renewal would
+        checks.extendLeases(List.of(held.id(), released.id()), Instant.now().plusSeconds(600)); // as a renewal would
 
         stopping.stop();
 
@@ -94,11 +96,11 @@ class CheckLeasesTest {
     void renewalsMoveOnlyGenerationsStillRunning() throws Exception {
         List<Generation> running = runningGenerations(5);
         Instant before = Instant.now();
-        assertThat(generations.extendLeases(running.stream().map(Generation::id).toList(), before.plusSeconds(60))).isEqualTo(5);
+        assertThat(checks.extendLeases(running.stream().map(Generation::id).toList(), before.plusSeconds(60))).isEqualTo(5);
         end(running.getFirst());
 
         // a generation no longer running is left alone
-        assertThat(generations.extendLeases(running.stream().map(Generation::id).toList(), before.plusSeconds(120))).isEqualTo(4);
+        assertThat(checks.extendLeases(running.stream().map(Generation::id).toList(), before.plusSeconds(120))).isEqualTo(4);
         for (Generation g : running.subList(1, running.size())) {
             assertThat(nextCheckOf(g)).isAfter(before.plusSeconds(119));
             end(g);
@@ -113,7 +115,7 @@ class CheckLeasesTest {
             for (int i = 0; i < running.size(); i++) {
                 Generation g = running.get(i);
                 Instant at = base.plusSeconds(i);
-                pool.submit(() -> generations.scheduleCheck(g, at));
+                pool.submit(() -> checks.scheduleCheck(g, at));
             }
         }
 
@@ -135,7 +137,7 @@ class CheckLeasesTest {
                 s.executeQuery().close();
             }
             // returns at once instead of waiting for the other transaction
-            assertThat(generations.extendLeases(List.of(locked.id(), free.id()), Instant.now().plusSeconds(60))).isEqualTo(1);
+            assertThat(checks.extendLeases(List.of(locked.id(), free.id()), Instant.now().plusSeconds(60))).isEqualTo(1);
             other.rollback();
         }
 
@@ -147,11 +149,10 @@ class CheckLeasesTest {
 
     /**
      * A RUNNING generation with its reservation and a check due a lease from now but no vendor
-     * task, so neither the stack's poller nor its JobRunr jobs touch it while the test watches its
-     * check time.
+     * task, so no worker's poller would claim it while the test watches its check time.
      */
     private Generation aRunningGeneration() throws Exception {
-        UUID account = GenqStack.get().bean(AccountService.class).open("check-leases-test", 100, "test").account().id();
+        UUID account = StorageContext.get().getBean(AccountService.class).open("check-leases-test", 100, "test").account().id();
         UUID id = UUID.randomUUID();
         try (Connection c = database().getConnection(); PreparedStatement s = c.prepareStatement("""
             INSERT INTO generation (id, account_id, model, inputs, units, price_coins, status, attempts, next_check_at, started_at)
@@ -161,8 +162,8 @@ class CheckLeasesTest {
             s.setTimestamp(3, Timestamp.from(Instant.now().plus(LEASE)));
             s.executeUpdate();
         }
-        GenqStack.get().bean(Ledger.class).reserve(id, account, 10, Instant.now().plusSeconds(3600));
-        return generations.load(id).orElseThrow();
+        StorageContext.get().getBean(Ledger.class).reserve(id, account, 10, Instant.now().plusSeconds(3600));
+        return checks.load(id).orElseThrow();
     }
 
     private List<Generation> runningGenerations(int n) throws Exception {
@@ -175,15 +176,15 @@ class CheckLeasesTest {
 
     /** Fails the test's generation, which also returns its coins. */
     private void end(Generation g) {
-        assertThat(generations.fail(g, "test_done", "ends the test's generation")).isTrue();
+        assertThat(settlement.fail(g, "test_done", "ends the test's generation")).isTrue();
     }
 
     /** The pool's own data source: a connection from it is not bound to a transaction of genq's. */
     private static DataSource database() {
-        return DelegatingDataSource.unwrapDataSource(GenqStack.get().bean(DataSource.class));
+        return DelegatingDataSource.unwrapDataSource(StorageContext.get().getBean(DataSource.class));
     }
 
     private Instant nextCheckOf(Generation g) {
-        return generations.load(g.id()).orElseThrow().nextCheckAt();
+        return checks.load(g.id()).orElseThrow().nextCheckAt();
     }
 }

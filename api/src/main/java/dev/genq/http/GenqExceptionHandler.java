@@ -1,4 +1,4 @@
-package dev.genq.api.error;
+package dev.genq.http;
 
 import dev.genq.error.GenqException;
 import io.micronaut.http.HttpRequest;

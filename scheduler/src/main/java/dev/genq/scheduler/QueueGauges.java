@@ -1,9 +1,9 @@
-package dev.genq.maintenance;
+package dev.genq.scheduler;
 
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
 import dev.genq.generation.GenerationStatus;
-import dev.genq.generation.Generations;
+import dev.genq.generation.GenerationSearch;
 import dev.genq.generation.WorkInFlight;
 import dev.genq.infra.StopSignal;
 import io.micrometer.core.instrument.Gauge;
@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * /admin/v1/generations?status=RUNNING&overdue=true} lists them). Exported once, by the scheduler role.
  */
 @Context
-@Requires(env = "scheduler")
 class QueueGauges {
     private static final Logger LOG = LoggerFactory.getLogger(QueueGauges.class);
     private final WorkInFlight work;
@@ -55,7 +53,7 @@ class QueueGauges {
     private final StopSignal stop = new StopSignal();
     private final Thread loop;
 
-    QueueGauges(WorkInFlight work, Generations generations, Catalog catalog, Clock clock, MeterRegistry registry,
+    QueueGauges(WorkInFlight work, GenerationSearch search, Catalog catalog, Clock clock, MeterRegistry registry,
                 @Value("${genq.metrics.refresh:5s}") Duration refresh) {
         this.work = work;
         this.clock = clock;
@@ -64,7 +62,7 @@ class QueueGauges {
         active = MultiGauge.builder("genq.generations.active").register(registry);
         inFlight = MultiGauge.builder("genq.vendor.tasks.inflight").register(registry);
         Gauge.builder("genq.generations.queued.oldest", oldestQueuedSeconds, AtomicReference::get).baseUnit("seconds").register(registry);
-        Gauge.builder("genq.generations.overdue", generations, g -> g.overdueCount(clock.instant())).register(registry);
+        Gauge.builder("genq.generations.overdue", search, s -> s.overdueCount(clock.instant())).register(registry);
         loop = Thread.ofVirtual().name("genq-queue-gauges").start(this::refreshLoop);
     }
 

@@ -1,9 +1,10 @@
-package dev.genq.queue;
+package dev.genq.execution;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
+/** The worker role's JobRunr background job server. */
 @ConfigurationProperties("genq.queue")
 public interface QueueConfig {
 
@@ -13,8 +14,7 @@ public interface QueueConfig {
 
     /**
      * Worker (virtual) threads per worker process. Default 1000: a job holds its worker through the
-     * vendor's submit and a few batched writes, so the count is sized for submits in flight, not
-     * cores; with 256, jobs on a loaded 2-core node waited over a second for a worker.
+     * vendor's submit and a few batched writes, so the count is sized for submits in flight, not cores.
      */
     @Bindable(defaultValue = "1000")
     int getWorkerCount();
@@ -22,12 +22,4 @@ public interface QueueConfig {
     /** Succeeded JobRunr jobs are deleted after this. Default 1 h: generations keep their own history. */
     @Bindable(defaultValue = "1h")
     Duration getDeleteSucceededAfter();
-
-    /** JobRunr's own retries of a job that threw. Default 5; genq's attempt budget is per model, see the worker. */
-    @Bindable(defaultValue = "5")
-    int getRetries();
-
-    /** Base of the exponential retry backoff, in seconds (seed^attempt, plus jitter). Default 3. */
-    @Bindable(defaultValue = "3")
-    int getBackoffSeedSeconds();
 }

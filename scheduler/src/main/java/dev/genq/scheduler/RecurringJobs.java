@@ -1,15 +1,15 @@
-package dev.genq.maintenance;
+package dev.genq.scheduler;
 
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
+import dev.genq.maintenance.MaintenanceTask;
+import dev.genq.maintenance.RunMaintenance;
 import java.util.List;
 import org.jobrunr.scheduling.JobRequestScheduler;
 
 /** The scheduler role declares every maintenance task as a recurring job at start; declaring again updates it. */
 @Singleton
-@Requires(env = "scheduler")
 class RecurringJobs {
     private final JobRequestScheduler scheduler;
     private final List<MaintenanceTask> tasks;

@@ -1,4 +1,4 @@
-package dev.genq.maintenance;
+package dev.genq.scheduler;
 
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
@@ -6,7 +6,6 @@ import dev.genq.routing.RouteReport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Requires;
 
 /**
  * {@code genq.route.state{route}}: each route's breaker (0 closed, 1 half-open, 2 open), read from
@@ -14,7 +13,6 @@ import io.micronaut.context.annotation.Requires;
  * the workers export {@code genq.route.calls{route,outcome}} for rates.
  */
 @Context
-@Requires(env = "scheduler")
 class RouteGauges {
     RouteGauges(Catalog catalog, RouteReport report, MeterRegistry registry) {
         for (Model model : catalog.models()) {

@@ -1,2 +1,0 @@
-/** The single error shape {"error":{"code","message"}} for genq's errors and the framework's alike. */
-package dev.genq.api.error;
