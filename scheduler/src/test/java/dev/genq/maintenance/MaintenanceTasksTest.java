@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class MaintenanceTasksTest {
     }
 
     /** Runs the task until {@code done}: other tests' leftovers may fill the first batches. */
-    private static void runUntil(MaintenanceTask task, java.util.function.BooleanSupplier done) {
+    private static void runUntil(MaintenanceTask task, BooleanSupplier done) {
         for (int run = 0; run < 20 && !done.getAsBoolean(); run++) {
             task.runOnce();
         }

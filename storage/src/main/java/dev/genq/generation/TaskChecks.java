@@ -109,19 +109,23 @@ public class TaskChecks {
         return Transactions.batched(tx, firstStarts, id);
     }
 
+    /**
+     * The statuses are written into the text, not bound: the planner then plans for QUEUED rows
+     * (what it knows of them) rather than for any status, and first starts cost PostgreSQL less.
+     */
+    private static final String START_ALL_QUEUED = """
+        UPDATE generation SET status = '%s', attempts = attempts + 1, started_at = ?, updated_at = ?
+        WHERE id = ANY(?::uuid[]) AND status = '%s'
+        RETURNING *""".formatted(FIRST_START.to(), FIRST_START.from());
+
     private List<Optional<Generation>> startAllQueued(List<UUID> ids) {
         Instant now = now();
         Map<UUID, Generation> started = new HashMap<>();
         tx.executeWrite(status -> {
-            sql.run("""
-                UPDATE generation SET status = ?, attempts = attempts + 1, started_at = ?, updated_at = ?
-                WHERE id = ANY(?::uuid[]) AND status = ?
-                RETURNING *""", (a, s) -> {
-                s.setString(1, FIRST_START.to().name());
+            sql.run(START_ALL_QUEUED, (a, s) -> {
+                s.setTimestamp(1, Timestamp.from(now));
                 s.setTimestamp(2, Timestamp.from(now));
-                s.setTimestamp(3, Timestamp.from(now));
-                s.setArray(4, a.of("uuid", ids));
-                s.setString(5, FIRST_START.from().name());
+                s.setArray(3, a.of("uuid", ids));
                 sql.entities(s, Generation.class).forEach(g -> started.put(g.id(), g));
                 return null;
             });

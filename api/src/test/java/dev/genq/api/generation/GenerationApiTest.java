@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ class GenerationApiTest {
 
     @BeforeAll
     static void startTheApiRole() {
-        Map<String, Object> p = new java.util.HashMap<>(StorageContext.properties());
+        Map<String, Object> p = new HashMap<>(StorageContext.properties());
         p.put("micronaut.server.port", -1);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p, "api");
         api = server.getApplicationContext();
