@@ -1,8 +1,8 @@
 package dev.genq.maintenance;
 
 import dev.genq.generation.Generation;
-import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationSearch;
+import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.Settlement;
 import jakarta.inject.Singleton;
 import java.time.Clock;

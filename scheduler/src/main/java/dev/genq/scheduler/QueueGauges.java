@@ -2,8 +2,8 @@ package dev.genq.scheduler;
 
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
-import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationSearch;
+import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.WorkInFlight;
 import dev.genq.infra.StopSignal;
 import io.micrometer.core.instrument.Gauge;

@@ -1,10 +1,10 @@
 package dev.genq.scheduler;
 
+import dev.genq.maintenance.MaintenanceTask;
+import dev.genq.maintenance.RunMaintenance;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
-import dev.genq.maintenance.MaintenanceTask;
-import dev.genq.maintenance.RunMaintenance;
 import java.util.List;
 import org.jobrunr.scheduling.JobRequestScheduler;
 

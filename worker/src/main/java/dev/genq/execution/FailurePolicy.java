@@ -87,7 +87,8 @@ class FailurePolicy implements ElectStateFilter, ApplyStateFilter {
         if (failures > jobRetries) {
             return; // stays FAILED: onStateApplied ends the generation
         }
-        job.scheduleAt(Instant.now().plusSeconds(backoff.delaySeconds(failures, retryAfterOf(failed))), "Retry " + failures + " of " + jobRetries);
+        job.scheduleAt(Instant.now().plusSeconds(backoff.delaySeconds(failures, retryAfterOf(failed))),
+            "Retry " + failures + " of " + jobRetries);
     }
 
     /** JobRunr applies FAILED before the election above reschedules, so only a failure beyond the budget is final. */

@@ -1,8 +1,8 @@
 package dev.genq.execution;
 
 import dev.genq.generation.Generation;
-import dev.genq.generation.TaskChecks;
 import dev.genq.generation.Settlement;
+import dev.genq.generation.TaskChecks;
 import dev.genq.provider.ProviderException;
 import dev.genq.provider.ProviderLimits;
 import dev.genq.provider.Providers;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.account.AccountService;
 import dev.genq.generation.Generation;
-import dev.genq.generation.TaskChecks;
 import dev.genq.generation.Settlement;
+import dev.genq.generation.TaskChecks;
 import dev.genq.ledger.Ledger;
 import dev.genq.support.StorageContext;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;

@@ -2,8 +2,8 @@ package dev.genq.api.auth;
 
 import dev.genq.account.Account;
 import dev.genq.account.AccountService;
-import dev.genq.http.ErrorBody;
 import dev.genq.error.ErrorCode;
+import dev.genq.http.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -2,9 +2,9 @@ package dev.genq.api.idempotency;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.genq.http.ErrorBody;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.http.ErrorBody;
 import dev.genq.idempotency.Claim;
 import dev.genq.idempotency.IdempotencyKeys;
 import dev.genq.infra.Crypto;
