@@ -34,10 +34,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
@@ -148,6 +150,23 @@ final class Cluster implements AutoCloseable {
         docker().killContainerCmd(container.getContainerId()).withSignal(signal).exec();
     }
 
+    /**
+     * A pod's ERROR lines, and the causes of their stack traces, in the test's output: an ERROR is
+     * genq's own fault, and a failed case should say which.
+     */
+    private static Consumer<OutputFrame> errorsOf(String role) {
+        boolean[] inError = new boolean[1];
+        return frame -> {
+            String line = frame.getUtf8StringWithoutLineEnding();
+            if (Character.isDigit(line.isEmpty() ? ' ' : line.charAt(0))) { // a log line starts with its time
+                inError[0] = line.contains(" ERROR ");
+            }
+            if (inError[0] && !line.startsWith("\tat ") && !line.startsWith("\t...")) { // the line, its exceptions and causes
+                System.out.println("[" + role + " pod] " + line);
+            }
+        };
+    }
+
     /** Stops a container as an outage would (its files stay), and {@link #resume} starts it again. */
     void halt(GenericContainer<?> container) {
         stop(container, 10);
@@ -235,6 +254,7 @@ final class Cluster implements AutoCloseable {
         env.put("GENQ_PORT", String.valueOf(port)); // host network: a port per pod
         env.put("GENQ_DASHBOARD_PORT", String.valueOf(TestServices.freePort()));
         GenericContainer<?> pod = new GenericContainer<>(DockerImageName.parse(spec.getImage())).withNetworkMode("host").withEnv(env)
+            .withLogConsumer(errorsOf(role))
             .waitingFor(Wait.forLogMessage(".*Startup completed.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
         for (VolumeMount mount : spec.getVolumeMounts()) {
             Volume volume = chart.deployment(role).getSpec().getTemplate().getSpec().getVolumes().stream()

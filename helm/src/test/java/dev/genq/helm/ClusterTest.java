@@ -208,16 +208,21 @@ class ClusterTest {
         long[] unavailable = load.refusals.stream().filter(r -> r.status() == 503).mapToLong(Load.Refusal::millis).sorted().toArray();
         long slowest = unavailable.length == 0 ? 0 : unavailable[unavailable.length - 1];
         long inProgress = load.refusals.stream().filter(r -> r.status() == 409).count();
+        Instant lastInProgress = load.refusals.stream().filter(r -> r.status() == 409).map(Load.Refusal::at)
+            .filter(at -> at.isAfter(back[0])).max(Instant::compareTo).orElse(back[0]);
 
         figure("PostgreSQL down 10 s and restarted after 200 of 600 submits", outcome, unavailable.length + " submit attempts answered 503,"
             + " median " + (unavailable.length == 0 ? 0 : unavailable[unavailable.length / 2]) + " ms, slowest " + slowest + " ms; "
-            + inProgress + " answered 409 while their key's failed attempt held it; each submit sent again with its Idempotency-Key"
-            + " until admitted; all ended " + seconds(back[0], ended) + " after it was back");
+            + inProgress + " answered 409 while their key's failed attempt held it, the last " + seconds(back[0], lastInProgress)
+            + " after it was back; each submit sent again with its Idempotency-Key until admitted; all ended " + seconds(back[0], ended)
+            + " after it was back");
         assertThat(load.ids).as("every submit admitted once in the end, none twice (the account holds exactly these)").hasSize(600);
         assertThat(load.refusals).as("refusals: 503 unavailable, or 409 request_in_progress for a retry").allSatisfy(r -> assertThat(
             r.status() == 503 && r.code().equals("unavailable") || r.status() == 409 && r.code().equals("request_in_progress")).as("%s", r).isTrue());
         assertThat(unavailable).as("submits during the outage").isNotEmpty();
         assertThat(slowest).as("a 503 comes within a connection timeout or two, not after a hang").isLessThan(8_000);
+        assertThat(Duration.between(back[0], lastInProgress)).as("a key whose attempt failed in the outage is freed once"
+            + " PostgreSQL is back, not held for the rest of its 60 s lease").isLessThan(Duration.ofSeconds(15));
     }
 
     @Test

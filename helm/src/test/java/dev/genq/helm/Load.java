@@ -30,8 +30,8 @@ final class Load {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACTIVE = "status IN ('QUEUED', 'RUNNING')";
 
-    /** A submit that was not admitted: the HTTP status (0 when no answer came), the error code, and how long the answer took. */
-    record Refusal(int status, String code, long millis) {
+    /** A submit that was not admitted: the HTTP status (0 when no answer came), the error code, how long the answer took, and when it came. */
+    record Refusal(int status, String code, long millis, Instant at) {
         /** No answer, 503, or 409 because the key's earlier attempt still holds it (its lease ends within a minute). */
         boolean worthRetrying() {
             return status == 0 || status == 503 || status == 409 && code.equals("request_in_progress");
@@ -139,9 +139,9 @@ final class Load {
                 return null;
             }
             return new Refusal(r.statusCode(), JSON.readTree(r.body()).path("error").path("code").asText(r.body()),
-                (System.nanoTime() - t0) / 1_000_000);
+                (System.nanoTime() - t0) / 1_000_000, Instant.now());
         } catch (IOException e) {
-            return new Refusal(0, e.toString(), (System.nanoTime() - t0) / 1_000_000);
+            return new Refusal(0, e.toString(), (System.nanoTime() - t0) / 1_000_000, Instant.now());
         }
     }
 

@@ -2,18 +2,29 @@ package dev.genq.idempotency;
 
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Claims, completes and releases idempotency keys. */
 @Singleton
 public class IdempotencyKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
     private static final int MAX_KEY_LENGTH = 255;
+    private static final long RELEASE_RETRY_MS = 1_000;
     private final IdempotencyRepository repository;
     private final IdempotencyConfig config;
     private final Clock clock;
+    private final ScheduledExecutorService releases = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("genq-idempotency-releases").factory());
 
     IdempotencyKeys(IdempotencyRepository repository, IdempotencyConfig config, Clock clock) {
         this.repository = repository;
@@ -60,9 +71,32 @@ public class IdempotencyKeys {
         }
     }
 
-    /** Frees the key after a failure worth retrying (a 5xx), so the client's retry runs afresh. */
+    /**
+     * Frees the key after a failure worth retrying (a 5xx), so the client's retry runs afresh. Never
+     * throws: when the release fails too (the failure was PostgreSQL's), it is tried again every
+     * second until it lands or the lease frees the key anyway, so a client retrying after the
+     * outage is not answered request_in_progress for the rest of the lease.
+     */
     public void release(Claim.Claimed claim) {
-        repository.release(claim.scope(), claim.key(), claim.owner());
+        releaseUntil(claim, clock.instant().plus(config.getLease()), true);
+    }
+
+    private void releaseUntil(Claim.Claimed claim, Instant until, boolean first) {
+        try {
+            repository.release(claim.scope(), claim.key(), claim.owner());
+        } catch (RuntimeException e) {
+            if (first) {
+                LOG.warn("freeing Idempotency-Key {} failed; trying again every second until it is freed: {}", claim.key(), e.toString());
+            }
+            if (clock.instant().isBefore(until) && !releases.isShutdown()) {
+                releases.schedule(() -> releaseUntil(claim, until, false), RELEASE_RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        releases.shutdownNow();
     }
 
     /** Deletes keys older than the retention, a batch at a time; returns how many. */

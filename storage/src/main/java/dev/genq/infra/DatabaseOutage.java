@@ -1,5 +1,6 @@
 package dev.genq.infra;
 
+import io.micronaut.data.connection.exceptions.ConnectionException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -16,8 +17,9 @@ public final class DatabaseOutage {
 
     public static boolean isCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // ConnectionException: the pool handed out a connection the server had closed (a restart), and preparing it failed
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                || t instanceof ConnectException) {
+                || t instanceof ConnectException || t instanceof ConnectionException) {
                 return true;
             }
             // class 08: connection exceptions; 57P01-57P03: the server shut down, crashed, or is starting
