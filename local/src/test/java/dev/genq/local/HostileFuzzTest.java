@@ -94,6 +94,7 @@ class HostileFuzzTest extends EndToEndTest {
             new Request("GET", "/v1/generations?limit=" + query(random) + "&cursor=" + query(random), user, null, null, null),
             new Request("POST", "/v1/generations/" + id + "/cancel", user, "application/json", random.nextBoolean() ? "" : body(random), null),
             new Request("GET", "/v1/wallet", user, null, null, null),
+            new Request("GET", "/v1/wallet/transactions?limit=" + query(random) + "&cursor=" + query(random), user, null, null, null),
             new Request("GET", "/v1/models?x=" + query(random), user, null, null, null),
             new Request("POST", "/admin/v1/accounts", admin, "application/json", body(random), null),
             new Request("GET", "/admin/v1/accounts/" + id, admin, null, null, null),

@@ -4,12 +4,14 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * What a status read needs, as published to Redis after each committed change. It carries the
  * owner so a cached read can still enforce ownership without PostgreSQL. {@code chargedCoins} and
- * {@code deliveredUnits} are set once it ended, as its reservation was resolved.
+ * {@code deliveredUnits} are set once it ended, as its reservation was resolved. {@code inputs} are
+ * what its owner asked for, as priced.
  */
 @Serdeable
 public record GenerationView(UUID id,
@@ -28,15 +30,20 @@ public record GenerationView(UUID id,
                              @Nullable Instant finishedAt,
                              @Nullable Long chargedCoins,
                              @Nullable Integer deliveredUnits,
-                             @Nullable Instant cancelRequestedAt) {
+                             @Nullable Instant cancelRequestedAt,
+                             Map<String, Object> inputs) {
 
-    /** A JSON mapper that leaves out empty lists (serde's default inclusion) reads no outputs back as null: they are none. */
+    /**
+     * A JSON mapper that leaves out empty collections (serde's default inclusion) reads no outputs
+     * back as null: they are none. A status published before views carried inputs has none either.
+     */
     public GenerationView {
         outputs = outputs == null ? List.of() : outputs;
+        inputs = inputs == null ? Map.of() : inputs;
     }
 
     public GenerationView withProgress(int newProgress) {
         return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,
-            errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt);
+            errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt, inputs);
     }
 }

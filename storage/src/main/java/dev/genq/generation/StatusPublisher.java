@@ -34,6 +34,7 @@ class StatusPublisher {
     GenerationView view(Generation g) {
         return new GenerationView(g.id(), g.accountId(), g.model(), g.status(), g.progress(), g.units(), g.priceCoins(),
             g.attempts(), List.of(json.read(g.outputs(), GenerationOutput[].class)), g.errorCode(), g.errorMessage(),
-            g.createdAt(), g.startedAt(), g.finishedAt(), g.chargedCoins(), g.deliveredUnits(), g.cancelRequestedAt());
+            g.createdAt(), g.startedAt(), g.finishedAt(), g.chargedCoins(), g.deliveredUnits(), g.cancelRequestedAt(),
+            json.readObject(g.inputs()));
     }
 }

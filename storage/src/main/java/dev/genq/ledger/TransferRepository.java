@@ -6,6 +6,7 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,6 +40,10 @@ interface TransferRepository extends GenericRepository<Transfer, UUID> {
 
     @Query("SELECT * FROM ledger_transfer WHERE pending_id = :pendingId")
     Optional<Transfer> findResolutionOf(UUID pendingId);
+
+    /** The reservations among {@code ids} (a statement page's resolutions name theirs). */
+    @Query("SELECT * FROM ledger_transfer WHERE id IN (:ids) AND kind = 'PENDING'")
+    List<Transfer> findPendings(Collection<UUID> ids);
 
     /** Newest first, strictly before the (createdAt, id) position. */
     @Query("""

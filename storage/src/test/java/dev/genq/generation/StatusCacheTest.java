@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,6 @@ class StatusCacheTest {
 
     private static GenerationView aView(UUID id, GenerationStatus status, int progress) {
         return new GenerationView(id, UUID.randomUUID(), "emu-image", status, progress, 1, 10, 1, List.of(), null, null,
-            Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null);
+            Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null, Map.of("prompt", "a cat"));
     }
 }

@@ -6,10 +6,11 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * A generation as its owner sees it; outputs carry URLs once it ended with outputs, minted on each
+ * A generation as its owner sees it, with the inputs it was priced for; outputs carry URLs once it ended with outputs, minted on each
  * read. {@code priceCoins} is what was reserved; once it ended, {@code chargedCoins} is what was
  * taken and {@code refundedCoins} what came back (they add up to the price), with the units the
  * vendor delivered. {@code cancelRequestedAt}: the owner asked to stop it while it ran.
@@ -17,6 +18,7 @@ import java.util.UUID;
 @Serdeable
 public record GenerationResponse(UUID id,
                                  String model,
+                                 Map<String, Object> inputs,
                                  GenerationStatus status,
                                  int progress,
                                  int units,

@@ -62,7 +62,7 @@ class GenerationResponses {
         }
         GenerationResponse.Error error = v.errorCode() == null ? null : new GenerationResponse.Error(v.errorCode(), v.errorMessage());
         Long refunded = v.chargedCoins() == null ? null : v.priceCoins() - v.chargedCoins();
-        return new GenerationResponse(v.id(), v.model(), v.status(), v.progress(), v.units(), v.priceCoins(), v.chargedCoins(), refunded,
+        return new GenerationResponse(v.id(), v.model(), v.inputs(), v.status(), v.progress(), v.units(), v.priceCoins(), v.chargedCoins(), refunded,
             v.deliveredUnits(), v.cancelRequestedAt(), v.attempts(),
             error, outputs, v.createdAt(), v.startedAt(), v.finishedAt());
     }
