@@ -74,7 +74,7 @@ public class Submissions {
         Priced priced = quotes.priceForSubmit(accountId, model, inputs, quoteId);
         Generation generation = Generation.queued(Ids.next(), accountId, priced.model().id(), json.write(priced.inputs()),
             priced.units(), priced.priceCoins(), priced.priceVersion(), quoteId, priced.dedupeKey(), Generation.now(clock));
-        GenerationView view = publisher.view(generation);
+        GenerationView view = publisher.view(generation, priced.inputs());
         Optional<? extends TransactionStatus<?>> caller = tx.findTransactionStatus();
         Admissions.Outcome outcome = caller.isPresent() ? admissions.admitNow(generation) : admissions.admitBatched(generation, view);
         switch (outcome) {
