@@ -109,10 +109,7 @@ public class TaskChecks {
         return Transactions.batched(tx, firstStarts, id);
     }
 
-    /**
-     * The statuses are written into the text, not bound: the planner then plans for QUEUED rows
-     * (what it knows of them) rather than for any status, and first starts cost PostgreSQL less.
-     */
+    /** The statuses are literals in the text, as PostgreSQL's planner has always seen this statement, taken from the checked move. */
     private static final String START_ALL_QUEUED = """
         UPDATE generation SET status = '%s', attempts = attempts + 1, started_at = ?, updated_at = ?
         WHERE id = ANY(?::uuid[]) AND status = '%s'
