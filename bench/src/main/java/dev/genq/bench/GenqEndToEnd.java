@@ -318,7 +318,7 @@ final class GenqEndToEnd {
         HttpResponse<String> r;
         try (HttpClient http = HttpClient.newHttpClient()) {
             r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/accounts"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).header("X-Genq-Actor", "bench").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"initialCoins\":" + coins + "}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         }

@@ -34,8 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
@@ -121,7 +121,7 @@ final class Cluster implements AutoCloseable {
             .set("providers.oa.apiKeySecretKey", "oa-api-key")
             .set("providers.oa.settings.requestTimeout", "30s"));
         secret = Map.of("database-user", "postgres", "s3-access-key", Embedded.S3_ACCESS_KEY, "s3-secret-key", Embedded.S3_SECRET_KEY,
-            "admin-api-key", ADMIN_KEY, "dashboard-password", "cluster-dashboard", "emulator-api-key", emulator.apiKey(),
+            "admin-api-key", ADMIN_KEY, "token-secret", "cluster-token-secret-of-at-least-32-characters", "dashboard-password", "cluster-dashboard", "emulator-api-key", emulator.apiKey(),
             "oa-api-key", OPENAI_KEY);
         role("scheduler");
         apiPort = role("api");
@@ -218,7 +218,7 @@ final class Cluster implements AutoCloseable {
 
     HttpResponse<String> send(String method, String path, String key, String body, String idempotencyKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
-            .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key).header("X-Genq-Actor", "cluster-test");
+            .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key);
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }

@@ -1,5 +1,6 @@
 package dev.genq.local;
 
+import dev.genq.account.AccountKeys;
 import dev.genq.account.AccountService;
 import dev.genq.devkit.emulator.ProviderEmulator;
 import dev.genq.devkit.services.Embedded;
@@ -51,7 +52,7 @@ public final class LocalGenq {
         properties.put("genq.payments.nowpayments.ipn-secret", IPN_SECRET);
         ApplicationContext context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context); // registered last, so it stops first: before the servers it uses
-        seedDemoAccount(context.getBean(AccountService.class));
+        seedDemoAccount(context.getBean(AccountService.class), context.getBean(AccountKeys.class));
         System.out.printf("""
 
             genq is running (all-in-one; data in %s)
@@ -65,8 +66,8 @@ public final class LocalGenq {
             %n""", data, port, DEMO_KEY, ADMIN_KEY, DASHBOARD_PASSWORD, port, IPN_SECRET);
     }
 
-    private static void seedDemoAccount(AccountService accounts) {
-        if (accounts.authenticate(DEMO_KEY).isEmpty()) {
+    private static void seedDemoAccount(AccountService accounts, AccountKeys keys) {
+        if (keys.authenticate(DEMO_KEY).isEmpty()) {
             accounts.open("demo", 1000, DEMO_KEY, "genq-local");
         }
     }

@@ -14,6 +14,7 @@ import java.util.UUID;
 /** A plain HTTP client of genq's API, as a customer's backend would use it. */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Map<String, String> PEOPLE = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
 
@@ -50,7 +51,7 @@ final class Api {
         return post(path, key, jsonBody, java.util.Map.of());
     }
 
-    /** A POST with extra headers, such as Idempotency-Key or X-Genq-Actor. */
+    /** A POST with extra headers, such as Idempotency-Key. */
     Response post(String path, String key, String jsonBody, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/json")
@@ -60,12 +61,22 @@ final class Api {
     }
 
     Account newAccount(long coins) {
-        Response r = post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"test\",\"initialCoins\":" + coins + "}",
-            java.util.Map.of("X-Genq-Actor", "test"));
+        Response r = post("/admin/v1/accounts", admin("test"), "{\"name\":\"test\",\"initialCoins\":" + coins + "}");
         if (r.status() != 201) {
             throw new IllegalStateException("could not open an account: " + r);
         }
         return new Account(UUID.fromString(r.body().path("id").asText()), r.body().path("apiKey").asText());
+    }
+
+    /** An admin-role key of this person, made once with the bootstrap key; what they change is recorded as theirs. */
+    String admin(String person) {
+        return PEOPLE.computeIfAbsent(base + " " + person, k -> {
+            Response r = post("/admin/v1/keys", GenqStack.ADMIN_KEY, "{\"person\":\"" + person + "\",\"role\":\"admin\"}");
+            if (r.status() != 201) {
+                throw new IllegalStateException("could not make an admin key: " + r);
+            }
+            return r.body().path("key").asText();
+        });
     }
 
     Response submit(Account account, String model, String inputsJson) {

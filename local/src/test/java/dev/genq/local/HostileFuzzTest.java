@@ -40,7 +40,7 @@ class HostileFuzzTest extends EndToEndTest {
         "\"../../etc/passwd\"", "\"<script>\"", "\"' OR 1=1 --\"", "\"1e999999999\"", "\"NaN\""};
     private static final String[] FIELDS = {"model", "inputs", "quoteId", "prompt", "n", "name", "initialCoins", "amountCoins", "reason",
         "disputeId", "coinsPerUnit", "enabled", "link", "quantity", "payment_id", "payment_status", "price_amount", "order_id",
-        "event", "object", "unknownField"};
+        "event", "object", "scopes", "ttlSeconds", "overlapSeconds", "person", "role", "unknownField"};
     private static final String[] SEGMENTS = {"x", "%00", "..%2F..", "00000000-0000-0000-0000-000000000000", "-1", "%F0%9F%A6%8A",
         "%ED%A0%80", "a".repeat(300), "emu-image", "%25", "null"};
 
@@ -75,7 +75,7 @@ class HostileFuzzTest extends EndToEndTest {
         assertThat(failures).as("seed %d", seed).isEmpty();
     }
 
-    private record Request(String method, String path, String key, String contentType, String body, String header) {
+    private record Request(String method, String path, String key, String contentType, String body) {
         @Override
         public String toString() {
             String shown = body == null ? "" : body.length() > 200 ? body.substring(0, 200) + "…" : body;
@@ -85,33 +85,38 @@ class HostileFuzzTest extends EndToEndTest {
 
     private Request aHostileRequest(Random random, Api.Account account, String generation) {
         String user = account.key();
-        String admin = GenqStack.ADMIN_KEY;
+        String admin = api.admin("ana");
         String id = random.nextInt(3) == 0 ? pick(random, SEGMENTS) : random.nextBoolean() ? generation : account.id().toString();
         Request[] routes = {
-            new Request("POST", "/v1/quotes", user, "application/json", body(random), null),
-            new Request("POST", "/v1/generations", user, "application/json", body(random), null),
-            new Request("GET", "/v1/generations/" + id, user, null, null, null),
-            new Request("GET", "/v1/generations?limit=" + query(random) + "&cursor=" + query(random), user, null, null, null),
-            new Request("POST", "/v1/generations/" + id + "/cancel", user, "application/json", random.nextBoolean() ? "" : body(random), null),
-            new Request("GET", "/v1/wallet", user, null, null, null),
-            new Request("GET", "/v1/wallet/transactions?limit=" + query(random) + "&cursor=" + query(random), user, null, null, null),
-            new Request("GET", "/v1/models?x=" + query(random), user, null, null, null),
-            new Request("POST", "/admin/v1/accounts", admin, "application/json", body(random), null),
-            new Request("GET", "/admin/v1/accounts/" + id, admin, null, null, null),
-            new Request("POST", "/admin/v1/accounts/" + id + "/adjustments", admin, "application/json", body(random), "ana"),
-            new Request("GET", "/admin/v1/accounts/" + id + "/ledger?limit=" + query(random) + "&cursor=" + query(random), admin, null, null, null),
-            new Request("POST", "/admin/v1/accounts/" + pick(random, SEGMENTS) + "/chargeback", admin, "application/json", body(random), "ana"),
-            new Request("POST", "/admin/v1/models/" + pick(random, SEGMENTS) + "/prices", admin, "application/json", body(random), "ana"),
+            new Request("POST", "/v1/quotes", user, "application/json", body(random)),
+            new Request("POST", "/v1/generations", user, "application/json", body(random)),
+            new Request("GET", "/v1/generations/" + id, user, null, null),
+            new Request("GET", "/v1/generations?limit=" + query(random) + "&cursor=" + query(random), user, null, null),
+            new Request("POST", "/v1/generations/" + id + "/cancel", user, "application/json", random.nextBoolean() ? "" : body(random)),
+            new Request("GET", "/v1/wallet", user, null, null),
+            new Request("GET", "/v1/wallet/transactions?limit=" + query(random) + "&cursor=" + query(random), user, null, null),
+            new Request("GET", "/v1/models?x=" + query(random), user, null, null),
+            new Request("POST", "/admin/v1/accounts", admin, "application/json", body(random)),
+            new Request("GET", "/admin/v1/accounts/" + id, admin, null, null),
+            new Request("POST", "/admin/v1/accounts/" + id + "/adjustments", admin, "application/json", body(random)),
+            new Request("GET", "/admin/v1/accounts/" + id + "/ledger?limit=" + query(random) + "&cursor=" + query(random), admin, null, null),
+            new Request("POST", "/admin/v1/accounts/" + pick(random, SEGMENTS) + "/chargeback", admin, "application/json", body(random)),
+            new Request("POST", "/admin/v1/models/" + pick(random, SEGMENTS) + "/prices", admin, "application/json", body(random)),
             new Request("POST", "/admin/v1/routes/" + pick(random, SEGMENTS) + "/" + pick(random, SEGMENTS) + "/reset", admin,
-                "application/json", "", random.nextBoolean() ? "ana" : null),
+                "application/json", ""),
             new Request("GET", "/admin/v1/generations?status=" + query(random) + "&account=" + query(random) + "&overdue=" + query(random)
-                + "&limit=" + query(random), admin, null, null, null),
-            new Request("GET", "/admin/v1/generations/" + id, admin, null, null, null),
-            new Request("POST", "/webhooks/nowpayments", null, "application/json", body(random), null),
-            new Request("POST", "/webhooks/yookassa", null, "application/json", body(random), null),
-            new Request("POST", "/webhooks/providers/" + pick(random, SEGMENTS), null, "application/json", body(random), null),
+                + "&limit=" + query(random), admin, null, null),
+            new Request("GET", "/admin/v1/generations/" + id, admin, null, null),
+            new Request("POST", "/v1/keys", user, "application/json", body(random)),
+            new Request("POST", "/v1/keys/" + id + "/" + (random.nextBoolean() ? "revoke" : "rotate"), user, "application/json", body(random)),
+            new Request("POST", "/v1/tokens", user, "application/json", body(random)),
+            new Request("POST", "/admin/v1/keys", admin, "application/json", body(random)),
+            new Request("POST", "/admin/v1/keys/" + id + "/revoke", admin, "application/json", body(random)),
+            new Request("POST", "/webhooks/nowpayments", null, "application/json", body(random)),
+            new Request("POST", "/webhooks/yookassa", null, "application/json", body(random)),
+            new Request("POST", "/webhooks/providers/" + pick(random, SEGMENTS), null, "application/json", body(random)),
             new Request("POST", "/v1/generations", user, pick(random, new String[] {"text/plain", "application/xml", "application/json;charset=latin1"}),
-                body(random), null),
+                body(random)),
         };
         return routes[random.nextInt(routes.length)];
     }
@@ -153,9 +158,6 @@ class HostileFuzzTest extends EndToEndTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api.base() + request.path())).timeout(Duration.ofSeconds(30));
         if (request.key() != null) {
             b.header("Authorization", "Bearer " + request.key());
-        }
-        if (request.header() != null) {
-            b.header("X-Genq-Actor", request.header());
         }
         if (request.contentType() != null) {
             b.header("Content-Type", request.contentType());

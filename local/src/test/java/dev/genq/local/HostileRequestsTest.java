@@ -93,46 +93,42 @@ class HostileRequestsTest extends EndToEndTest {
         @Test
         void anAdjustmentBeyondTheBoundIs400AndMovesNothing() throws Exception {
             Api.Account account = api.newAccount(50);
-            Map<String, String> actor = Map.of("X-Genq-Actor", "ana");
             for (String amount : new String[] {String.valueOf(Coins.MAX + 1), String.valueOf(Long.MAX_VALUE), String.valueOf(Long.MIN_VALUE)}) {
-                Api.Response r = api.post("/admin/v1/accounts/" + account.id() + "/adjustments", GenqStack.ADMIN_KEY,
-                    "{\"amountCoins\":" + amount + ",\"reason\":\"overflow\"}", actor);
+                Api.Response r = api.post("/admin/v1/accounts/" + account.id() + "/adjustments", api.admin("ana"),
+                    "{\"amountCoins\":" + amount + ",\"reason\":\"overflow\"}");
                 assertThat(r.status()).isEqualTo(400);
                 assertThat(r.errorCode()).isEqualTo("invalid_request");
             }
-            assertThat(api.post("/admin/v1/accounts/" + account.id() + "/adjustments", GenqStack.ADMIN_KEY,
-                "{\"amountCoins\":99999999999999999999,\"reason\":\"too long for a long\"}", actor).status()).isEqualTo(400);
+            assertThat(api.post("/admin/v1/accounts/" + account.id() + "/adjustments", api.admin("ana"),
+                "{\"amountCoins\":99999999999999999999,\"reason\":\"too long for a long\"}").status()).isEqualTo(400);
             assertThat(api.balance(account)).isEqualTo(50);
         }
 
         @Test
         void aPriceBeyondTheBoundIsRefusedAndAPriceTimesUnitsBeyondItIs400() throws Exception {
-            Map<String, String> actor = Map.of("X-Genq-Actor", "ana");
-            Api.Response tooDear = api.post("/admin/v1/models/emu-image/prices", GenqStack.ADMIN_KEY,
-                "{\"coinsPerUnit\":" + (1L << 62) + ",\"reason\":\"overflow\"}", actor);
+            Api.Response tooDear = api.post("/admin/v1/models/emu-image/prices", api.admin("ana"),
+                "{\"coinsPerUnit\":" + (1L << 62) + ",\"reason\":\"overflow\"}");
             assertThat(tooDear.status()).isEqualTo(400);
             assertThat(tooDear.errorCode()).isEqualTo("invalid_request");
 
             Api.Account account = api.newAccount(50);
             try {
-                assertThat(api.post("/admin/v1/models/emu-image/prices", GenqStack.ADMIN_KEY,
-                    "{\"coinsPerUnit\":" + Coins.MAX + ",\"reason\":\"the most\"}", actor).status()).isEqualTo(201);
+                assertThat(api.post("/admin/v1/models/emu-image/prices", api.admin("ana"),
+                    "{\"coinsPerUnit\":" + Coins.MAX + ",\"reason\":\"the most\"}").status()).isEqualTo(201);
                 Api.Response r = api.submit(account, "emu-image", "{\"prompt\":\"four dear foxes\",\"n\":4}");
                 assertThat(r.status()).isEqualTo(400);
                 assertThat(r.errorCode()).isEqualTo("invalid_input");
             } finally {
-                assertThat(api.post("/admin/v1/models/emu-image/prices", GenqStack.ADMIN_KEY,
-                    "{\"coinsPerUnit\":10,\"reason\":\"back to the catalog's\"}", actor).status()).isEqualTo(201);
+                assertThat(api.post("/admin/v1/models/emu-image/prices", api.admin("ana"),
+                    "{\"coinsPerUnit\":10,\"reason\":\"back to the catalog's\"}").status()).isEqualTo(201);
             }
             assertNothingWritten(account, 50);
         }
 
         @Test
-        void initialCoinsNeedAnActorAndStayInBounds() {
-            assertThat(api.post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"nobody\",\"initialCoins\":10}").errorCode())
-                .isEqualTo("invalid_request");
-            assertThat(api.post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"rich\",\"initialCoins\":" + (Coins.MAX + 1) + "}",
-                Map.of("X-Genq-Actor", "ana")).errorCode()).isEqualTo("invalid_request");
+        void initialCoinsStayInBounds() {
+            assertThat(api.post("/admin/v1/accounts", api.admin("ana"), "{\"name\":\"rich\",\"initialCoins\":" + (Coins.MAX + 1) + "}")
+                .errorCode()).isEqualTo("invalid_request");
             assertThat(api.post("/admin/v1/accounts", GenqStack.ADMIN_KEY, "{\"name\":\"empty\"}").status())
                 .as("an account without coins moves no money").isEqualTo(201);
         }

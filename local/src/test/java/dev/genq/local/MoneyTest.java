@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The coin balance is always exactly right, under concurrency, retries, payments and disputes. */
 class MoneyTest extends EndToEndTest {
-    private static final Map<String, String> ADMIN = Map.of("X-Genq-Actor", "ana");
     private static final AtomicLong PAYMENT_IDS = new AtomicLong(System.currentTimeMillis());
 
     @Nested
@@ -110,7 +109,7 @@ class MoneyTest extends EndToEndTest {
             Map<String, String> key = Map.of("Idempotency-Key", "k-" + UUID.randomUUID());
             String body = "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"broke\"}}";
             assertThat(api.post("/v1/generations", account.key(), body, key).status()).isEqualTo(402);
-            api.post("/admin/v1/accounts/" + account.id() + "/adjustments", GenqStack.ADMIN_KEY, "{\"amountCoins\":5,\"reason\":\"top up\"}", ADMIN);
+            api.post("/admin/v1/accounts/" + account.id() + "/adjustments", api.admin("ana"), "{\"amountCoins\":5,\"reason\":\"top up\"}");
 
             Api.Response replay = api.post("/v1/generations", account.key(), body, key);
 
@@ -204,13 +203,12 @@ class MoneyTest extends EndToEndTest {
         }
 
         @Test
-        void priceChangesNeedAnActorAndAReason() {
-            assertThat(api.post("/admin/v1/models/emu-text/prices", GenqStack.ADMIN_KEY, "{\"coinsPerUnit\":2,\"reason\":\"x\"}").status()).isEqualTo(400);
+        void priceChangesNeedAReason() {
             assertThat(changePrice("emu-text", "{\"coinsPerUnit\":2}").status()).isEqualTo(400);
         }
 
         private Api.Response changePrice(String model, String body) {
-            return api.post("/admin/v1/models/" + model + "/prices", GenqStack.ADMIN_KEY, body, ADMIN);
+            return api.post("/admin/v1/models/" + model + "/prices", api.admin("ana"), body);
         }
 
         private List<String> modelsListed(Api.Account account) {
@@ -351,13 +349,13 @@ class MoneyTest extends EndToEndTest {
         void aChargebackCancelsQueuedWorkForfeitsTheBalanceAndBlocksTheAccount() throws Exception {
             Api.Account account = api.newAccount(100);
             String dispute = "{\"disputeId\":\"dp_1\",\"reason\":\"card chargeback\"}";
-            Map<String, String> headers = Map.of("X-Genq-Actor", "ana", "Idempotency-Key", "cb-" + UUID.randomUUID());
+            Map<String, String> headers = Map.of("Idempotency-Key", "cb-" + UUID.randomUUID());
             Api.Response outcome = Fixtures.whilePaused(() -> {
                 for (int i = 0; i < 3; i++) {
                     api.submitted(account, "emu-image", "{\"prompt\":\"queued " + i + "\"}");
                 }
                 assertThat(api.balance(account)).isEqualTo(70);
-                return api.post("/admin/v1/accounts/" + account.id() + "/chargeback", GenqStack.ADMIN_KEY, dispute, headers);
+                return api.post("/admin/v1/accounts/" + account.id() + "/chargeback", api.admin("ana"), dispute, headers);
             });
 
             assertThat(outcome.status()).isEqualTo(200);
@@ -374,7 +372,7 @@ class MoneyTest extends EndToEndTest {
             Api.Response submit = api.submit(account, "emu-text", "{\"prompt\":\"after\"}");
             assertThat(submit.status()).isEqualTo(403);
             assertThat(submit.errorCode()).isEqualTo("account_blocked");
-            Api.Response replay = api.post("/admin/v1/accounts/" + account.id() + "/chargeback", GenqStack.ADMIN_KEY, dispute, headers);
+            Api.Response replay = api.post("/admin/v1/accounts/" + account.id() + "/chargeback", api.admin("ana"), dispute, headers);
             assertThat(replay.raw()).isEqualTo(outcome.raw());
             assertThat(api.get("/admin/v1/accounts/" + account.id(), GenqStack.ADMIN_KEY).body().path("blockedReason").asText())
                 .isEqualTo("card chargeback");
@@ -384,15 +382,14 @@ class MoneyTest extends EndToEndTest {
     @Nested
     class Adjustments {
         @Test
-        void anAdjustmentNeedsAReasonAndAnActorAndIsOnTheLedger() {
+        void anAdjustmentNeedsAReasonAndIsOnTheLedgerUnderThePersonsName() {
             Api.Account account = api.newAccount(10);
             String path = "/admin/v1/accounts/" + account.id() + "/adjustments";
 
-            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":5}", ADMIN).status()).isEqualTo(400);
-            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":5,\"reason\":\"goodwill\"}").status()).isEqualTo(400);
-            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":-11,\"reason\":\"too much\"}", ADMIN).status()).isEqualTo(402);
-            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":5,\"reason\":\"goodwill\"}", ADMIN).status()).isEqualTo(200);
-            assertThat(api.post(path, GenqStack.ADMIN_KEY, "{\"amountCoins\":-3,\"reason\":\"correction\"}", ADMIN).status()).isEqualTo(200);
+            assertThat(api.post(path, api.admin("ana"), "{\"amountCoins\":5}").status()).isEqualTo(400);
+            assertThat(api.post(path, api.admin("ana"), "{\"amountCoins\":-11,\"reason\":\"too much\"}").status()).isEqualTo(402);
+            assertThat(api.post(path, api.admin("ana"), "{\"amountCoins\":5,\"reason\":\"goodwill\"}").status()).isEqualTo(200);
+            assertThat(api.post(path, api.admin("ana"), "{\"amountCoins\":-3,\"reason\":\"correction\"}").status()).isEqualTo(200);
 
             JsonNode ledger = api.get("/admin/v1/accounts/" + account.id() + "/ledger?limit=2", GenqStack.ADMIN_KEY).body();
             assertThat(ledger.path("data").get(0).path("memo").asText()).isEqualTo("correction");

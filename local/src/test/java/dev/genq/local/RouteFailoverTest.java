@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** Routes: failover past a broken primary, and its breaker as admins and metrics see it. */
 class RouteFailoverTest extends EndToEndTest {
-    private static final Map<String, String> ADMIN = Map.of("X-Genq-Actor", "ops@test");
 
     @Test
     void aBrokenPrimaryFailsOverToTheNextRouteUntilItsBreakerOpensAndAdminsSeeIt() throws Exception {
@@ -39,7 +38,7 @@ class RouteFailoverTest extends EndToEndTest {
         assertThat(metrics.get("genq.route.calls").tag("route", "failover-text/broken").tag("outcome", "refused").counter().count())
             .as("calls the open breaker kept from the broken route").isPositive();
 
-        Api.Response reset = api.post("/admin/v1/routes/" + Vendors.FAILOVER_MODEL + "/broken/reset", GenqStack.ADMIN_KEY, "", ADMIN);
+        Api.Response reset = api.post("/admin/v1/routes/" + Vendors.FAILOVER_MODEL + "/broken/reset", api.admin("ops@test"), "");
         assertThat(reset.status()).isEqualTo(200);
         assertThat(reset.body().path("state").asText()).isEqualTo("closed");
     }

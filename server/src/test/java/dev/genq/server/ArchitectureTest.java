@@ -11,8 +11,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.genq.api.auth.AdminAccess;
+import dev.genq.api.auth.Scoped;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.HttpMethodMapping;
 import io.micronaut.inject.BeanConfiguration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +33,7 @@ class ArchitectureTest {
     private static final String[] SCHEDULER = {"dev.genq.maintenance..", "dev.genq.scheduler..", "dev.genq.dashboard.."};
     private static final String[] STORAGE = {"dev.genq.account..", "dev.genq.ledger..", "dev.genq.catalog..", "dev.genq.routing..",
         "dev.genq.generation..", "dev.genq.payment..", "dev.genq.idempotency..", "dev.genq.blob..", "dev.genq.queue..", "dev.genq.infra..",
-        "dev.genq.error.."};
+        "dev.genq.error..", "dev.genq.staff.."};
     private static JavaClasses production;
 
     @BeforeAll
@@ -112,6 +115,32 @@ class ArchitectureTest {
         classes().that().areAnnotatedWith(Controller.class).should()
             .resideInAnyPackage(GATED.keySet().stream().map(p -> p + "..").toArray(String[]::new))
             .check(production);
+    }
+
+    /** Access is granted by a declaration: every /v1 route names its scope, every /admin route its role. */
+    @Test
+    void everyAccountRouteDeclaresItsScopeAndEveryAdminRouteItsRole() {
+        java.util.List<String> undeclared = new java.util.ArrayList<>();
+        int routes = 0;
+        for (JavaClass c : production) {
+            if (!c.isAnnotatedWith(Controller.class)) {
+                continue;
+            }
+            String base = c.getAnnotationOfType(Controller.class).value();
+            for (var m : c.getMethods()) {
+                if (m.getAnnotations().stream().noneMatch(a -> a.getRawType().isAnnotatedWith(HttpMethodMapping.class))) {
+                    continue;
+                }
+                routes++;
+                boolean ok = base.startsWith("/v1") ? m.isAnnotatedWith(Scoped.class)
+                    : base.startsWith("/admin") ? m.isAnnotatedWith(AdminAccess.class) : !m.isAnnotatedWith(Scoped.class);
+                if (!ok) {
+                    undeclared.add(c.getSimpleName() + "." + m.getName() + " (" + base + ")");
+                }
+            }
+        }
+        assertThat(routes).as("routes found").isGreaterThan(20);
+        assertThat(undeclared).isEmpty();
     }
 
     private static String[] concat(String[] a, String[] b) {

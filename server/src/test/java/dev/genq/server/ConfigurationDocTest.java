@@ -64,7 +64,8 @@ class ConfigurationDocTest {
 
     @Test
     void everyEnvironmentVariableOfTheDefaultsIsDocumented() throws IOException {
-        Matcher m = ENV.matcher(Files.readString(ROOT.resolve("server/src/main/resources/application.yml")));
+        Matcher m = ENV.matcher(Files.readString(ROOT.resolve("server/src/main/resources/application.yml"))
+            + Files.readString(ROOT.resolve("api/src/main/resources/application-api.yml")));
         Set<String> variables = new TreeSet<>();
         while (m.find()) {
             variables.add(m.group(1));

@@ -12,4 +12,11 @@ public interface AccountRepository extends CrudRepository<Account, UUID> {
     /** Blocks once: the first reason stands. */
     @Query("UPDATE account SET blocked_at = now(), blocked_reason = :reason WHERE id = :id AND blocked_at IS NULL")
     int block(UUID id, String reason);
+
+    /**
+     * Serialises changes to one account's keys until the transaction ends. An advisory lock, not the
+     * account row's: submits hold that row's KEY SHARE lock and must not wait on key changes.
+     */
+    @Query("SELECT pg_advisory_xact_lock(hashtextextended('account-keys:' || CAST(:id AS text), 0)) IS NULL")
+    boolean lockKeys(UUID id);
 }

@@ -3,6 +3,8 @@ package dev.genq.api.admin;
 import dev.genq.account.Account;
 import dev.genq.account.AccountService;
 import dev.genq.account.Chargebacks;
+import dev.genq.api.auth.AdminAccess;
+import dev.genq.api.auth.AdminCaller;
 import dev.genq.api.idempotency.IdempotentRequests;
 import dev.genq.api.wallet.WalletResponse;
 import dev.genq.error.ErrorCode;
@@ -12,6 +14,7 @@ import dev.genq.ledger.Coins;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Transfer;
+import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -21,6 +24,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
@@ -76,11 +80,12 @@ class AdminAccountController {
     }
 
     @Post
+    @AdminAccess(AdminRole.ADMIN)
     HttpResponse<String> open(@Nullable @Header("Idempotency-Key") String idempotencyKey,
-                              @Nullable @Header(Actor.HEADER) String actor, @Body OpenRequest body) {
-        String name = Actor.require(body.name(), "name");
+                              @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin, @Body OpenRequest body) {
+        String name = Fields.require(body.name(), "name");
         long coins = Coins.require(body.initialCoins() == null ? 0 : body.initialCoins(), "initialCoins");
-        String who = coins > 0 ? Actor.require(actor) : actor == null || actor.isBlank() ? "admin" : actor.trim(); // coins need a name
+        String who = admin.person();
         return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts", body, () -> {
             AccountService.Opened opened = accounts.open(name, coins, who);
             return new IdempotentRequests.Result(201, new OpenResponse(opened.account().id(), opened.account().name(),
@@ -89,6 +94,7 @@ class AdminAccountController {
     }
 
     @Get("/{id}")
+    @AdminAccess(AdminRole.SUPPORT)
     AccountResponse get(@PathVariable UUID id) {
         Account a = accounts.get(id);
         return new AccountResponse(a.id(), a.name(), a.createdAt(), a.blockedAt(), a.blockedReason(), wallet(id));
@@ -96,10 +102,11 @@ class AdminAccountController {
 
     /** Credits (positive) or debits (negative) coins by hand; needs a reason and the actor header. */
     @Post("/{id}/adjustments")
+    @AdminAccess(AdminRole.FINANCE)
     HttpResponse<String> adjust(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
-                                @Nullable @Header(Actor.HEADER) String actor, @Body AdjustRequest body) {
-        String who = Actor.require(actor);
-        String reason = Actor.require(body.reason(), "reason");
+                                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin, @Body AdjustRequest body) {
+        String who = admin.person();
+        String reason = Fields.require(body.reason(), "reason");
         if (body.amountCoins() == null || body.amountCoins() == 0 || body.amountCoins() < -Coins.MAX || body.amountCoins() > Coins.MAX) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'amountCoins' must be a non-zero number of coins between -" + Coins.MAX
                 + " and " + Coins.MAX + " (negative debits)");
@@ -118,6 +125,7 @@ class AdminAccountController {
 
     /** The account's transfers, newest first; pass nextCursor as cursor for older ones. */
     @Get("/{id}/ledger")
+    @AdminAccess(AdminRole.SUPPORT)
     LedgerPage ledger(@PathVariable UUID id, @Nullable @QueryValue String cursor, @Nullable @QueryValue Integer limit) {
         accounts.get(id);
         int size = limit == null ? 50 : limit;
@@ -132,11 +140,12 @@ class AdminAccountController {
 
     /** Blocks the account, cancels and refunds its queued generations, and forfeits its balance. */
     @Post("/{id}/chargeback")
+    @AdminAccess(AdminRole.FINANCE)
     HttpResponse<String> chargeback(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
-                                    @Nullable @Header(Actor.HEADER) String actor, @Body ChargebackRequest body) {
-        String who = Actor.require(actor);
-        String disputeId = Actor.require(body.disputeId(), "disputeId");
-        String reason = Actor.require(body.reason(), "reason");
+                                    @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin, @Body ChargebackRequest body) {
+        String who = admin.person();
+        String disputeId = Fields.require(body.disputeId(), "disputeId");
+        String reason = Fields.require(body.reason(), "reason");
         accounts.get(id);
         return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts/" + id + "/chargeback", body,
             () -> new IdempotentRequests.Result(200, chargebacks.apply(id, disputeId, reason, who)));

@@ -1,11 +1,13 @@
 package dev.genq.api.admin;
 
+import dev.genq.api.auth.AdminAccess;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationSearch;
 import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.HistoryCursor;
+import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -55,6 +57,7 @@ class AdminGenerationController {
     }
 
     @Get
+    @AdminAccess(AdminRole.SUPPORT)
     AdminGenerationPage search(@Nullable @QueryValue String status, @Nullable @QueryValue String account,
                                @Nullable @QueryValue String overdue, @Nullable @QueryValue String cursor,
                                @Nullable @QueryValue Integer limit) {
@@ -74,6 +77,7 @@ class AdminGenerationController {
     }
 
     @Get("/{id}")
+    @AdminAccess(AdminRole.SUPPORT)
     AdminGeneration get(@PathVariable String id) {
         return view(search.find(uuid(id, "id")).orElseThrow(() -> GenqException.notFound("generation " + id)));
     }

@@ -1,11 +1,14 @@
 package dev.genq.api.admin;
 
+import dev.genq.api.auth.AdminAccess;
+import dev.genq.api.auth.AdminCaller;
 import dev.genq.api.idempotency.IdempotentRequests;
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
 import dev.genq.catalog.PriceList;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -14,6 +17,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
@@ -42,6 +46,7 @@ class AdminModelController {
     }
 
     @Get
+    @AdminAccess(AdminRole.SUPPORT)
     List<ModelPriceResponse> list() {
         return catalog.models().stream().map(this::priceOf).toList();
     }
@@ -51,10 +56,11 @@ class AdminModelController {
      * keep their price until they expire.
      */
     @Post("/{id}/prices")
+    @AdminAccess(AdminRole.ADMIN)
     HttpResponse<String> change(@PathVariable String id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
-                                @Nullable @Header(Actor.HEADER) String actor, @Body PriceRequest body) {
-        String who = Actor.require(actor);
-        String reason = Actor.require(body.reason(), "reason");
+                                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin, @Body PriceRequest body) {
+        String who = admin.person();
+        String reason = Fields.require(body.reason(), "reason");
         Model model = catalog.model(id);
         PriceList.Price now = prices.current(model);
         long coins = body.coinsPerUnit() == null ? now.coinsPerUnit() : body.coinsPerUnit();

@@ -1,17 +1,21 @@
 package dev.genq.api.admin;
 
+import dev.genq.api.auth.AdminAccess;
+import dev.genq.api.auth.AdminCaller;
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
 import dev.genq.error.GenqException;
 import dev.genq.routing.RouteHealth;
 import dev.genq.routing.RouteReport;
 import dev.genq.routing.RouteStatus;
+import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
@@ -38,13 +42,15 @@ class AdminRouteController {
     }
 
     @Get
+    @AdminAccess(AdminRole.SUPPORT)
     List<RouteStatus> list() {
         return report.all();
     }
 
     @Post("/{model}/{provider}/reset")
-    RouteStatus reset(@PathVariable String model, @PathVariable String provider, @Nullable @Header(Actor.HEADER) String actor) {
-        String who = Actor.require(actor);
+    @AdminAccess(AdminRole.ADMIN)
+    RouteStatus reset(@PathVariable String model, @PathVariable String provider, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin) {
+        String who = admin.person();
         Model found = catalog.model(model);
         int priority = found.routes().indexOf(found.route(provider)
             .orElseThrow(() -> GenqException.notFound("route of model " + model + " on provider account " + provider)));

@@ -6,7 +6,10 @@ import io.micronaut.core.annotation.Nullable;
 @ConfigurationProperties("genq.admin")
 public interface AdminConfig {
 
-    /** The admin API key (GENQ_ADMIN_API_KEY). Unset disables the admin API: no default key exists to leak. */
+    /**
+     * The bootstrap admin key (GENQ_ADMIN_API_KEY): acts as the person "bootstrap" with the admin
+     * role, to make each person's own key. Unset, only people's keys open /admin.
+     */
     @Nullable
     String getApiKey();
 }

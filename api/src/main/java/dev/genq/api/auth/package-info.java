@@ -1,5 +1,6 @@
 /**
- * Who is calling: API keys for /v1 (resolved to an account, cached in-process), the configured
- * admin key for /admin. Health and metrics stay open for probes and scrapers.
+ * Who is calling and what they may do: account keys (scoped, hashed at rest) and the browser
+ * tokens made from them for /v1, people's admin keys with roles for /admin. Each route declares
+ * the scope or role it needs. Health and metrics stay open for probes and scrapers.
  */
 package dev.genq.api.auth;

@@ -1,5 +1,7 @@
 package dev.genq.api.catalog;
 
+import dev.genq.account.Scope;
+import dev.genq.api.auth.Scoped;
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.InputField;
 import dev.genq.catalog.ModelKind;
@@ -37,6 +39,7 @@ class ModelController {
 
     /** Provider routes stay internal: clients see what they can ask for now and what it costs now. */
     @Get
+    @Scoped(Scope.READ)
     ModelList list() {
         return new ModelList(catalog.models().stream()
             .map(m -> Map.entry(m, prices.current(m)))

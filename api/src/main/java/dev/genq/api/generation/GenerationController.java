@@ -1,6 +1,8 @@
 package dev.genq.api.generation;
 
+import dev.genq.account.Scope;
 import dev.genq.api.auth.Caller;
+import dev.genq.api.auth.Scoped;
 import dev.genq.api.idempotency.IdempotentRequests;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
@@ -46,6 +48,7 @@ class GenerationController {
      * nothing written. With an Idempotency-Key, a retry answers the first response again.
      */
     @Post
+    @Scoped(Scope.SUBMIT)
     HttpResponse<String> submit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                 @Nullable @Header("Idempotency-Key") String idempotencyKey, @Body SubmitRequest body) {
         caller.requireActive();
@@ -61,6 +64,7 @@ class GenerationController {
      * nothing changed. Served from Redis; PostgreSQL only when Redis lost the status.
      */
     @Get("/{id}")
+    @Scoped(Scope.READ)
     HttpResponse<GenerationResponse> get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id,
                                          @Nullable @Header(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         StatusCache.Entry status = submissions.status(id, caller.accountId());
@@ -73,6 +77,7 @@ class GenerationController {
     }
 
     @Get
+    @Scoped(Scope.READ)
     GenerationPage list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Nullable @QueryValue String cursor,
                         @Nullable @QueryValue Integer limit) {
         int size = limit == null ? 20 : limit;
@@ -90,6 +95,7 @@ class GenerationController {
      * deliver (202, with {@code cancelRequestedAt}; poll for the end). Otherwise 409 invalid_state.
      */
     @Post("/{id}/cancel")
+    @Scoped(Scope.SUBMIT)
     HttpResponse<GenerationResponse> cancel(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
         GenerationResponse response = responses.of(submissions.cancel(id, caller.accountId()));
         return response.status() == GenerationStatus.RUNNING ? HttpResponse.accepted().body(response) : HttpResponse.ok(response);

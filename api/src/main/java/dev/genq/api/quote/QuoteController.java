@@ -1,6 +1,8 @@
 package dev.genq.api.quote;
 
+import dev.genq.account.Scope;
 import dev.genq.api.auth.Caller;
+import dev.genq.api.auth.Scoped;
 import dev.genq.catalog.Quote;
 import dev.genq.catalog.Quotes;
 import dev.genq.error.ErrorCode;
@@ -39,6 +41,7 @@ class QuoteController {
     }
 
     @Post
+    @Scoped(Scope.SUBMIT)
     HttpResponse<QuoteResponse> quote(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body QuoteRequest body) {
         caller.requireActive();
         if (body.model() == null || body.model().isBlank()) {

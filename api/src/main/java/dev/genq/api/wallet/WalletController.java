@@ -1,6 +1,8 @@
 package dev.genq.api.wallet;
 
+import dev.genq.account.Scope;
 import dev.genq.api.auth.Caller;
+import dev.genq.api.auth.Scoped;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.HistoryCursor;
@@ -29,6 +31,7 @@ class WalletController {
     }
 
     @Get
+    @Scoped(Scope.READ)
     WalletResponse wallet(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         return ledger.wallet(caller.accountId()).map(WalletResponse::of)
             .orElseThrow(() -> GenqException.notFound("wallet"));
@@ -39,6 +42,7 @@ class WalletController {
      * charge, fee or refund, forfeits. Pass {@code nextCursor} as {@code cursor} for older ones.
      */
     @Get("/transactions")
+    @Scoped(Scope.READ)
     TransactionPage transactions(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Nullable @QueryValue String cursor,
                                  @Nullable @QueryValue Integer limit) {
         int size = limit == null ? 50 : limit;

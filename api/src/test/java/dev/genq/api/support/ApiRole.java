@@ -20,6 +20,8 @@ import java.util.UUID;
 /** The api role alone (no worker, no scheduler), started once per test JVM on its real services, and a client of it. */
 public final class ApiRole {
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** The bootstrap admin key of this api role: it makes people's keys. */
+    public static final String BOOTSTRAP_KEY = "api-test-bootstrap";
     private static ApiRole started;
     private final ApplicationContext context;
     private final String base;
@@ -34,6 +36,7 @@ public final class ApiRole {
         if (started == null) {
             Map<String, Object> p = new HashMap<>(StorageContext.properties());
             p.put("micronaut.server.port", -1);
+            p.put("genq.admin.api-key", BOOTSTRAP_KEY);
             started = new ApiRole(ApplicationContext.run(EmbeddedServer.class, p, "api"));
             Shutdown.register(started.context);
         }
@@ -58,15 +61,24 @@ public final class ApiRole {
     }
 
     public HttpResponse<String> send(String method, String path, String key, String body, String ifNoneMatch) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
         }
         if (ifNoneMatch != null) {
             request.header("If-None-Match", ifNoneMatch);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A field of a response that must have {@code status}. */
+    public static JsonNode body(HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
     }
 
     /** The error code of a response that must have {@code status} and the error shape. */
