@@ -135,6 +135,10 @@ final class GenqEndToEnd {
                 ADMIN_KEY, port, TestServices.freePort(), "bench-dashboard").properties());
             properties.put("datasources.default.driver-class-name", CountingDriver.class.getName());
             properties.put("genq.s3.bucket", "genq-bench");
+            // one account submits the whole run: its limits are set out of the way
+            properties.put("genq.limits.key-requests-per-second", 1_000_000);
+            properties.put("genq.limits.account-requests-per-second", 1_000_000);
+            properties.put("genq.limits.account-generations-in-flight", 1_000_000);
             properties.put("genq.providers.emulator.webhook-poll-interval", "30s"); // the default: webhooks finish tasks
             ApplicationContext context = Application.startManaged(roles, properties);
             Connection stats = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genq.devkit.Tools;
 import dev.genq.generation.GenerationExecutor;
+import dev.genq.generation.StatusCache;
 import dev.genq.maintenance.LostGenerationRequeuer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,7 +121,7 @@ class GenerationFlowTest extends EndToEndTest {
             String id = api.submitted(account, "emu-text", "{\"prompt\":\"hello\"}");
             api.awaitEnd(account, id, END);
 
-            String cached = stack.bean(JedisPooled.class).get("genq:gen:" + id);
+            String cached = stack.bean(JedisPooled.class).get(StatusCache.KEY_PREFIX + id);
 
             assertThat(cached).contains("\"status\":\"SUCCEEDED\"").contains(account.id().toString());
         }
@@ -347,12 +348,12 @@ class GenerationFlowTest extends EndToEndTest {
             api.awaitEnd(account, id, END);
             String etag = api.get("/v1/generations/" + id, account.key()).headers().firstValue("ETag").orElseThrow();
             try (JedisPooled redis = new JedisPooled(URI.create(dev.genq.devkit.services.TestServices.redis().uri()))) {
-                redis.del("genq:gen:" + id);
+                redis.del(StatusCache.KEY_PREFIX + id);
 
                 Api.Response fromPostgres = api.get("/v1/generations/" + id, account.key(), Map.of("If-None-Match", etag));
 
                 assertThat(fromPostgres.status()).as("the same content has the same version wherever it is read from").isEqualTo(304);
-                assertThat(redis.exists("genq:gen:" + id)).isTrue();
+                assertThat(redis.exists(StatusCache.KEY_PREFIX + id)).isTrue();
             }
         }
     }

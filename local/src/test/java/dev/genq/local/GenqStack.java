@@ -70,6 +70,10 @@ public final class GenqStack {
         properties.put("genq.providers.emulator-capped.webhook-poll-interval", "1s");
         properties.put("genq.providers.emulator-capped.max-concurrency", CAPPED_CONCURRENCY);
         properties.put("genq.s3.bucket", "genq-test");
+        // the tests drive accounts far harder than a customer may; LimitsTest (api) covers the limits
+        properties.put("genq.limits.key-requests-per-second", 100_000);
+        properties.put("genq.limits.account-requests-per-second", 100_000);
+        properties.put("genq.limits.account-generations-in-flight", 100_000);
         properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");
         properties.put("genq.worker.retry.backoff-seed-seconds", 1);
         properties.put("genq.worker.retry.max-attempts", MAX_ATTEMPTS);

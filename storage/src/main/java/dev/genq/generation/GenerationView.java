@@ -11,7 +11,8 @@ import java.util.UUID;
  * What a status read needs, as published to Redis after each committed change. It carries the
  * owner so a cached read can still enforce ownership without PostgreSQL. {@code chargedCoins} and
  * {@code deliveredUnits} are set once it ended, as its reservation was resolved. {@code inputs} are
- * what its owner asked for, as priced.
+ * what its owner asked for, as priced. {@code vendorQueuePosition}: where a running task waits in its
+ * vendor's own queue, when the vendor says (fal does).
  */
 @Serdeable
 public record GenerationView(UUID id,
@@ -31,7 +32,8 @@ public record GenerationView(UUID id,
                              @Nullable Long chargedCoins,
                              @Nullable Integer deliveredUnits,
                              @Nullable Instant cancelRequestedAt,
-                             Map<String, Object> inputs) {
+                             Map<String, Object> inputs,
+                             @Nullable Integer vendorQueuePosition) {
 
     /**
      * A JSON mapper that leaves out empty collections (serde's default inclusion) reads no outputs
@@ -42,8 +44,9 @@ public record GenerationView(UUID id,
         inputs = inputs == null ? Map.of() : inputs;
     }
 
-    public GenerationView withProgress(int newProgress) {
+    public GenerationView withProgress(int newProgress, @Nullable Integer newVendorQueuePosition) {
         return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,
-            errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt, inputs);
+            errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt, inputs,
+            newVendorQueuePosition);
     }
 }

@@ -8,12 +8,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -42,35 +43,103 @@ public class StatusCache {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     /** Most statuses kept for a retry; beyond it (a long outage) the TTL alone bounds how stale one gets. */
     private static final int MAX_UNWRITTEN = 100_000;
-    private static final String KEY_PREFIX = "genq:gen:";
-    /** Value layout: "<rank>|<account id>|<json>". Writes with a lower rank than the stored one are dropped. */
-    private static final RedisScript PUT_IF_NOT_BEHIND = new RedisScript("""
+    /** Where a generation's status is kept: this and its id. */
+    public static final String KEY_PREFIX = "genq:gen2:";
+    /**
+     * Publishing a status, atomically: store it unless a later one is stored ("<rank>|<account>|<model>|
+     * <started millis>|<json>"); append it to its account's event stream (what a reconnecting browser
+     * resumes from) and announce it on the events channel (what every api node's browsers hear); keep
+     * the model's queue of QUEUED generations (by submit time) and count its starts and run times per
+     * minute, for queue positions and ETAs; and the account's generations in flight (QUEUED or
+     * RUNNING), for its limit. A status behind the stored one changes nothing at all.
+     */
+    private static final RedisScript PUBLISH = new RedisScript("""
         local cur = redis.call('GET', KEYS[1])
+        local curRank = -1
         if cur then
-          local rank = tonumber(string.match(cur, '^(%d+)|'))
-          if rank and rank > tonumber(ARGV[1]) then return 0 end
+          curRank = tonumber(string.match(cur, '^(%d+)|')) or -1
+          if curRank > tonumber(ARGV[1]) then return 0 end
         end
         redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+        local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[10], '*', 'g', ARGV[4], 'v', ARGV[9])
+        redis.call('EXPIRE', KEYS[2], ARGV[11])
+        redis.call('PUBLISH', ARGV[12], id .. '|' .. ARGV[4] .. '|' .. ARGV[1] .. '|' .. ARGV[2])
+        if tonumber(ARGV[1]) < 2 then
+          redis.call('ZADD', KEYS[6], 'NX', ARGV[6], ARGV[4])
+          redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[13])
+          redis.call('EXPIRE', KEYS[6], ARGV[11])
+        else
+          redis.call('ZREM', KEYS[6], ARGV[4])
+        end
+        if ARGV[5] == 'QUEUED' then
+          redis.call('ZADD', KEYS[3], 'NX', ARGV[6], ARGV[4])
+          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[8])
+        else
+          redis.call('ZREM', KEYS[3], ARGV[4])
+        end
+        if curRank < tonumber(ARGV[1]) then
+          if ARGV[5] == 'RUNNING' then
+            redis.call('INCR', KEYS[4])
+            redis.call('EXPIRE', KEYS[4], 3600)
+          elseif ARGV[7] ~= '' then
+            redis.call('HINCRBY', KEYS[5], 'ms', ARGV[7])
+            redis.call('HINCRBY', KEYS[5], 'n', 1)
+            redis.call('EXPIRE', KEYS[5], 3600)
+          end
+        end
         return 1""");
+    /** The channel every status is announced on: "<event id>|<generation id>|" and the stored value. */
+    public static final String EVENTS_CHANNEL = "genq:events";
+    /** Events kept per account for resuming (about; Redis trims in whole nodes). */
+    static final int EVENTS_KEPT = 500;
+    static final Duration EVENTS_TTL = Duration.ofHours(24);
 
     private final JedisPooled redis;
     private final JsonMapper json;
+    private final Clock clock;
     private final long ttlSeconds;
     private final long activeTtlSeconds;
     /** The latest status Redis did not take, by generation. */
     private final ConcurrentHashMap<UUID, GenerationView> unwritten = new ConcurrentHashMap<>();
     private final StopSignal stopping = new StopSignal();
 
-    public StatusCache(JedisPooled redis, JsonMapper json, @Value("${genq.status-cache.ttl:24h}") Duration ttl) {
+    public StatusCache(JedisPooled redis, JsonMapper json, Clock clock, @Value("${genq.status-cache.ttl:24h}") Duration ttl) {
         this.redis = redis;
         this.json = json;
+        this.clock = clock;
         this.ttlSeconds = ttl.toSeconds();
         this.activeTtlSeconds = Math.min(ttlSeconds, ACTIVE_TTL.toSeconds());
         Thread.ofVirtual().name("genq-status-retries").start(this::retryUntilStopped);
     }
 
-    /** A published status: whose it is, a version that changes whenever the content does, and the content. */
-    public record Entry(UUID accountId, String version, String json) {
+    /**
+     * A published status: whose it is, a version that changes whenever the content does, and the
+     * content; with what queue estimates need without parsing it (its rank, model and start).
+     */
+    public record Entry(UUID accountId, String version, String json, int rank, String model, long startedMillis) {
+        public boolean queued() {
+            return rank == GenerationStatus.QUEUED.rank();
+        }
+
+        public boolean active() {
+            return rank < GenerationStatus.SUCCEEDED.rank();
+        }
+
+        /** Parses a stored value. */
+        static Optional<Entry> parse(String value) {
+            int[] at = new int[4];
+            int from = 0;
+            for (int i = 0; i < at.length; i++) {
+                at[i] = value.indexOf('|', from);
+                if (at[i] < 0) {
+                    return Optional.empty();
+                }
+                from = at[i] + 1;
+            }
+            String body = value.substring(at[3] + 1);
+            return Optional.of(new Entry(UUID.fromString(value.substring(at[0] + 1, at[1])), versionOf(body), body,
+                Integer.parseInt(value, 0, at[0], 10), value.substring(at[1] + 1, at[2]), Long.parseLong(value, at[2] + 1, at[3], 10)));
+        }
     }
 
     public void put(GenerationView view) {
@@ -94,7 +163,7 @@ public class StatusCache {
         List<Response<Object>> answers = new ArrayList<>(sent.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int i = 0; i < sent.size(); i++) {
-                answers.add(PUT_IF_NOT_BEHIND.queue(pipeline, List.of(KEY_PREFIX + sent.get(i).id()), args.get(i)));
+                answers.add(PUBLISH.queue(pipeline, keysOf(sent.get(i)), args.get(i)));
             }
             pipeline.sync();
         } catch (JedisException e) {
@@ -129,7 +198,7 @@ public class StatusCache {
         return unwritten.size();
     }
 
-    /** The script's arguments for a view: its rank, owner and JSON, and its TTL; null (logged) if it cannot be written as JSON. */
+    /** The script's arguments for a view (see {@link #PUBLISH}); null (logged) if it cannot be written as JSON. */
     private List<String> argsOf(GenerationView view) {
         String body;
         try {
@@ -139,13 +208,52 @@ public class StatusCache {
             return null;
         }
         long ttl = view.status().isTerminal() ? ttlSeconds : activeTtlSeconds;
-        return List.of(String.valueOf(view.status().rank()), view.accountId() + "|" + body, String.valueOf(ttl));
+        long started = view.startedAt() == null ? 0 : view.startedAt().toEpochMilli();
+        String runMillis = view.status() == GenerationStatus.SUCCEEDED && view.startedAt() != null && view.finishedAt() != null
+            ? String.valueOf(Math.max(0, view.finishedAt().toEpochMilli() - started)) : "";
+        long oldestQueued = clock.millis() - QueueEstimates.LONGEST_WAIT.toMillis();
+        return List.of(String.valueOf(view.status().rank()),
+            view.accountId() + "|" + view.model() + "|" + started + "|" + body,
+            String.valueOf(ttl), view.id().toString(), view.status().name(), String.valueOf(view.createdAt().toEpochMilli()), runMillis,
+            String.valueOf(oldestQueued), body, String.valueOf(EVENTS_KEPT), String.valueOf(EVENTS_TTL.toSeconds()), EVENTS_CHANNEL,
+            String.valueOf(clock.millis() - LONGEST_IN_FLIGHT.toMillis()));
+    }
+
+    private List<String> keysOf(GenerationView view) {
+        long minute = clock.millis() / 60_000;
+        return List.of(KEY_PREFIX + view.id(), eventsKey(view.accountId()), QueueEstimates.queueKey(view.model()),
+            QueueEstimates.startsKey(view.model(), minute), QueueEstimates.runtimeKey(view.model(), minute), inFlightKey(view.accountId()));
+    }
+
+    /**
+     * The account's generations QUEUED or RUNNING, by submit time. One whose end was never published
+     * (its process died before Redis took it) counts until it is this old.
+     */
+    static final Duration LONGEST_IN_FLIGHT = Duration.ofHours(24);
+
+    /** How many generations the account has QUEUED or RUNNING, as published; 0 when Redis cannot tell. */
+    public long inFlight(UUID accountId) {
+        try {
+            return redis.zcard(inFlightKey(accountId));
+        } catch (JedisException e) {
+            LOG.debug("generations in flight of {} not counted: {}", accountId, e.toString());
+            return 0;
+        }
+    }
+
+    private static String inFlightKey(UUID accountId) {
+        return "genq:inflight:" + accountId;
+    }
+
+    /** The account's event stream: its statuses in order, with the ids browsers resume from. */
+    public static String eventsKey(UUID accountId) {
+        return "genq:events:" + accountId;
     }
 
     private void write(GenerationView view) {
         List<String> args = argsOf(view);
         if (args != null) {
-            PUT_IF_NOT_BEHIND.run(redis, List.of(KEY_PREFIX + view.id()), args);
+            PUBLISH.run(redis, keysOf(view), args);
         }
     }
 
@@ -170,22 +278,38 @@ public class StatusCache {
     public Optional<Entry> entry(UUID id) {
         try {
             String value = redis.get(KEY_PREFIX + id);
-            int first = value == null ? -1 : value.indexOf('|');
-            int second = first < 0 ? -1 : value.indexOf('|', first + 1);
-            if (second < 0) {
-                return Optional.empty(); // absent, or written in an older layout: a miss
-            }
-            String body = value.substring(second + 1);
-            return Optional.of(new Entry(UUID.fromString(value.substring(first + 1, second)), versionOf(body), body));
+            return value == null ? Optional.empty() : Entry.parse(value);
         } catch (JedisException | IllegalArgumentException e) {
             LOG.warn("status cache read for {} failed: {}", id, e.toString());
             return Optional.empty();
         }
     }
 
+    /** A status as announced on {@link #EVENTS_CHANNEL}: the event's id in its account's stream, and the status. */
+    public record Announcement(String eventId, UUID generationId, Entry entry) {
+        public static Optional<Announcement> parse(String message) {
+            int first = message.indexOf('|');
+            int second = first < 0 ? -1 : message.indexOf('|', first + 1);
+            if (second < 0) {
+                return Optional.empty();
+            }
+            try {
+                return Entry.parse(message.substring(second + 1))
+                    .map(e -> new Announcement(message.substring(0, first), UUID.fromString(message.substring(first + 1, second)), e));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
     public GenerationView view(Entry entry) {
+        return view(entry.json());
+    }
+
+    /** A view from its published JSON (a status event's). */
+    public GenerationView view(String body) {
         try {
-            return json.readValue(entry.json(), GenerationView.class);
+            return json.readValue(body, GenerationView.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -195,13 +319,14 @@ public class StatusCache {
     Entry entryOf(GenerationView view) {
         try {
             String body = json.writeValueAsString(view);
-            return new Entry(view.accountId(), versionOf(body), body);
+            return new Entry(view.accountId(), versionOf(body), body, view.status().rank(), view.model(),
+                view.startedAt() == null ? 0 : view.startedAt().toEpochMilli());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static String versionOf(String body) {
+    static String versionOf(String body) {
         return Integer.toHexString(body.hashCode()) + Integer.toHexString(body.length());
     }
 }

@@ -412,9 +412,10 @@ public class TaskChecks {
         checkTimes.close();
     }
 
-    /** Progress goes to Redis only: it is advisory and must not cost PostgreSQL writes. */
-    public void progress(Generation running, int percent) {
-        publisher.publish(publisher.view(running).withProgress(Math.clamp(percent, 0, 99)));
+    /** Progress (and the vendor's queue position) goes to Redis only: it is advisory and must not cost PostgreSQL writes. */
+    public void progress(Generation running, int percent, @Nullable Integer vendorQueuePosition) {
+        publisher.publish(publisher.view(running).withProgress(Math.clamp(percent, 0, 99),
+            vendorQueuePosition == null || vendorQueuePosition < 0 ? null : vendorQueuePosition));
     }
 
 

@@ -75,7 +75,7 @@ class StatusCacheTest {
     @Test
     void withoutRedisReadsMissAndWritesWaitForIt() {
         try (JedisPooled unreachable = new JedisPooled("127.0.0.1", 1)) {
-            StatusCache offline = new StatusCache(unreachable, StorageContext.get().getBean(JsonMapper.class), Duration.ofMinutes(1));
+            StatusCache offline = new StatusCache(unreachable, StorageContext.get().getBean(JsonMapper.class), java.time.Clock.systemUTC(), Duration.ofMinutes(1));
             GenerationView view = aView(GenerationStatus.QUEUED, 0);
 
             offline.put(view);
@@ -93,7 +93,7 @@ class StatusCacheTest {
         one.setMaxWait(Duration.ofMillis(50));
         URI redis = URI.create(TestServices.redis().uri());
         try (JedisPooled pool = new JedisPooled(one, new HostAndPort(redis.getHost(), redis.getPort()), DefaultJedisClientConfig.builder().build())) {
-            StatusCache busy = new StatusCache(pool, StorageContext.get().getBean(JsonMapper.class), Duration.ofMinutes(1));
+            StatusCache busy = new StatusCache(pool, StorageContext.get().getBean(JsonMapper.class), java.time.Clock.systemUTC(), Duration.ofMinutes(1));
             GenerationView running = aView(GenerationStatus.RUNNING, 50);
             busy.put(running);
             GenerationView done = aView(running.id(), GenerationStatus.SUCCEEDED, 100);
@@ -124,8 +124,8 @@ class StatusCacheTest {
         cache.put(done);
 
         try (JedisPooled redis = new JedisPooled(TestServices.redis().uri())) {
-            assertThat(redis.ttl("genq:gen:" + running.id())).isBetween(1L, StatusCache.ACTIVE_TTL.toSeconds());
-            assertThat(redis.ttl("genq:gen:" + done.id())).isGreaterThan(StatusCache.ACTIVE_TTL.toSeconds());
+            assertThat(redis.ttl(StatusCache.KEY_PREFIX + running.id())).isBetween(1L, StatusCache.ACTIVE_TTL.toSeconds());
+            assertThat(redis.ttl(StatusCache.KEY_PREFIX + done.id())).isGreaterThan(StatusCache.ACTIVE_TTL.toSeconds());
         }
     }
 
@@ -141,6 +141,6 @@ class StatusCacheTest {
 
     private static GenerationView aView(UUID id, GenerationStatus status, int progress) {
         return new GenerationView(id, UUID.randomUUID(), "emu-image", status, progress, 1, 10, 1, List.of(), null, null,
-            Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null, Map.of("prompt", "a cat"));
+            Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null, Map.of("prompt", "a cat"), null);
     }
 }

@@ -60,7 +60,7 @@ class TaskOutcomes {
         switch (state) {
             case TaskState.Running r -> {
                 limits.refreshTask(account.config(), running.id());
-                checks.progress(running, r.progressPercent());
+                checks.progress(running, r.progressPercent(), r.queuePosition());
                 checkAgainLater(running, account);
             }
             case TaskState.Done done -> {

@@ -3,12 +3,15 @@ package dev.genq.api.auth;
 import dev.genq.account.AccountKeys;
 import dev.genq.account.KeySecrets;
 import dev.genq.account.Scope;
+import dev.genq.api.limits.LimitsConfig;
+import dev.genq.api.limits.RateLimits;
 import dev.genq.error.ErrorCode;
 import dev.genq.http.ErrorBody;
 import dev.genq.staff.AdminKeys;
 import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.AnnotationMetadata;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -21,6 +24,7 @@ import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -41,12 +45,19 @@ class Authentication {
     private final AdminKeys adminKeys;
     private final AdminConfig admin;
     private final BrowserTokens tokens;
+    private final RateLimits limits;
+    private final int keyPerSecond;
+    private final int accountPerSecond;
 
-    Authentication(AccountKeys accountKeys, AdminKeys adminKeys, AdminConfig admin, BrowserTokens tokens) {
+    Authentication(AccountKeys accountKeys, AdminKeys adminKeys, AdminConfig admin, BrowserTokens tokens, RateLimits limits,
+                   LimitsConfig limitsConfig) {
         this.accountKeys = accountKeys;
         this.adminKeys = adminKeys;
         this.admin = admin;
         this.tokens = tokens;
+        this.limits = limits;
+        this.keyPerSecond = limitsConfig.getKeyRequestsPerSecond();
+        this.accountPerSecond = limitsConfig.getAccountRequestsPerSecond();
     }
 
     @RequestFilter
@@ -90,7 +101,20 @@ class Authentication {
             return deny(ErrorCode.INSUFFICIENT_SCOPE, "this needs the '" + needed.get().wire() + "' scope, which your "
                 + (caller.get().browser() ? "token" : "key") + " lacks");
         }
-        return null;
+        return limited(caller.get());
+    }
+
+    /** Counts the request against its key's and its account's rate; 429 with Retry-After when either is spent. */
+    @Nullable
+    private MutableHttpResponse<ErrorBody> limited(Caller caller) {
+        Optional<Duration> wait = limits.take("key:" + caller.keyId(), keyPerSecond)
+            .or(() -> limits.take("account:" + caller.accountId(), accountPerSecond));
+        if (wait.isEmpty()) {
+            return null;
+        }
+        return deny(ErrorCode.RATE_LIMITED, "too many requests: this key may make " + keyPerSecond + " a second and its account "
+            + accountPerSecond + "; retry after the Retry-After header's seconds")
+            .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, (wait.get().toMillis() + 999) / 1000)));
     }
 
     private Optional<Caller> caller(String presented, HttpRequest<?> request) {

@@ -4,11 +4,13 @@ import dev.genq.account.Scope;
 import dev.genq.api.auth.Caller;
 import dev.genq.api.auth.Scoped;
 import dev.genq.api.idempotency.IdempotentRequests;
+import dev.genq.api.limits.InFlightLimit;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationView;
 import dev.genq.generation.HistoryCursor;
+import dev.genq.generation.QueueEstimates;
 import dev.genq.generation.StatusCache;
 import dev.genq.generation.Submissions;
 import io.micronaut.core.annotation.Nullable;
@@ -25,6 +27,7 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 @Controller("/v1/generations")
@@ -36,8 +39,13 @@ class GenerationController {
     private final Submissions submissions;
     private final GenerationResponses responses;
     private final IdempotentRequests idempotent;
+    private final QueueEstimates estimates;
+    private final InFlightLimit inFlight;
 
-    GenerationController(Submissions submissions, GenerationResponses responses, IdempotentRequests idempotent) {
+    GenerationController(Submissions submissions, GenerationResponses responses, IdempotentRequests idempotent, QueueEstimates estimates,
+                         InFlightLimit inFlight) {
+        this.estimates = estimates;
+        this.inFlight = inFlight;
         this.submissions = submissions;
         this.responses = responses;
         this.idempotent = idempotent;
@@ -55,8 +63,11 @@ class GenerationController {
         if (body.model() == null || body.model().isBlank()) {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
         }
-        return idempotent.respond(caller.scope(), idempotencyKey, "POST /v1/generations", body, () -> new IdempotentRequests.Result(
-            202, responses.of(submissions.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId()))));
+        return idempotent.respond(caller.scope(), idempotencyKey, "POST /v1/generations", body, () -> {
+            inFlight.check(caller.accountId());
+            return new IdempotentRequests.Result(202, responses.of(submissions.submit(caller.accountId(), body.model(), body.inputs(),
+                body.quoteId())));
+        });
     }
 
     /**
@@ -68,11 +79,12 @@ class GenerationController {
     HttpResponse<GenerationResponse> get(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id,
                                          @Nullable @Header(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         StatusCache.Entry status = submissions.status(id, caller.accountId());
-        String etag = responses.etag(status);
+        Optional<QueueEstimates.Estimate> estimate = estimates.of(id, status);
+        String etag = responses.etag(status, estimate);
         if (GenerationResponses.matches(ifNoneMatch, etag)) {
             return HttpResponse.<GenerationResponse>notModified().header(HttpHeaders.ETAG, etag).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         }
-        return HttpResponse.ok(responses.of(submissions.viewOf(status))).header(HttpHeaders.ETAG, etag)
+        return HttpResponse.ok(responses.of(submissions.viewOf(status), estimate)).header(HttpHeaders.ETAG, etag)
             .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
     }
 

@@ -13,7 +13,8 @@ import java.util.UUID;
  * A generation as its owner sees it, with the inputs it was priced for; outputs carry URLs once it ended with outputs, minted on each
  * read. {@code priceCoins} is what was reserved; once it ended, {@code chargedCoins} is what was
  * taken and {@code refundedCoins} what came back (they add up to the price), with the units the
- * vendor delivered. {@code cancelRequestedAt}: the owner asked to stop it while it ran.
+ * vendor delivered. {@code cancelRequestedAt}: the owner asked to stop it while it ran. {@code queue}:
+ * while it waits or runs, where it stands and when it should be done (see {@link Queue}).
  */
 @Serdeable
 public record GenerationResponse(UUID id,
@@ -32,10 +33,21 @@ public record GenerationResponse(UUID id,
                                  List<Output> outputs,
                                  Instant createdAt,
                                  @Nullable Instant startedAt,
-                                 @Nullable Instant finishedAt) {
+                                 @Nullable Instant finishedAt,
+                                 @Nullable Queue queue) {
 
     @Serdeable
     public record Error(String code, @Nullable String message) {
+    }
+
+    /**
+     * {@code position}: generations of the same model waiting ahead of a QUEUED one (0: next);
+     * {@code vendorPosition}: where a RUNNING one waits in the vendor's own queue, when the vendor says;
+     * the estimates come from the model's recent start rate and run times, absent when there are none.
+     */
+    @Serdeable
+    public record Queue(@Nullable Long position, @Nullable Integer vendorPosition, @Nullable Instant estimatedStartAt,
+                        @Nullable Instant estimatedFinishAt) {
     }
 
     @Serdeable

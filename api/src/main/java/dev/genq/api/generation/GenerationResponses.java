@@ -4,19 +4,21 @@ import dev.genq.blob.BlobStore;
 import dev.genq.blob.S3Config;
 import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.GenerationView;
+import dev.genq.generation.QueueEstimates;
 import dev.genq.generation.StatusCache;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Shapes views into responses. URLs are minted only for an ended generation's recorded outputs
  * (written after their upload finished), and only after ownership was checked (invariant I6).
  */
 @Singleton
-class GenerationResponses {
+public class GenerationResponses {
     private final BlobStore blobs;
     private final Duration urlTtl;
     private final long etagPeriodMillis;
@@ -34,8 +36,20 @@ class GenerationResponses {
      * The ETag of a status: its version, and the period of the output URLs' lifetime it is served
      * in, so a client that keeps getting 304 still renews its signed URLs before they expire.
      */
-    String etag(StatusCache.Entry status) {
-        return "\"" + status.version() + "-" + Long.toString(clock.millis() / etagPeriodMillis, 36) + "\"";
+    String etag(StatusCache.Entry status, Optional<QueueEstimates.Estimate> estimate) {
+        return "\"" + status.version() + "-" + Long.toString(clock.millis() / etagPeriodMillis, 36) + estimateTag(estimate) + "\"";
+    }
+
+    /**
+     * What a client should see change of an estimate: the position, and the times to ten seconds
+     * (they move a little on every read). Part of the ETag; an event stream resends on a change.
+     */
+    public static String estimateTag(Optional<QueueEstimates.Estimate> estimate) {
+        return estimate.map(e -> "-" + e.position() + "-" + bucket(e.estimatedStartAt()) + "-" + bucket(e.estimatedFinishAt())).orElse("");
+    }
+
+    private static String bucket(Instant at) {
+        return at == null ? "" : Long.toString(at.getEpochSecond() / 10, 36);
     }
 
     /** Whether an If-None-Match header names this ETag (or is {@code *}). */
@@ -53,6 +67,10 @@ class GenerationResponses {
     }
 
     GenerationResponse of(GenerationView v) {
+        return of(v, Optional.empty());
+    }
+
+    public GenerationResponse of(GenerationView v, Optional<QueueEstimates.Estimate> estimate) {
         List<GenerationResponse.Output> outputs = List.of();
         if (v.status() == GenerationStatus.SUCCEEDED || v.status() == GenerationStatus.CANCELLED) { // outputs are recorded once stored
             Instant expiresAt = clock.instant().plus(urlTtl);
@@ -64,6 +82,15 @@ class GenerationResponses {
         Long refunded = v.chargedCoins() == null ? null : v.priceCoins() - v.chargedCoins();
         return new GenerationResponse(v.id(), v.model(), v.inputs(), v.status(), v.progress(), v.units(), v.priceCoins(), v.chargedCoins(), refunded,
             v.deliveredUnits(), v.cancelRequestedAt(), v.attempts(),
-            error, outputs, v.createdAt(), v.startedAt(), v.finishedAt());
+            error, outputs, v.createdAt(), v.startedAt(), v.finishedAt(), queue(v, estimate));
+    }
+
+    private static GenerationResponse.Queue queue(GenerationView v, Optional<QueueEstimates.Estimate> estimate) {
+        if (v.status().isTerminal() || (estimate.isEmpty() && v.vendorQueuePosition() == null)) {
+            return null;
+        }
+        return new GenerationResponse.Queue(estimate.map(QueueEstimates.Estimate::position).orElse(null), v.vendorQueuePosition(),
+            estimate.map(QueueEstimates.Estimate::estimatedStartAt).orElse(null),
+            estimate.map(QueueEstimates.Estimate::estimatedFinishAt).orElse(null));
     }
 }

@@ -70,7 +70,7 @@ public class IdempotentRequests {
                 return response(result.status(), body);
             });
         } catch (GenqException e) {
-            if (e.code().httpStatus() >= 500) {
+            if (e.code().httpStatus() >= 500 || e.code() == ErrorCode.RATE_LIMITED) { // passing refusals: a retry may succeed
                 keys.release(claim);
                 throw e;
             }

@@ -26,18 +26,18 @@ class GenerationApiTest {
     @Test
     void aSubmitHoldsTheCoinsAndItsStatusIsPolledWithAnETag() throws Exception {
         String key = api.newAccount(10);
-        HttpResponse<String> submitted = api.send("POST", "/v1/generations", key, "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"hi\"}}", null);
+        HttpResponse<String> submitted = api.send("POST", "/v1/generations", key, "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"hi\"}}", (String) null);
         assertThat(submitted.statusCode()).isEqualTo(202);
         String id = JSON.readTree(submitted.body()).path("id").asText();
         assertThat(balance(key)).isEqualTo(9);
 
-        HttpResponse<String> status = api.send("GET", "/v1/generations/" + id, key, null, null);
+        HttpResponse<String> status = api.send("GET", "/v1/generations/" + id, key, null, (String) null);
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(status.body()).path("status").asText()).isEqualTo("QUEUED");
         String etag = status.headers().firstValue("ETag").orElseThrow();
         assertThat(api.send("GET", "/v1/generations/" + id, key, null, etag).statusCode()).isEqualTo(304);
 
-        HttpResponse<String> cancelled = api.send("POST", "/v1/generations/" + id + "/cancel", key, null, null);
+        HttpResponse<String> cancelled = api.send("POST", "/v1/generations/" + id + "/cancel", key, null, (String) null);
         assertThat(JSON.readTree(cancelled.body()).path("status").asText()).isEqualTo("CANCELLED");
         assertThat(balance(key)).isEqualTo(10);
         HttpResponse<String> after = api.send("GET", "/v1/generations/" + id, key, null, etag);
@@ -48,23 +48,23 @@ class GenerationApiTest {
     void anotherAccountsGenerationDoesNotExist() throws Exception {
         String owner = api.newAccount(10);
         String other = api.newAccount(10);
-        String id = JSON.readTree(api.send("POST", "/v1/generations", owner, "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"mine\"}}", null)
+        String id = JSON.readTree(api.send("POST", "/v1/generations", owner, "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"mine\"}}", (String) null)
             .body()).path("id").asText();
 
-        assertThat(error(api.send("GET", "/v1/generations/" + id, other, null, null), 404)).isEqualTo("not_found");
-        assertThat(error(api.send("POST", "/v1/generations/" + id + "/cancel", other, null, null), 404)).isEqualTo("not_found");
+        assertThat(error(api.send("GET", "/v1/generations/" + id, other, null, (String) null), 404)).isEqualTo("not_found");
+        assertThat(error(api.send("POST", "/v1/generations/" + id + "/cancel", other, null, (String) null), 404)).isEqualTo("not_found");
         assertThat(balance(owner)).isEqualTo(9);
     }
 
     @Test
     void badInputIsAClearFourHundredThatChargesNothing() throws Exception {
         String key = api.newAccount(10);
-        assertThat(error(api.send("POST", "/v1/generations", key, "{\"model\":", null), 400)).isNotBlank();
-        assertThat(error(api.send("POST", "/v1/generations", key, "{\"model\":\"no-such-model\",\"inputs\":{}}", null), 400)).isNotBlank();
-        assertThat(api.send("POST", "/v1/generations", key, "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"x\"}}", null).statusCode())
+        assertThat(error(api.send("POST", "/v1/generations", key, "{\"model\":", (String) null), 400)).isNotBlank();
+        assertThat(error(api.send("POST", "/v1/generations", key, "{\"model\":\"no-such-model\",\"inputs\":{}}", (String) null), 400)).isNotBlank();
+        assertThat(api.send("POST", "/v1/generations", key, "{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"x\"}}", (String) null).statusCode())
             .isEqualTo(202);
-        assertThat(error(api.send("GET", "/v1/generations/not-a-uuid", key, null, null), 400)).isNotBlank();
-        assertThat(error(api.send("GET", "/v1/generations", "wrong-key", null, null), 401)).isEqualTo("unauthorized");
+        assertThat(error(api.send("GET", "/v1/generations/not-a-uuid", key, null, (String) null), 400)).isNotBlank();
+        assertThat(error(api.send("GET", "/v1/generations", "wrong-key", null, (String) null), 401)).isEqualTo("unauthorized");
         assertThat(balance(key)).as("only the one valid submit is held").isEqualTo(9);
     }
 

@@ -22,7 +22,15 @@ public final class ApiRole {
     public static final ObjectMapper JSON = new ObjectMapper();
     /** The bootstrap admin key of this api role: it makes people's keys. */
     public static final String BOOTSTRAP_KEY = "api-test-bootstrap";
+    /** Generations an account may have queued or running here (more than any other test submits). */
+    public static final int IN_FLIGHT_LIMIT = 30;
+    /**
+     * The one site whose pages may call this api role from a browser: a local one, since Micronaut
+     * itself refuses pages of remote origins calling a server on loopback (drive-by protection).
+     */
+    public static final String ALLOWED_ORIGIN = "http://localhost:5173";
     private static ApiRole started;
+    private static ApiRole second;
     private final ApplicationContext context;
     private final String base;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -34,13 +42,34 @@ public final class ApiRole {
 
     public static synchronized ApiRole get() {
         if (started == null) {
-            Map<String, Object> p = new HashMap<>(StorageContext.properties());
-            p.put("micronaut.server.port", -1);
-            p.put("genq.admin.api-key", BOOTSTRAP_KEY);
-            started = new ApiRole(ApplicationContext.run(EmbeddedServer.class, p, "api"));
-            Shutdown.register(started.context);
+            started = start();
         }
         return started;
+    }
+
+    /** A second api node on the same services, as a cluster has: what one node publishes, the other's clients hear. */
+    public static synchronized ApiRole another() {
+        if (second == null) {
+            second = start();
+        }
+        return second;
+    }
+
+    private static ApiRole start() {
+        Map<String, Object> p = new HashMap<>(StorageContext.properties());
+        p.put("micronaut.server.port", -1);
+        p.put("genq.admin.api-key", BOOTSTRAP_KEY);
+        p.put("genq.events.heartbeat", "1s");
+        p.put("genq.cors.allowed-origins", ALLOWED_ORIGIN);
+        p.put("genq.limits.account-generations-in-flight", IN_FLIGHT_LIMIT);
+        p.put("micronaut.security.token.jwt.signatures.secret.generator.secret", "api-test-token-secret-shared-by-both-nodes");
+        ApiRole role = new ApiRole(ApplicationContext.run(EmbeddedServer.class, p, "api"));
+        Shutdown.register(role.context);
+        return role;
+    }
+
+    public String base() {
+        return base;
     }
 
     public <T> T bean(Class<T> type) {
@@ -53,14 +82,18 @@ public final class ApiRole {
     }
 
     public HttpResponse<String> send(String method, String path, String key) throws Exception {
-        return send(method, path, key, null, null);
+        return send(method, path, key, null, (String) null);
     }
 
     public HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
-        return send(method, path, key, body, null);
+        return send(method, path, key, body, (String) null);
     }
 
     public HttpResponse<String> send(String method, String path, String key, String body, String ifNoneMatch) throws Exception {
+        return send(method, path, key, body, ifNoneMatch == null ? Map.of() : Map.of("If-None-Match", ifNoneMatch));
+    }
+
+    public HttpResponse<String> send(String method, String path, String key, String body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -69,9 +102,7 @@ public final class ApiRole {
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
-        if (ifNoneMatch != null) {
-            request.header("If-None-Match", ifNoneMatch);
-        }
+        headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
