@@ -91,6 +91,7 @@ class MaintenanceTasksTest {
         awaitJob(id);
         execute("DELETE FROM jobrunr_jobs WHERE id = ?", id.toString());
         LostGenerationRequeuer aMinuteOn = new LostGenerationRequeuer(search, context.getBean(GenerationQueue.class), config,
+            context.getBean(dev.genq.generation.Dispatch.class),
             Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
 
         int requeued = 0;

@@ -24,4 +24,13 @@ public interface GenerationConfig {
      */
     @Bindable(defaultValue = "15m")
     Duration getDeadlineMargin();
+
+    /**
+     * How many of one account's QUEUED generations may be in JobRunr's queue at once; the rest wait
+     * their turn in Redis and go in, oldest first, as the account's generations start. Keeps one
+     * account's burst from standing in front of every other account's work. Default 200: more than
+     * a worker starts between two polls of its queue, so a busy account loses no speed.
+     */
+    @Bindable(defaultValue = "200")
+    int getDispatchWindow();
 }

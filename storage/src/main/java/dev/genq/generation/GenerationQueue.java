@@ -35,8 +35,8 @@ public class GenerationQueue {
     }
 
     /** Enqueues in the background, batched with other submits; never blocks and never throws. */
-    public void enqueueSoon(UUID generationId, String model) {
-        RunGeneration run = new RunGeneration(generationId, model);
+    public void enqueueSoon(UUID generationId, String model, UUID accountId) {
+        RunGeneration run = new RunGeneration(generationId, model, accountId);
         if (!pending.add(run)) {
             enqueue(run); // shutting down: enqueue directly rather than leave it to the requeuer
         }
@@ -47,7 +47,7 @@ public class GenerationQueue {
      * scheduler re-enqueues generations without a job.
      */
     public boolean enqueue(UUID generationId) {
-        return enqueue(new RunGeneration(generationId, null));
+        return enqueue(new RunGeneration(generationId, null, null));
     }
 
     private boolean enqueue(RunGeneration run) {

@@ -20,6 +20,7 @@ public class RunGenerationHandler implements JobRequestHandler<RunGeneration> {
     @Override
     public void run(RunGeneration request) throws Exception {
         // A job that failed before (a retry, an orphan JobRunr took back) is no first run: no model.
-        executor.get().execute(request.generationId(), jobContext().amountOfFailures() == 0 ? request.model() : null);
+        boolean first = jobContext().amountOfFailures() == 0;
+        executor.get().execute(request.generationId(), first ? request.model() : null, first ? request.accountId() : null);
     }
 }

@@ -51,7 +51,9 @@ public class StatusCache {
      * resumes from) and announce it on the events channel (what every api node's browsers hear); keep
      * the model's queue of QUEUED generations (by submit time) and count its starts and run times per
      * minute, for queue positions and ETAs; and the account's generations in flight (QUEUED or
-     * RUNNING), for its limit. A status behind the stored one changes nothing at all.
+     * RUNNING), for its limit. A generation leaving QUEUED frees its place in its account's dispatch
+     * window, and the account's oldest held generation takes it: the script answers that one, to be
+     * enqueued (see {@link Dispatch}). A status behind the stored one changes nothing at all.
      */
     private static final RedisScript PUBLISH = new RedisScript("""
         local cur = redis.call('GET', KEYS[1])
@@ -87,6 +89,21 @@ public class StatusCache {
             redis.call('EXPIRE', KEYS[5], 3600)
           end
         end
+        if tonumber(ARGV[1]) >= 1 then
+          redis.call('ZREM', KEYS[7], ARGV[4])
+          if redis.call('SREM', KEYS[9], ARGV[4]) == 1 then
+            redis.call('ZREM', KEYS[8], ARGV[4] .. '|' .. ARGV[16])
+          end
+          if redis.call('ZCARD', KEYS[7]) < tonumber(ARGV[14]) then
+            local next = redis.call('ZPOPMIN', KEYS[8])
+            if next[1] then
+              redis.call('SREM', KEYS[9], string.match(next[1], '^[^|]+'))
+              redis.call('ZADD', KEYS[7], ARGV[15], string.match(next[1], '^[^|]+'))
+              redis.call('PEXPIRE', KEYS[7], ARGV[17])
+              return next[1]
+            end
+          end
+        end
         return 1""");
     /** The channel every status is announced on: "<event id>|<generation id>|" and the stored value. */
     public static final String EVENTS_CHANNEL = "genq:events";
@@ -97,16 +114,18 @@ public class StatusCache {
     private final JedisPooled redis;
     private final JsonMapper json;
     private final Clock clock;
+    private final Dispatch dispatch;
     private final long ttlSeconds;
     private final long activeTtlSeconds;
     /** The latest status Redis did not take, by generation. */
     private final ConcurrentHashMap<UUID, GenerationView> unwritten = new ConcurrentHashMap<>();
     private final StopSignal stopping = new StopSignal();
 
-    public StatusCache(JedisPooled redis, JsonMapper json, Clock clock, @Value("${genq.status-cache.ttl:24h}") Duration ttl) {
+    public StatusCache(JedisPooled redis, JsonMapper json, Clock clock, Dispatch dispatch, @Value("${genq.status-cache.ttl:24h}") Duration ttl) {
         this.redis = redis;
         this.json = json;
         this.clock = clock;
+        this.dispatch = dispatch;
         this.ttlSeconds = ttl.toSeconds();
         this.activeTtlSeconds = Math.min(ttlSeconds, ACTIVE_TTL.toSeconds());
         Thread.ofVirtual().name("genq-status-retries").start(this::retryUntilStopped);
@@ -174,7 +193,7 @@ public class StatusCache {
             GenerationView view = sent.get(i);
             try {
                 try {
-                    answers.get(i).get();
+                    dispatch.released(view.accountId(), answers.get(i).get());
                 } catch (JedisNoScriptException e) {
                     write(view); // Redis lost its scripts; this sends the script again
                 }
@@ -216,13 +235,15 @@ public class StatusCache {
             view.accountId() + "|" + view.model() + "|" + started + "|" + body,
             String.valueOf(ttl), view.id().toString(), view.status().name(), String.valueOf(view.createdAt().toEpochMilli()), runMillis,
             String.valueOf(oldestQueued), body, String.valueOf(EVENTS_KEPT), String.valueOf(EVENTS_TTL.toSeconds()), EVENTS_CHANNEL,
-            String.valueOf(clock.millis() - LONGEST_IN_FLIGHT.toMillis()));
+            String.valueOf(clock.millis() - LONGEST_IN_FLIGHT.toMillis()), String.valueOf(dispatch.window()),
+            String.valueOf(clock.millis()), view.model(), String.valueOf(Dispatch.DISPATCHED_FOR.toMillis()));
     }
 
     private List<String> keysOf(GenerationView view) {
         long minute = clock.millis() / 60_000;
         return List.of(KEY_PREFIX + view.id(), eventsKey(view.accountId()), QueueEstimates.queueKey(view.model()),
-            QueueEstimates.startsKey(view.model(), minute), QueueEstimates.runtimeKey(view.model(), minute), inFlightKey(view.accountId()));
+            QueueEstimates.startsKey(view.model(), minute), QueueEstimates.runtimeKey(view.model(), minute), inFlightKey(view.accountId()),
+            Dispatch.dispatchedKey(view.accountId()), Dispatch.heldKey(view.accountId()), Dispatch.HELD_IDS);
     }
 
     /**
@@ -253,7 +274,7 @@ public class StatusCache {
     private void write(GenerationView view) {
         List<String> args = argsOf(view);
         if (args != null) {
-            PUBLISH.run(redis, keysOf(view), args);
+            dispatch.released(view.accountId(), PUBLISH.run(redis, keysOf(view), args));
         }
     }
 

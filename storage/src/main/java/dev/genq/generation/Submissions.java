@@ -44,10 +44,12 @@ public class Submissions {
     private final Catalog catalog;
     private final NewWork newWork;
     private final Clock clock;
+    private final Dispatch dispatch;
 
     Submissions(GenerationRepository repository, Admissions admissions, Settlement settlement, Ledger ledger, Quotes quotes,
                 StatusCache cache, StatusPublisher publisher, GenerationMetrics metrics, GenerationQueue queue,
-                TransactionOperations<Connection> tx, JsonText json, Catalog catalog, NewWork newWork, Clock clock) {
+                TransactionOperations<Connection> tx, JsonText json, Catalog catalog, NewWork newWork, Dispatch dispatch, Clock clock) {
+        this.dispatch = dispatch;
         this.repository = repository;
         this.admissions = admissions;
         this.settlement = settlement;
@@ -87,7 +89,9 @@ public class Submissions {
         }
         Runnable admitted = () -> {
             metrics.submitted(generation.model(), generation.priceCoins());
-            queue.enqueueSoon(generation.id(), generation.model());
+            if (dispatch.admit(generation.accountId(), generation.id(), generation.model(), generation.createdAt().toEpochMilli())) {
+                queue.enqueueSoon(generation.id(), generation.model(), generation.accountId());
+            }
         };
         // a batch published its admitted generations already; the caller's transaction publishes on its commit
         caller.ifPresentOrElse(status -> Transactions.afterCommit(status, () -> {

@@ -75,7 +75,7 @@ class StatusCacheTest {
     @Test
     void withoutRedisReadsMissAndWritesWaitForIt() {
         try (JedisPooled unreachable = new JedisPooled("127.0.0.1", 1)) {
-            StatusCache offline = new StatusCache(unreachable, StorageContext.get().getBean(JsonMapper.class), java.time.Clock.systemUTC(), Duration.ofMinutes(1));
+            StatusCache offline = new StatusCache(unreachable, StorageContext.get().getBean(JsonMapper.class), java.time.Clock.systemUTC(), StorageContext.get().getBean(Dispatch.class), Duration.ofMinutes(1));
             GenerationView view = aView(GenerationStatus.QUEUED, 0);
 
             offline.put(view);
@@ -93,7 +93,7 @@ class StatusCacheTest {
         one.setMaxWait(Duration.ofMillis(50));
         URI redis = URI.create(TestServices.redis().uri());
         try (JedisPooled pool = new JedisPooled(one, new HostAndPort(redis.getHost(), redis.getPort()), DefaultJedisClientConfig.builder().build())) {
-            StatusCache busy = new StatusCache(pool, StorageContext.get().getBean(JsonMapper.class), java.time.Clock.systemUTC(), Duration.ofMinutes(1));
+            StatusCache busy = new StatusCache(pool, StorageContext.get().getBean(JsonMapper.class), java.time.Clock.systemUTC(), StorageContext.get().getBean(Dispatch.class), Duration.ofMinutes(1));
             GenerationView running = aView(GenerationStatus.RUNNING, 50);
             busy.put(running);
             GenerationView done = aView(running.id(), GenerationStatus.SUCCEEDED, 100);

@@ -51,7 +51,7 @@ class JobStorageTest {
         for (UUID id : ids) {
             Job job = storage.getJobById(id);
             assertThat(rows.get(id)).isEqualTo(new Row(1, "ENQUEUED", micros(job.getCreatedAt()), micros(job.getUpdatedAt())));
-            assertThat(job.getJobDetails().getJobParameters().getFirst().getObject()).isEqualTo(new RunGeneration(id, "emu-image"));
+            assertThat(job.getJobDetails().getJobParameters().getFirst().getObject()).isEqualTo(new RunGeneration(id, "emu-image", null));
         }
     }
 
@@ -105,7 +105,7 @@ class JobStorageTest {
     private List<UUID> enqueue(int count) {
         List<UUID> ids = IntStream.range(0, count).mapToObj(i -> UUID.randomUUID()).toList();
         scheduler.create(ids.stream().map(id -> JobBuilder.aJob().withId(id).withName("job-storage-test")
-            .withJobRequest(new RunGeneration(id, "emu-image"))));
+            .withJobRequest(new RunGeneration(id, "emu-image", null))));
         return ids;
     }
 

@@ -65,8 +65,8 @@ public class GenerationRunner implements GenerationExecutor {
     }
 
     @Override
-    public void execute(UUID generationId, String modelId) throws Exception {
-        if (modelId != null && firstRun(generationId, modelId)) {
+    public void execute(UUID generationId, String modelId, UUID accountId) throws Exception {
+        if (modelId != null && firstRun(generationId, modelId, accountId)) {
             return;
         }
         Optional<Generation> loaded = checks.load(generationId);
@@ -93,7 +93,7 @@ public class GenerationRunner implements GenerationExecutor {
             return;
         }
         // Permits are taken before the attempt starts, so waiting for one never uses up attempts.
-        int first = firstOpenRoute(targets, current.id());
+        int first = firstOpenRoute(targets, current.id(), current.accountId());
         Optional<Generation> started = checks.start(current);
         if (started.isEmpty()) {
             if (first >= 0) {
@@ -118,11 +118,11 @@ public class GenerationRunner implements GenerationExecutor {
      * a vendor task, which JobRunr runs again once that worker's heartbeat stops. The general path
      * takes that over (and follows the task if one was recorded meanwhile).
      */
-    private boolean firstRun(UUID id, String modelId) throws ProviderException {
+    private boolean firstRun(UUID id, String modelId, UUID accountId) throws ProviderException {
         List<Routes.Target> targets = routes.targets(catalog.model(modelId));
         int first;
         try {
-            first = firstOpenRoute(targets, id);
+            first = firstOpenRoute(targets, id, accountId);
         } catch (PermitUnavailable e) {
             return false; // the general path waits for the permit only if the generation still needs one
         }
@@ -142,11 +142,11 @@ public class GenerationRunner implements GenerationExecutor {
     }
 
     /** The first route whose breaker is closed; -1 if none. Throws when it is the account's cap that stops us. */
-    private int firstOpenRoute(List<Routes.Target> targets, UUID generationId) throws PermitUnavailable {
+    private int firstOpenRoute(List<Routes.Target> targets, UUID generationId, UUID accountId) throws PermitUnavailable {
         for (int i = 0; i < targets.size(); i++) {
             Routes.Target target = targets.get(i);
             if (routes.allow(target)) {
-                if (!limits.tryAcquireTask(target.account().config(), generationId) || !limits.tryCall(target.account().config())) {
+                if (!limits.tryAcquireTask(target.account().config(), generationId, accountId) || !limits.tryCall(target.account().config())) {
                     throw new PermitUnavailable(target.account().name());
                 }
                 return i;
@@ -159,7 +159,7 @@ public class GenerationRunner implements GenerationExecutor {
         ProviderException last = null;
         for (int i = first; i < targets.size(); i++) {
             Routes.Target target = targets.get(i);
-            if (i > first && !(routes.allow(target) && limits.tryAcquireTask(target.account().config(), running.id())
+            if (i > first && !(routes.allow(target) && limits.tryAcquireTask(target.account().config(), running.id(), running.accountId())
                 && limits.tryCall(target.account().config()))) {
                 limits.releaseTask(target.account().config(), running.id());
                 continue;
@@ -205,7 +205,7 @@ public class GenerationRunner implements GenerationExecutor {
             settlement.fail(current, e.code(), e.getMessage()); // its account is no longer configured
             return;
         }
-        limits.tryAcquireTask(account.config(), current.id()); // the task occupies the vendor either way; count it if there is room
+        limits.tryAcquireTask(account.config(), current.id(), null); // the task occupies the vendor either way; count it if there is room
         Optional<Generation> started = checks.start(current);
         started.ifPresent(running -> checks.scheduleCheck(running, clock.instant()));
     }

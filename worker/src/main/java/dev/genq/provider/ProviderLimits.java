@@ -1,6 +1,7 @@
 package dev.genq.provider;
 
 import dev.genq.infra.RedisScript;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -30,12 +32,51 @@ public class ProviderLimits {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderLimits.class);
     /** Longer than the slowest check cadence (30 s), so a live task's permit never lapses between refreshes. */
     static final Duration PERMIT_LEASE = Duration.ofMinutes(5);
+    /**
+     * How long an account that was refused a permit counts as waiting for one. Longer than a permit
+     * wait's reschedule (2 to 4 s), so a waiting account stays counted between its tries.
+     */
+    static final Duration WAITING_FOR = Duration.ofSeconds(10);
+    /**
+     * Takes a permit, fairly across the customer accounts that want one: while others wait, an
+     * account already holding its share of the cap (the cap over the accounts wanting permits) yields
+     * a freed permit to them. A permit's holder is kept beside it, and an account refused is noted as
+     * waiting; both lapse (a dead worker's permits with their lease, a waiter after WAITING_FOR). An
+     * empty customer (a job made before genq knew it) takes a permit without a share.
+     */
     private static final RedisScript ACQUIRE = new RedisScript("""
+        local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        for _, g in ipairs(lapsed) do redis.call('HDEL', KEYS[2], g) end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[7]))
+        local function grant()
           redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
           redis.call('PEXPIRE', KEYS[1], ARGV[5])
+          if ARGV[6] ~= '' then
+            redis.call('HSET', KEYS[2], ARGV[3], ARGV[6])
+            redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            redis.call('ZREM', KEYS[3], ARGV[6])
+          end
           return 1
+        end
+        if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return grant() end
+        local cap = tonumber(ARGV[2])
+        if redis.call('ZCARD', KEYS[1]) < cap then
+          if ARGV[6] == '' then return grant() end
+          local others = 0
+          for _, a in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+            if a ~= ARGV[6] then others = others + 1 end
+          end
+          if others == 0 then return grant() end
+          local mine = 0
+          for _, a in ipairs(redis.call('HVALS', KEYS[2])) do
+            if a == ARGV[6] then mine = mine + 1 end
+          end
+          if mine < math.max(1, math.floor(cap / (others + 1))) then return grant() end
+        end
+        if ARGV[6] ~= '' then
+          redis.call('ZADD', KEYS[3], ARGV[1], ARGV[6])
+          redis.call('PEXPIRE', KEYS[3], ARGV[7])
         end
         return 0""");
     private static final RedisScript CALL = new RedisScript("""
@@ -55,16 +96,20 @@ public class ProviderLimits {
         this.clock = clock;
     }
 
-    /** Takes (or keeps) the permit of one generation's task at the account; false when the account is at its cap. */
-    public boolean tryAcquireTask(ProviderConfig account, UUID generationId) {
+    /**
+     * Takes (or keeps) the permit of one generation's task at the account; false when the account is
+     * at its cap, or when {@code customer} holds its share of it while other customers wait.
+     */
+    public boolean tryAcquireTask(ProviderConfig account, UUID generationId, @Nullable UUID customer) {
         if (account.getMaxConcurrency() <= 0) {
             return true;
         }
         long now = clock.millis();
         try {
-            Object granted = ACQUIRE.run(redis, List.of(permitsKey(account)), List.of(String.valueOf(now),
-                String.valueOf(account.getMaxConcurrency()), generationId.toString(),
-                String.valueOf(now + PERMIT_LEASE.toMillis()), String.valueOf(PERMIT_LEASE.toMillis())));
+            Object granted = ACQUIRE.run(redis, List.of(permitsKey(account), permitsKey(account) + ":holders",
+                permitsKey(account) + ":waiting"), List.of(String.valueOf(now), String.valueOf(account.getMaxConcurrency()),
+                generationId.toString(), String.valueOf(now + PERMIT_LEASE.toMillis()), String.valueOf(PERMIT_LEASE.toMillis()),
+                customer == null ? "" : customer.toString(), String.valueOf(WAITING_FOR.toMillis())));
             return Long.valueOf(1).equals(granted);
         } catch (JedisException e) {
             warnFallback(account, e);
@@ -81,7 +126,7 @@ public class ProviderLimits {
 
     /** Extends a running task's permit; called on every check. */
     public void refreshTask(ProviderConfig account, UUID generationId) {
-        tryAcquireTask(account, generationId);
+        tryAcquireTask(account, generationId, null);
     }
 
     public void releaseTask(ProviderConfig account, UUID generationId) {
@@ -92,8 +137,10 @@ public class ProviderLimits {
         if (held != null) {
             held.remove(generationId);
         }
-        try {
-            redis.zrem(permitsKey(account), generationId.toString());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            pipeline.zrem(permitsKey(account), generationId.toString());
+            pipeline.hdel(permitsKey(account) + ":holders", generationId.toString());
+            pipeline.sync();
         } catch (JedisException e) {
             LOG.debug("releasing a permit of {} in Redis failed; its lease frees it: {}", account.getName(), e.toString());
         }

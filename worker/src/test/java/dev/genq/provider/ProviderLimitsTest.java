@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genq.devkit.services.TestServices;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -30,28 +31,46 @@ class ProviderLimitsTest {
             UUID b = UUID.randomUUID();
             UUID c = UUID.randomUUID();
 
-            assertThat(limits.tryAcquireTask(account, a)).isTrue();
-            assertThat(limits.tryAcquireTask(account, b)).isTrue();
-            assertThat(limits.tryAcquireTask(account, c)).isFalse();
-            assertThat(limits.tryAcquireTask(account, a)).as("a holder asking again keeps its permit").isTrue();
+            assertThat(limits.tryAcquireTask(account, a, null)).isTrue();
+            assertThat(limits.tryAcquireTask(account, b, null)).isTrue();
+            assertThat(limits.tryAcquireTask(account, c, null)).isFalse();
+            assertThat(limits.tryAcquireTask(account, a, null)).as("a holder asking again keeps its permit").isTrue();
 
             limits.releaseTask(account, a);
-            assertThat(limits.tryAcquireTask(account, c)).isTrue();
+            assertThat(limits.tryAcquireTask(account, c, null)).isTrue();
+        }
+
+        @Test
+        void aFreedPermitGoesToAnotherCustomerWaitingNotToOneHoldingItsShare() {
+            ProviderConfig account = account(4, 0);
+            UUID busy = UUID.randomUUID();
+            UUID quiet = UUID.randomUUID();
+            List<UUID> busyTasks = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+            busyTasks.forEach(t -> assertThat(limits.tryAcquireTask(account, t, busy)).as("alone, a customer may take the whole cap").isTrue());
+            UUID quietTask = UUID.randomUUID();
+            assertThat(limits.tryAcquireTask(account, quietTask, quiet)).as("full").isFalse();
+
+            limits.releaseTask(account, busyTasks.getFirst());
+
+            assertThat(limits.tryAcquireTask(account, UUID.randomUUID(), busy)).as("holds 3 of 4 while another waits").isFalse();
+            assertThat(limits.tryAcquireTask(account, quietTask, quiet)).isTrue();
+            limits.releaseTask(account, busyTasks.get(1));
+            assertThat(limits.tryAcquireTask(account, UUID.randomUUID(), busy)).as("nobody else waits now").isTrue();
         }
 
         @Test
         void workersShareTheCapThroughRedis() {
             ProviderConfig account = account(1, 0);
             ProviderLimits otherWorker = new ProviderLimits(redis, Clock.systemUTC());
-            assertThat(limits.tryAcquireTask(account, UUID.randomUUID())).isTrue();
-            assertThat(otherWorker.tryAcquireTask(account, UUID.randomUUID())).isFalse();
+            assertThat(limits.tryAcquireTask(account, UUID.randomUUID(), null)).isTrue();
+            assertThat(otherWorker.tryAcquireTask(account, UUID.randomUUID(), null)).isFalse();
         }
 
         @Test
         void anUnlimitedAccountNeverWaits() {
             ProviderConfig account = account(0, 0);
             for (int i = 0; i < 100; i++) {
-                assertThat(limits.tryAcquireTask(account, UUID.randomUUID())).isTrue();
+                assertThat(limits.tryAcquireTask(account, UUID.randomUUID(), null)).isTrue();
             }
         }
     }
@@ -83,9 +102,9 @@ class ProviderLimitsTest {
         @Test
         void eachWorkerEnforcesItsShareOfTheCap() {
             ProviderConfig account = account(8, 0); // fallback divisor 4: this worker alone may run 2
-            assertThat(alone.tryAcquireTask(account, UUID.randomUUID())).isTrue();
-            assertThat(alone.tryAcquireTask(account, UUID.randomUUID())).isTrue();
-            assertThat(alone.tryAcquireTask(account, UUID.randomUUID())).isFalse();
+            assertThat(alone.tryAcquireTask(account, UUID.randomUUID(), null)).isTrue();
+            assertThat(alone.tryAcquireTask(account, UUID.randomUUID(), null)).isTrue();
+            assertThat(alone.tryAcquireTask(account, UUID.randomUUID(), null)).isFalse();
         }
 
         @Test
