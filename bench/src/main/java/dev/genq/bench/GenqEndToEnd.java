@@ -58,6 +58,7 @@ final class GenqEndToEnd {
             long statementsBefore = CountingDriver.statements();
             CpuTime cpuBefore = CpuTime.now();
             Submits submits = submit(genq, jobs, clients, outputBytes, !measured);
+            long behindTheBurst = measured ? anotherAccountsSingle(genq) : 0;
             Thread.sleep(latencyMs * 9 / 10); // the last submits cannot end sooner: no need to count meanwhile
             int polls = awaitAllEnded(genq.stats);
             CpuTime cpu = CpuTime.now().since(cpuBefore);
@@ -70,6 +71,7 @@ final class GenqEndToEnd {
                 return result;
             }
             StatusPolls status = statusPolls(genq.stats, genq.port, genq.key);
+            String events = eventStreams(genq);
             return result
                 .with("failed or refused", Long.toString(t.failed() + submits.refused()))
                 .with("submits/s over HTTP (" + clients + " clients)", String.format("%.0f", jobs / submits.seconds()))
@@ -84,7 +86,10 @@ final class GenqEndToEnd {
                 .with("status polls/s (second process, " + STATUS_CONNECTIONS + " connections, " + STATUS_SECONDS + " s)", status.perSecond())
                 .with("status poll p50/p99", status.latency())
                 .with("status polls answered 304", status.notModified())
-                .with("SQL statements during polling (idle window of equal length)", status.statements());
+                .with("SQL statements during polling (idle window of equal length)", status.statements())
+                .with("another account's generation, submitted as the burst's last submit was answered: submit→done", behindTheBurst + " ms")
+                .with("event streams (second process, " + SSE_CONNECTIONS + " connections over " + SSE_ACCOUNTS + " accounts, "
+                    + SSE_GENERATIONS + " generations)", events);
         }
     }
 
@@ -209,6 +214,84 @@ final class GenqEndToEnd {
         }
         long[] inUse = IntStream.range(0, jobs).filter(i -> !first[i]).mapToLong(i -> submitMs[i]).toArray();
         return new Submits((System.nanoTime() - start) / 1e9, new Percentiles(inUse), refused.get());
+    }
+
+    /**
+     * One generation of a second account, submitted while the run's account has its whole burst
+     * queued, timed from its submit to its end: what fair dispatch promises another customer.
+     */
+    private static long anotherAccountsSingle(Running genq) throws Exception {
+        String base = "http://127.0.0.1:" + genq.port;
+        String key = newAccount(base, 100);
+        long start = System.nanoTime();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/generations"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"another account\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (submitted.statusCode() != 202) {
+                throw new IllegalStateException("another account's submit was refused: " + submitted.body());
+            }
+            String id = JSON.readTree(submitted.body()).path("id").asText();
+            while (true) {
+                String status = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/generations/" + id))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body()).path("status").asText();
+                if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+                    return (System.nanoTime() - start) / 1_000_000;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static final int SSE_CONNECTIONS = 1_000;
+    private static final int SSE_ACCOUNTS = 10;
+    private static final int SSE_GENERATIONS = 200;
+
+    /**
+     * Opens {@link #SSE_CONNECTIONS} event streams in a second process (100 per account, the most a
+     * node allows), runs {@link #SSE_GENERATIONS} generations of those accounts through, and reports
+     * the status events the streams received and genq's SQL statements meanwhile (a statement per
+     * connection per event would be hundreds of thousands).
+     */
+    private static String eventStreams(Running genq) throws Exception {
+        String base = "http://127.0.0.1:" + genq.port;
+        List<String> keys = new ArrayList<>();
+        for (int a = 0; a < SSE_ACCOUNTS; a++) {
+            keys.add(newAccount(base, 1_000));
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process load = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SseLoad.class.getName(), base,
+            String.join(",", keys), Integer.toString(SSE_CONNECTIONS)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(load.getInputStream()));
+        if (!"ready".equals(out.readLine())) {
+            throw new IllegalStateException("the event stream process did not get ready");
+        }
+        long before = CountingDriver.statements();
+        long start = System.nanoTime();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (int g = 0; g < SSE_GENERATIONS; g++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/generations"))
+                    .header("Authorization", "Bearer " + keys.get(g % keys.size())).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"emu-text\",\"inputs\":{\"prompt\":\"streamed " + g + "\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 202) {
+                    throw new IllegalStateException("a streamed generation was refused: " + r.body());
+                }
+            }
+        }
+        awaitAllEnded(genq.stats);
+        Thread.sleep(1_000); // the last events on their way
+        long statements = CountingDriver.statements() - before;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        load.getOutputStream().write('\n');
+        load.getOutputStream().flush();
+        String[] f = out.readLine().trim().split(" ");
+        if (load.waitFor() != 0 || Long.parseLong(f[2]) > 0) {
+            throw new IllegalStateException("the event stream process failed: " + String.join(" ", f));
+        }
+        return String.format("%s status events received in %.1f s (at least %s per connection); SQL statements meanwhile: %d"
+            + " (%.1f per generation)", f[0], seconds, f[1], statements, (double) statements / SSE_GENERATIONS);
     }
 
     private static final int STATUS_CONNECTIONS = 32;

@@ -10,6 +10,7 @@ import dev.genq.api.wallet.WalletResponse;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.HistoryCursor;
+import dev.genq.http.ErrorBody;
 import dev.genq.ledger.Coins;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
@@ -28,11 +29,18 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** Accounts for operators: open, adjust with a reason, read the ledger, and charge back. */
+@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/admin/v1/accounts")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminAccountController {
@@ -79,6 +87,7 @@ class AdminAccountController {
     record LedgerPage(List<Transfer> data, @Nullable String nextCursor) {
     }
 
+    @ApiResponse(responseCode = "201", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OpenResponse.class)))
     @Post
     @AdminAccess(AdminRole.ADMIN)
     HttpResponse<String> open(@Nullable @Header("Idempotency-Key") String idempotencyKey,
@@ -101,6 +110,7 @@ class AdminAccountController {
     }
 
     /** Credits (positive) or debits (negative) coins by hand; needs a reason and the actor header. */
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json", schema = @Schema(implementation = AdjustResponse.class)))
     @Post("/{id}/adjustments")
     @AdminAccess(AdminRole.FINANCE)
     HttpResponse<String> adjust(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
@@ -139,6 +149,7 @@ class AdminAccountController {
     }
 
     /** Blocks the account, cancels and refunds its queued generations, and forfeits its balance. */
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Chargebacks.Outcome.class)))
     @Post("/{id}/chargeback")
     @AdminAccess(AdminRole.FINANCE)
     HttpResponse<String> chargeback(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,

@@ -8,6 +8,7 @@ import dev.genq.catalog.Model;
 import dev.genq.catalog.PriceList;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.http.ErrorBody;
 import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -21,9 +22,16 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 
 /** The price list for operators: every model with its price in force, and new price versions. */
+@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/admin/v1/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminModelController {
@@ -55,6 +63,7 @@ class AdminModelController {
      * Appends a price version (a new price, or the model switched off or on). Quotes already given
      * keep their price until they expire.
      */
+    @ApiResponse(responseCode = "201", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ModelPriceResponse.class)))
     @Post("/{id}/prices")
     @AdminAccess(AdminRole.ADMIN)
     HttpResponse<String> change(@PathVariable String id, @Nullable @Header("Idempotency-Key") String idempotencyKey,

@@ -13,6 +13,7 @@ import dev.genq.generation.HistoryCursor;
 import dev.genq.generation.QueueEstimates;
 import dev.genq.generation.StatusCache;
 import dev.genq.generation.Submissions;
+import dev.genq.http.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -26,10 +27,17 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/v1/generations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class GenerationController {
@@ -55,6 +63,7 @@ class GenerationController {
      * Prices, reserves the coins and queues the generation: 202, or 402 insufficient_funds with
      * nothing written. With an Idempotency-Key, a retry answers the first response again.
      */
+    @ApiResponse(responseCode = "202", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GenerationResponse.class)))
     @Post
     @Scoped(Scope.SUBMIT)
     HttpResponse<String> submit(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,

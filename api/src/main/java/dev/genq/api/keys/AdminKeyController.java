@@ -2,25 +2,35 @@ package dev.genq.api.keys;
 
 import dev.genq.api.auth.AdminAccess;
 import dev.genq.api.auth.AdminCaller;
+import dev.genq.http.ErrorBody;
 import dev.genq.staff.AdminKey;
 import dev.genq.staff.AdminKeys;
 import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** People's admin keys: one per person, with a role (support, finance, admin); only an admin manages them. */
+@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/admin/v1/keys")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminKeyController {
@@ -50,6 +60,7 @@ class AdminKeyController {
     /** A key for a person; its secret is in this answer only. */
     @Post
     @AdminAccess(AdminRole.ADMIN)
+    @Status(HttpStatus.CREATED)
     HttpResponse<AdminKeyView> create(@RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin, @Body CreateRequest body) {
         AdminKeys.Created created = keys.create(body.person(), AdminRole.parse(body.role()), admin.person());
         return HttpResponse.created(AdminKeyView.of(created.key(), created.secret()));

@@ -7,17 +7,23 @@ import dev.genq.api.auth.Caller;
 import dev.genq.api.auth.Scoped;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
+import dev.genq.http.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +31,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /** An account's own keys and the browser tokens made from them. Only keys (never a browser) manage keys. */
+@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class KeyController {
@@ -64,6 +74,7 @@ class KeyController {
     /** A new key with a name and scopes (read, submit, keys); its secret is in this answer only. */
     @Post("/keys")
     @Scoped(value = Scope.KEYS, browserTokens = false)
+    @Status(HttpStatus.CREATED)
     HttpResponse<KeyView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body CreateRequest body) {
         AccountKeys.Created created = keys.create(caller.accountId(), body.name(), Scope.parse(body.scopes()));
         return HttpResponse.created(KeyView.of(created.key(), created.secret()));
@@ -99,6 +110,7 @@ class KeyController {
      */
     @Post("/tokens")
     @Scoped(value = Scope.READ, browserTokens = false)
+    @Status(HttpStatus.CREATED)
     HttpResponse<TokenResponse> token(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Nullable @Body TokenRequest body) {
         Set<Scope> scopes = body == null || body.scopes() == null ? Set.of(Scope.READ) : Scope.parse(body.scopes());
         Duration ttl = body == null || body.ttlSeconds() == null ? BrowserTokens.DEFAULT_TTL : seconds(body.ttlSeconds());
