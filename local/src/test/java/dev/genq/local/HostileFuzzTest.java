@@ -40,7 +40,7 @@ class HostileFuzzTest extends EndToEndTest {
         "\"../../etc/passwd\"", "\"<script>\"", "\"' OR 1=1 --\"", "\"1e999999999\"", "\"NaN\""};
     private static final String[] FIELDS = {"model", "inputs", "quoteId", "prompt", "n", "name", "initialCoins", "amountCoins", "reason",
         "disputeId", "coinsPerUnit", "enabled", "link", "quantity", "payment_id", "payment_status", "price_amount", "order_id",
-        "event", "object", "scopes", "ttlSeconds", "overlapSeconds", "person", "role", "unknownField"};
+        "event", "object", "scopes", "ttlSeconds", "overlapSeconds", "person", "role", "url", "description", "unknownField"};
     private static final String[] SEGMENTS = {"x", "%00", "..%2F..", "00000000-0000-0000-0000-000000000000", "-1", "%F0%9F%A6%8A",
         "%ED%A0%80", "a".repeat(300), "emu-image", "%25", "null"};
 
@@ -111,6 +111,11 @@ class HostileFuzzTest extends EndToEndTest {
             new Request("POST", "/v1/keys/" + id + "/" + (random.nextBoolean() ? "revoke" : "rotate"), user, "application/json", body(random)),
             new Request("POST", "/v1/tokens", user, "application/json", body(random)),
             new Request("POST", "/admin/v1/keys", admin, "application/json", body(random)),
+            new Request("POST", "/v1/webhooks", user, "application/json", body(random)),
+            new Request("GET", "/v1/webhooks/" + id + "/deliveries?limit=" + query(random) + "&cursor=" + query(random), user, null, null),
+            new Request("GET", "/v1/webhooks/deliveries/" + id, user, null, null),
+            new Request("POST", "/v1/webhooks/deliveries/" + id + "/replay", user, "application/json", body(random)),
+            new Request("POST", "/v1/webhooks/" + id + "/disable", user, "application/json", body(random)),
             new Request("POST", "/admin/v1/keys/" + id + "/revoke", admin, "application/json", body(random)),
             new Request("POST", "/webhooks/nowpayments", null, "application/json", body(random)),
             new Request("POST", "/webhooks/yookassa", null, "application/json", body(random)),

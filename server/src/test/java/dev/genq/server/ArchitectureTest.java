@@ -33,7 +33,7 @@ class ArchitectureTest {
     private static final String[] SCHEDULER = {"dev.genq.maintenance..", "dev.genq.scheduler..", "dev.genq.dashboard.."};
     private static final String[] STORAGE = {"dev.genq.account..", "dev.genq.ledger..", "dev.genq.catalog..", "dev.genq.routing..",
         "dev.genq.generation..", "dev.genq.payment..", "dev.genq.idempotency..", "dev.genq.blob..", "dev.genq.queue..", "dev.genq.infra..",
-        "dev.genq.error..", "dev.genq.staff.."};
+        "dev.genq.error..", "dev.genq.staff..", "dev.genq.webhook.."};
     private static JavaClasses production;
 
     @BeforeAll

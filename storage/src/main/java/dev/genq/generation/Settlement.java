@@ -10,6 +10,8 @@ import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.TransferReason;
 import dev.genq.queue.NewWork;
+import dev.genq.webhook.GenerationEnded;
+import dev.genq.webhook.Webhooks;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -49,12 +51,14 @@ public class Settlement {
     private final JsonText json;
     private final NewWork newWork;
     private final Clock clock;
+    private final Webhooks webhooks;
     private final Duration deadlineMargin; // read once: a configuration getter converts on every call
     private final BatchedCalls<Success, Boolean> successes = new BatchedCalls<>("genq-successes", 200, b -> b.running().id(), this::succeedAll);
 
     Settlement(GenerationRepository repository, Ledger ledger, Catalog catalog, StatusPublisher publisher, GenerationMetrics metrics,
                TransactionOperations<Connection> tx, BatchSql sql, JsonText json, NewWork newWork, GenerationConfig config,
-               Clock clock) {
+               Webhooks webhooks, Clock clock) {
+        this.webhooks = webhooks;
         this.repository = repository;
         this.ledger = ledger;
         this.catalog = catalog;
@@ -158,6 +162,7 @@ public class Settlement {
             if (!ledger.postAll(captures, TransferReason.GENERATION_CAPTURE)) {
                 throw new BatchedCalls.Refused();
             }
+            webhooks.ended(batch.stream().filter(b -> written.contains(b.running().id())).map(b -> ended(b.next())).toList());
             return written;
         });
         List<Boolean> answers = new ArrayList<>();
@@ -227,6 +232,7 @@ public class Settlement {
             if (!resolved.applied()) {
                 throw new IllegalStateException("settling generation " + current.id() + " as " + next.status() + " answered " + resolved);
             }
+            webhooks.ended(List.of(ended(next))); // the customer's webhooks, in the same transaction as the end
             Transactions.afterCommit(status, () -> {
                 metrics.finished(next);
                 publisher.publish(next);
@@ -234,6 +240,13 @@ public class Settlement {
             return true;
         });
         return won ? Optional.of(next) : Optional.empty();
+    }
+
+    /** What a customer's webhook says of an end. */
+    private static GenerationEnded ended(Generation g) {
+        return new GenerationEnded(g.id(), g.accountId(), g.model(), g.status().name(), g.priceCoins(), g.chargedCoins(),
+            g.chargedCoins() == null ? null : g.priceCoins() - g.chargedCoins(), g.deliveredUnits(),
+            g.errorCode() == null ? null : new GenerationEnded.Error(g.errorCode(), g.errorMessage()), g.createdAt(), g.finishedAt());
     }
 
     private LedgerResult postLate(UUID reservation, long coins, TransferReason reason) {

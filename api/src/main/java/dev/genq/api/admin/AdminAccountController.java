@@ -10,7 +10,7 @@ import dev.genq.api.wallet.WalletResponse;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.HistoryCursor;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.ledger.Coins;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
@@ -37,10 +37,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Accounts for operators: open, adjust with a reason, read the ledger, and charge back. */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/admin/v1/accounts")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminAccountController {

@@ -7,7 +7,7 @@ import dev.genq.generation.Generation;
 import dev.genq.generation.GenerationSearch;
 import dev.genq.generation.GenerationStatus;
 import dev.genq.generation.HistoryCursor;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -17,9 +17,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -34,10 +31,7 @@ import java.util.UUID;
  * cancel); {@code GET /admin/v1/generations/{id}} shows one. Each shows its vendor task and what it
  * reserved, charged and refunded.
  */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/admin/v1/generations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminGenerationController {

@@ -8,7 +8,7 @@ import dev.genq.catalog.Model;
 import dev.genq.catalog.PriceList;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -28,10 +28,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 
 /** The price list for operators: every model with its price in force, and new price versions. */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/admin/v1/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminModelController {

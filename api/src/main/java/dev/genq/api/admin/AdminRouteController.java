@@ -5,7 +5,7 @@ import dev.genq.api.auth.AdminCaller;
 import dev.genq.catalog.Catalog;
 import dev.genq.catalog.Model;
 import dev.genq.error.GenqException;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.routing.RouteHealth;
 import dev.genq.routing.RouteReport;
 import dev.genq.routing.RouteStatus;
@@ -19,9 +19,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +28,7 @@ import org.slf4j.LoggerFactory;
  * order with their breaker state and the current window's calls and failures; {@code POST
  * /admin/v1/routes/{model}/{provider}/reset} closes a breaker by hand after a fix.
  */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/admin/v1/routes")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminRouteController {

@@ -9,7 +9,7 @@ import dev.genq.error.GenqException;
 import dev.genq.generation.QueueEstimates;
 import dev.genq.generation.StatusCache;
 import dev.genq.generation.Submissions;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -21,9 +21,6 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.UUID;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -34,10 +31,7 @@ import reactor.core.publisher.Flux;
  * event's id), {@code event: heartbeat} every 15 s, {@code event: resync} when a resume came too late.
  * A browser token may come as {@code ?access_token=}, since EventSource sends no headers.
  */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class EventController {

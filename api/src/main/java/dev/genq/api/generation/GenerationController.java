@@ -13,7 +13,7 @@ import dev.genq.generation.HistoryCursor;
 import dev.genq.generation.QueueEstimates;
 import dev.genq.generation.StatusCache;
 import dev.genq.generation.Submissions;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -34,10 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/v1/generations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class GenerationController {

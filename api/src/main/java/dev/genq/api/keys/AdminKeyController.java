@@ -2,7 +2,7 @@ package dev.genq.api.keys;
 
 import dev.genq.api.auth.AdminAccess;
 import dev.genq.api.auth.AdminCaller;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.staff.AdminKey;
 import dev.genq.staff.AdminKeys;
 import dev.genq.staff.AdminRole;
@@ -19,18 +19,12 @@ import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** People's admin keys: one per person, with a role (support, finance, admin); only an admin manages them. */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/admin/v1/keys")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminKeyController {

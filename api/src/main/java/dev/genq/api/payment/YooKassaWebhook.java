@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.infra.JsonTrees;
 import dev.genq.ledger.Coins;
 import dev.genq.payment.PaymentEvent;
@@ -24,9 +24,6 @@ import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -37,10 +34,7 @@ import java.util.UUID;
  * (basic auth with shop id and secret key) and believes that answer alone. The payment's
  * {@code metadata.account_id} names the genq account; only {@code succeeded} is worth coins.
  */
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/webhooks/yookassa")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class YooKassaWebhook {

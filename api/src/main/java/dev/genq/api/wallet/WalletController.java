@@ -6,7 +6,7 @@ import dev.genq.api.auth.Scoped;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.generation.HistoryCursor;
-import dev.genq.http.ErrorBody;
+import dev.genq.http.ErrorResponses;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.Statement;
 import io.micronaut.core.annotation.Nullable;
@@ -17,15 +17,9 @@ import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 
-@ApiResponse(responseCode = "4XX", description = "refused: the status, and a code from ErrorBody",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
-@ApiResponse(responseCode = "5XX", description = "genq could not answer now (unavailable): retry later",
-    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ErrorBody.class)))
+@ErrorResponses
 @Controller("/v1/wallet")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class WalletController {
