@@ -1,5 +1,6 @@
 package dev.genq.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genq.devkit.emulator.ProviderEmulator;
 import dev.genq.devkit.services.Postgres;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,7 +67,7 @@ final class GenqEndToEnd {
             CpuTime cpu = CpuTime.now().since(cpuBefore);
             long commits = commits(genq.stats) - commitsBefore - 2L * polls - 2; // minus this harness's own reads
             long statements = CountingDriver.statements() - statementsBefore;
-            Timings t = timings(genq.stats);
+            Timings t = timings(genq.stats, genq.account);
             genq.audit();
             Result result = new Result("genq end to end", (int) (latencyMs / 1000), t.succeeded(), t.seconds(), cpu);
             if (!measured) {
@@ -127,7 +130,7 @@ final class GenqEndToEnd {
     }
 
     /** genq started with some roles on a fresh database, the emulator beside it, a bench account with coins for {@code jobs}. */
-    private record Running(ApplicationContext context, ProviderEmulator emulator, Connection stats, int port, String key)
+    private record Running(ApplicationContext context, ProviderEmulator emulator, Connection stats, int port, String key, UUID account)
         implements AutoCloseable {
 
         static Running start(Set<String> roles, Postgres db, Redis redis, S3 s3, long latencyMs, int jobs) throws Exception {
@@ -147,7 +150,8 @@ final class GenqEndToEnd {
             properties.put("genq.providers.emulator.webhook-poll-interval", "30s"); // the default: webhooks finish tasks
             ApplicationContext context = Application.startManaged(roles, properties);
             Connection stats = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-            return new Running(context, emulator, stats, port, newAccount("http://127.0.0.1:" + port, (long) jobs * 10));
+            JsonNode account = openAccount("http://127.0.0.1:" + port, (long) jobs * 10);
+            return new Running(context, emulator, stats, port, account.path("apiKey").asText(), UUID.fromString(account.path("id").asText()));
         }
 
         /** Fails the run if any ledger invariant is broken. */
@@ -344,11 +348,14 @@ final class GenqEndToEnd {
     private record Timings(int succeeded, int failed, double seconds, Percentiles toStart, Percentiles toDone) {
     }
 
-    private static Timings timings(Connection stats) throws Exception {
-        try (Statement s = stats.createStatement(); ResultSet rs = s.executeQuery("""
+    /** The run account's generations only: another account's, timed on their own, are not the run's. */
+    private static Timings timings(Connection stats, UUID account) throws Exception {
+        try (PreparedStatement s = stats.prepareStatement("""
             SELECT status, extract(epoch FROM started_at - created_at) * 1000, extract(epoch FROM finished_at - created_at) * 1000,
                    extract(epoch FROM max(finished_at) OVER () - min(created_at) OVER ())
-            FROM generation""")) {
+            FROM generation WHERE account_id = ?""")) {
+            s.setObject(1, account);
+            ResultSet rs = s.executeQuery();
             List<Long> toStart = new ArrayList<>();
             List<Long> toDone = new ArrayList<>();
             int succeeded = 0;
@@ -402,6 +409,10 @@ final class GenqEndToEnd {
     }
 
     private static String newAccount(String base, long coins) throws Exception {
+        return openAccount(base, coins).path("apiKey").asText();
+    }
+
+    private static JsonNode openAccount(String base, long coins) throws Exception {
         HttpResponse<String> r;
         try (HttpClient http = HttpClient.newHttpClient()) {
             r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/accounts"))
@@ -412,8 +423,9 @@ final class GenqEndToEnd {
         if (r.statusCode() != 201) {
             throw new IllegalStateException("could not open the bench account: " + r.body());
         }
-        return JSON.readTree(r.body()).path("apiKey").asText();
+        return JSON.readTree(r.body());
     }
+
 
     /** Resident memory of this process, from the kernel. */
     static long rssMb() {

@@ -28,7 +28,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * Statuses as server-sent events ({@code event: status}, the same JSON as a status read, with the
- * event's id), {@code event: heartbeat} every 15 s, {@code event: resync} when a resume came too late.
+ * event's id), {@code event: heartbeat} every 15 s; an account's stream opens with {@code event: ready}
+ * (or {@code event: resync} when a resume came too late).
  * A browser token may come as {@code ?access_token=}, since EventSource sends no headers.
  */
 @ErrorResponses

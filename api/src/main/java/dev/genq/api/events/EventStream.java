@@ -72,9 +72,10 @@ final class EventStream {
                 cache.entry(generationId).ifPresent(e -> send(lastId, cache.view(e)));
             } else {
                 lastId = hub.newestId(accountId).orElse(null);
-                if (lastEventId != null) {
-                    sink.next(Event.<Object>of(Map.of()).name("resync").id(lastId));
-                }
+                // "resync": the stream no longer holds what came after the client's last event; "ready": the
+                // stream is open (headers go out with it), and its id is where a reconnect resumes from
+                Event<Object> first = Event.<Object>of(Map.of()).name(lastEventId != null ? "resync" : "ready");
+                sink.next(lastId == null ? first : first.id(lastId));
             }
             List<StatusCache.Announcement> early = heldBack;
             heldBack = null;

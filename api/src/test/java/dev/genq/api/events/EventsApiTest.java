@@ -69,6 +69,7 @@ class EventsApiTest {
         String key = api.newAccount(100);
         String seen;
         try (SseClient browser = new SseClient(other.base() + "/v1/events", Map.of("Authorization", "Bearer " + key))) {
+            assertThat(browser.next().name()).as("an account's stream says it is open").isEqualTo("ready");
             String first = submit(key, "emu-text");
             SseClient.Event queued = browser.next();
             assertThat(queued.data().path("id").asText()).isEqualTo(first);
