@@ -27,10 +27,11 @@ class OwaspApiTop10Test extends EndToEndTest {
     void api1AnotherAccountsObjectsAreNotFoundOnEveryIdRoute() throws Exception {
         Api.Account owner = api.newAccount(100);
         Api.Account attacker = api.newAccount(100);
+        String endpoint = api.post("/v1/webhooks", owner.key(), "{\"url\":\"http://127.0.0.1:9/x\"}").body().path("id").asText();
         String generation = api.submitted(owner, "emu-text", "{\"prompt\":\"mine\"}");
         String key = api.post("/v1/keys", owner.key(), "{\"name\":\"k\",\"scopes\":[\"read\"]}").body().path("id").asText();
-        String endpoint = api.post("/v1/webhooks", owner.key(), "{\"url\":\"http://127.0.0.1:9/x\"}").body().path("id").asText();
         api.awaitEnd(owner, generation, END);
+        String delivery = api.get("/v1/webhooks/" + endpoint + "/deliveries", owner.key()).body().path("data").get(0).path("id").asText();
 
         List<Api.Response> answers = List.of(
             api.get("/v1/generations/" + generation, attacker.key()),
@@ -39,7 +40,9 @@ class OwaspApiTop10Test extends EndToEndTest {
             api.post("/v1/keys/" + key + "/revoke", attacker.key(), ""),
             api.post("/v1/keys/" + key + "/rotate", attacker.key(), "{}"),
             api.get("/v1/webhooks/" + endpoint + "/deliveries", attacker.key()),
-            api.post("/v1/webhooks/" + endpoint + "/disable", attacker.key(), ""));
+            api.post("/v1/webhooks/" + endpoint + "/disable", attacker.key(), ""),
+            api.get("/v1/webhooks/deliveries/" + delivery, attacker.key()),
+            api.post("/v1/webhooks/deliveries/" + delivery + "/replay", attacker.key(), ""));
         assertThat(answers).allSatisfy(r -> {
             assertThat(r.status()).as(r.raw()).isEqualTo(404);
             assertThat(r.raw()).doesNotContain(owner.id().toString());
