@@ -48,6 +48,10 @@ public class LostGenerationRequeuer implements MaintenanceTask {
     /** Re-enqueues one batch; returns how many generations got their job back. */
     @Override
     public int runOnce() {
+        int released = dispatch.unstick();
+        if (released > 0) {
+            LOG.warn("let {} held generation(s) into the queue whose release was lost", released);
+        }
         List<UUID> withoutJob = search.queuedWithoutJob(clock.instant().minus(config.getRequeueGrace()), config.getBatchSize());
         Set<UUID> held = dispatch.held(withoutJob); // waiting their turn in their account's dispatch window
         List<UUID> lost = withoutJob.stream().filter(id -> !held.contains(id)).toList();
@@ -55,6 +59,6 @@ public class LostGenerationRequeuer implements MaintenanceTask {
         if (requeued > 0) {
             LOG.warn("re-enqueued {} generation(s) whose job was lost", requeued);
         }
-        return requeued;
+        return requeued + released;
     }
 }

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Fair dispatch across accounts: JobRunr runs its queue in order, so an account that submits ten
@@ -45,6 +47,23 @@ public class Dispatch {
         redis.call('SADD', KEYS[3], ARGV[1])
         return 0""");
 
+    /**
+     * Lets an account's held generations in while its window has room: what the status publisher
+     * does as each leaves QUEUED, done here for an account whose releases were lost (statuses Redis
+     * never took, dispatched entries that aged out). Answers the members let in.
+     */
+    private static final RedisScript UNSTICK = new RedisScript("""
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        local released = {}
+        while redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) do
+          local next = redis.call('ZPOPMIN', KEYS[2])
+          if not next[1] then break end
+          local id = string.match(next[1], '^[^|]+')
+          redis.call('SREM', KEYS[3], id)
+          redis.call('ZADD', KEYS[1], ARGV[3], id)
+          table.insert(released, next[1])
+        end
+        return released""");
     private final JedisPooled redis;
     private final Clock clock;
     private final int window;
@@ -86,6 +105,37 @@ public class Dispatch {
             LOG.debug("dispatch of {} not windowed: {}", generationId, e.toString());
             return true; // without Redis, straight into the queue: unfair for a while, never stuck
         }
+    }
+
+    /**
+     * For every account holding generations: lets them in while its window has room. Run by the
+     * requeuer each minute, so a hold whose release was lost ends within about {@link #DISPATCHED_FOR}.
+     * Returns how many it let in.
+     */
+    public int unstick() {
+        int released = 0;
+        try {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = redis.scan(cursor, new ScanParams().match("genq:held:*").count(100));
+                for (String heldKey : page.getResult()) {
+                    UUID account = UUID.fromString(heldKey.substring("genq:held:".length()));
+                    long now = clock.millis();
+                    Object answer = UNSTICK.run(redis, List.of(dispatchedKey(account), heldKey, HELD_IDS),
+                        List.of(String.valueOf(now - DISPATCHED_FOR.toMillis()), String.valueOf(window), String.valueOf(now)));
+                    if (answer instanceof List<?> members) {
+                        for (Object member : members) {
+                            released(account, member);
+                            released++;
+                        }
+                    }
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        } catch (JedisException | IllegalArgumentException e) {
+            LOG.warn("held generations not looked at: {}", e.toString());
+        }
+        return released;
     }
 
     /** Of these generations, the ones held for their turn (the requeuer leaves them be). */

@@ -41,6 +41,24 @@ class DispatchTest {
         assertThat(dispatch.admit(account, UUID.randomUUID(), "emu-text", t + 3_000)).as("the window is full again").isFalse();
     }
 
+    @Test
+    void anAccountWhoseReleasesWereLostIsLetInByTheRequeuersSweep() {
+        UUID account = UUID.randomUUID();
+        long t = Instant.now().toEpochMilli();
+        for (int i = 0; i < dispatch.window(); i++) {
+            assertThat(dispatch.admit(account, UUID.randomUUID(), "emu-text", t + i)).isTrue();
+        }
+        UUID held = UUID.randomUUID();
+        assertThat(dispatch.admit(account, held, "emu-text", t + 1_000)).isFalse();
+        try (redis.clients.jedis.JedisPooled redis = new redis.clients.jedis.JedisPooled(dev.genq.devkit.services.TestServices.redis().uri())) {
+            redis.del(Dispatch.dispatchedKey(account)); // as if every start's release had been lost
+        }
+
+        assertThat(dispatch.unstick()).isPositive();
+
+        assertThat(dispatch.held(List.of(held))).isEmpty();
+    }
+
     private static GenerationView view(UUID id, UUID account, GenerationStatus status) {
         return new GenerationView(id, account, "emu-text", status, 0, 1, 1, 1, List.of(), null, null, Instant.now(),
             status == GenerationStatus.RUNNING ? Instant.now() : null, status.isTerminal() ? Instant.now() : null, null, null, null,
