@@ -14,7 +14,6 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +63,7 @@ public class BrowserTokens {
             throw new GenqException(ErrorCode.INSUFFICIENT_SCOPE, "a token cannot hold a scope its key lacks");
         }
         Instant now = Instant.now();
-        Instant expires = now.plus(ttl);
+        Instant expires = Instant.ofEpochSecond(now.plus(ttl).getEpochSecond()); // a JWT's exp is in whole seconds
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", ISSUER);
         claims.put("sub", holder.account().id().toString());
@@ -75,7 +74,7 @@ public class BrowserTokens {
         claims.put("jti", UUID.randomUUID().toString());
         String token = generator.generateToken(claims)
             .orElseThrow(() -> new IllegalStateException("the token generator made no token; is the signing secret set?"));
-        return new Issued(token, Date.from(expires).toInstant(), wanted);
+        return new Issued(token, expires, wanted);
     }
 
     /** The claims of a token this cluster signed that has not expired; empty for anything else. */
