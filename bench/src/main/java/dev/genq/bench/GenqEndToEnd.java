@@ -147,6 +147,7 @@ final class GenqEndToEnd {
             properties.put("genq.limits.key-requests-per-second", 1_000_000);
             properties.put("genq.limits.account-requests-per-second", 1_000_000);
             properties.put("genq.limits.account-generations-in-flight", 1_000_000);
+            properties.put("genq.limits.key-generations-in-flight", 1_000_000);
             properties.put("genq.providers.emulator.webhook-poll-interval", "30s"); // the default: webhooks finish tasks
             ApplicationContext context = Application.startManaged(roles, properties);
             Connection stats = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());

@@ -112,6 +112,7 @@ final class Cluster implements AutoCloseable {
             .set("config.extraEnv.GENQ_LIMITS_KEY_REQUESTS_PER_SECOND", "100000") // one account drives the whole cluster
             .set("config.extraEnv.GENQ_LIMITS_ACCOUNT_REQUESTS_PER_SECOND", "100000")
             .set("config.extraEnv.GENQ_LIMITS_ACCOUNT_GENERATIONS_IN_FLIGHT", "100000")
+            .set("config.extraEnv.GENQ_LIMITS_KEY_GENERATIONS_IN_FLIGHT", "100000")
             .set("config.extraEnv.GENQ_QUEUE_WORKER_COUNT", String.valueOf(WORKER_THREADS))
             // a dead worker's checks come back after this lease; short here, so the kill case ends in CI time
             .set("config.extraEnv.GENQ_WORKER_CHECK_LEASE", "30s")

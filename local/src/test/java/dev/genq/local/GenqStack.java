@@ -74,6 +74,7 @@ public final class GenqStack {
         properties.put("genq.limits.key-requests-per-second", 100_000);
         properties.put("genq.limits.account-requests-per-second", 100_000);
         properties.put("genq.limits.account-generations-in-flight", 100_000);
+        properties.put("genq.limits.key-generations-in-flight", 100_000);
         properties.put("genq.webhooks.allow-loopback", true); // the tests' webhook receivers listen on loopback
         properties.put("genq.s3.url-ttl", URL_TTL_SECONDS + "s");
         properties.put("genq.worker.retry.backoff-seed-seconds", 1);

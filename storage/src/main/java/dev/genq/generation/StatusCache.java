@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -252,14 +253,42 @@ public class StatusCache {
      */
     static final Duration LONGEST_IN_FLIGHT = Duration.ofHours(24);
 
-    /** How many generations the account has QUEUED or RUNNING, as published; 0 when Redis cannot tell. */
-    public long inFlight(UUID accountId) {
-        try {
-            return redis.zcard(inFlightKey(accountId));
+    /** Generations QUEUED or RUNNING: the account's, and of those the ones one of its keys submitted. */
+    public record InFlight(long account, long key) {
+    }
+
+    /**
+     * How many generations the account, and the key, have QUEUED or RUNNING, as published; zeros when
+     * Redis cannot tell. A key's are the generations it submitted ({@link #submittedWith}) that are
+     * still in its account's set, so an end needs no bookkeeping of its own.
+     */
+    public InFlight inFlight(UUID accountId, UUID keyId) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<Long> account = pipeline.zcard(inFlightKey(accountId));
+            Response<Long> key = pipeline.zintercard(keyInFlightKey(keyId), inFlightKey(accountId));
+            pipeline.sync();
+            return new InFlight(account.get(), key.get());
         } catch (JedisException e) {
             LOG.debug("generations in flight of {} not counted: {}", accountId, e.toString());
-            return 0;
+            return new InFlight(0, 0);
         }
+    }
+
+    /** Notes which key submitted a generation, for {@link #inFlight}; kept as long as a generation may be in flight. */
+    public void submittedWith(UUID keyId, UUID generationId, Instant createdAt) {
+        String key = keyInFlightKey(keyId);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            pipeline.zadd(key, createdAt.toEpochMilli(), generationId.toString());
+            pipeline.zremrangeByScore(key, Double.NEGATIVE_INFINITY, clock.millis() - LONGEST_IN_FLIGHT.toMillis());
+            pipeline.pexpire(key, LONGEST_IN_FLIGHT.toMillis());
+            pipeline.sync();
+        } catch (JedisException e) {
+            LOG.debug("the key of {} not noted: {}", generationId, e.toString());
+        }
+    }
+
+    private static String keyInFlightKey(UUID keyId) {
+        return "genq:inflight-key:" + keyId;
     }
 
     private static String inFlightKey(UUID accountId) {

@@ -70,9 +70,10 @@ class GenerationController {
             throw new GenqException(ErrorCode.INVALID_REQUEST, "'model' is required");
         }
         return idempotent.respond(caller.scope(), idempotencyKey, "POST /v1/generations", body, () -> {
-            inFlight.check(caller.accountId());
-            return new IdempotentRequests.Result(202, responses.of(submissions.submit(caller.accountId(), body.model(), body.inputs(),
-                body.quoteId())));
+            inFlight.check(caller.accountId(), caller.keyId());
+            GenerationView submitted = submissions.submit(caller.accountId(), body.model(), body.inputs(), body.quoteId());
+            inFlight.submitted(caller.keyId(), submitted.id(), submitted.createdAt());
+            return new IdempotentRequests.Result(202, responses.of(submitted));
         });
     }
 

@@ -20,4 +20,8 @@ public interface LimitsConfig {
      */
     @Bindable(defaultValue = "1000")
     int getAccountGenerationsInFlight();
+
+    /** Generations one API key (with its browser tokens) may have QUEUED or RUNNING at once. Default 500. */
+    @Bindable(defaultValue = "500")
+    int getKeyGenerationsInFlight();
 }

@@ -55,24 +55,48 @@ class LimitsTest {
     }
 
     @Test
-    void aSubmitBeyondTheGenerationsInFlightIs429AndChargesNothingUntilOneEnds() throws Exception {
+    void aSubmitBeyondTheAccountsGenerationsInFlightIs429AndChargesNothingUntilOneEnds() throws Exception {
         String key = api.newAccount(1_000);
+        String second = anotherKey(key);
+        String third = anotherKey(key);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < ApiRole.IN_FLIGHT_LIMIT; i++) {
-            ids.add(submit(key).body());
-            Thread.sleep(25); // under the key's request rate
+            ids.add(submit(i % 2 == 0 ? key : second).body()); // two keys, each under its own limit
+            Thread.sleep(25); // under the keys' request rate
         }
         long balance = JSON.readTree(api.send("GET", "/v1/wallet", key).body()).path("balanceCoins").asLong();
 
-        HttpResponse<String> refused = submit(key);
+        HttpResponse<String> refused = submit(third);
 
         assertThat(ApiRole.error(refused, 429)).isEqualTo("rate_limited");
+        assertThat(refused.body()).contains("this account");
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(JSON.readTree(api.send("GET", "/v1/wallet", key).body()).path("balanceCoins").asLong()).isEqualTo(balance);
         Generation running = api.bean(TaskChecks.class).startQueued(UUID.fromString(JSON.readTree(ids.getFirst()).path("id").asText()))
             .orElseThrow();
         assertThat(api.bean(Settlement.class).succeed(running, List.of(), 1)).isTrue();
-        assertThat(submit(key).statusCode()).as("one ended: room for one more").isEqualTo(202);
+        assertThat(submit(third).statusCode()).as("one ended: room for one more").isEqualTo(202);
+    }
+
+    @Test
+    void aKeyBeyondItsOwnGenerationsInFlightIs429WhileAnotherKeyOfTheAccountStillSubmits() throws Exception {
+        String key = api.newAccount(1_000);
+        String other = anotherKey(key);
+        for (int i = 0; i < ApiRole.KEY_IN_FLIGHT_LIMIT; i++) {
+            assertThat(submit(key).statusCode()).isEqualTo(202);
+            Thread.sleep(25);
+        }
+
+        HttpResponse<String> refused = submit(key);
+
+        assertThat(ApiRole.error(refused, 429)).isEqualTo("rate_limited");
+        assertThat(refused.body()).contains("this key");
+        assertThat(submit(other).statusCode()).as("the account is under its own limit").isEqualTo(202);
+    }
+
+    private String anotherKey(String key) throws Exception {
+        return JSON.readTree(api.send("POST", "/v1/keys", key, "{\"name\":\"more\",\"scopes\":[\"read\",\"submit\"]}").body())
+            .path("key").asText();
     }
 
     private HttpResponse<String> submit(String key) throws Exception {

@@ -24,6 +24,8 @@ public final class ApiRole {
     public static final String BOOTSTRAP_KEY = "api-test-bootstrap";
     /** Generations an account may have queued or running here (more than any other test submits). */
     public static final int IN_FLIGHT_LIMIT = 30;
+    /** Generations one key may have queued or running here. */
+    public static final int KEY_IN_FLIGHT_LIMIT = 20;
     /**
      * The one site whose pages may call this api role from a browser: a local one, since Micronaut
      * itself refuses pages of remote origins calling a server on loopback (drive-by protection).
@@ -62,6 +64,7 @@ public final class ApiRole {
         p.put("genq.events.heartbeat", "1s");
         p.put("genq.cors.allowed-origins", ALLOWED_ORIGIN);
         p.put("genq.limits.account-generations-in-flight", IN_FLIGHT_LIMIT);
+        p.put("genq.limits.key-generations-in-flight", KEY_IN_FLIGHT_LIMIT);
         p.put("micronaut.security.token.jwt.signatures.secret.generator.secret", "api-test-token-secret-shared-by-both-nodes");
         ApiRole role = new ApiRole(ApplicationContext.run(EmbeddedServer.class, p, "api"));
         Shutdown.register(role.context);
