@@ -1,6 +1,7 @@
 package dev.genq.webhook;
 
 import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,11 @@ public class Sending {
         return endpoints.findEndpoint(id);
     }
 
-    /** Records attempt {@code d.attempts() + 1}: a 2xx delivered it; anything else is retried on the schedule, or fails it. */
+    /**
+     * Records attempt {@code d.attempts() + 1}: a 2xx delivered it; anything else is retried on the
+     * schedule, or fails it. One transaction, so an attempt is never logged without its outcome.
+     */
+    @Transactional
     public void record(WebhookDelivery d, Instant at, Integer statusCode, String error, Duration took) {
         int attempt = d.attempts() + 1;
         deliveries.recordAttempt(UUID.randomUUID(), d.id(), attempt, at, statusCode, error, (int) Math.min(Integer.MAX_VALUE, took.toMillis()));

@@ -39,7 +39,8 @@ class EventHub {
     private final JedisPooled redis;
     private final ConcurrentHashMap<UUID, Set<EventStream>> byAccount = new ConcurrentHashMap<>();
     private final StopSignal stopping = new StopSignal();
-    private final Listener listener = new Listener();
+    /** The subscription's listener: a new one per connection, since one holds the connection it listens on. */
+    private volatile Listener listener = new Listener();
     private final Duration tick;
     private final long ticksPerHeartbeat;
     private volatile boolean subscribed;
@@ -106,6 +107,7 @@ class EventHub {
         while (!stopping.stopped()) {
             try (Jedis connection = new Jedis(config.hostAndPort(), config.client()
                 .connectionTimeoutMillis(config.getTimeoutMs()).socketTimeoutMillis((int) SUBSCRIBER_READ_TIMEOUT.toMillis()).build())) {
+                listener = new Listener();
                 connection.subscribe(listener, StatusCache.EVENTS_CHANNEL);
             } catch (JedisException e) {
                 if (!stopping.stopped()) {
@@ -113,13 +115,13 @@ class EventHub {
                         backoff, e.toString());
                 }
             }
+            boolean wasSubscribed = subscribed;
             subscribed = false;
-            // what was missed is in the streams: each open stream catches up from its last event id
-            byAccount.values().forEach(streams -> streams.forEach(EventStream::missedEvents));
             if (!stopping.pause(backoff)) {
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+            backoff = wasSubscribed ? Duration.ofMillis(100)
+                : backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
         }
     }
 
@@ -155,9 +157,15 @@ class EventHub {
     }
 
     private final class Listener extends JedisPubSub {
+        /**
+         * Subscribed (again): what was announced while no subscription listened is in the accounts'
+         * streams, so each open stream catches up from its last event id; what comes now arrives live,
+         * and a stream drops what it has already sent.
+         */
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
             subscribed = true;
+            byAccount.values().forEach(streams -> streams.forEach(EventStream::missedEvents));
         }
 
         @Override

@@ -99,7 +99,7 @@ final class EventStream {
 
     /** The subscription dropped: what was announced meanwhile is in the account's stream. */
     synchronized void missedEvents() {
-        if (heldBack == null && !ended && lastId != null) {
+        if (heldBack == null && !ended) {
             replay();
         }
     }
@@ -120,7 +120,8 @@ final class EventStream {
     }
 
     private void replay() {
-        List<EventHub.Stored> missed = hub.after(accountId, lastId, MAX_REPLAY + 1);
+        // no last id: the account's stream held nothing when this one opened, so all it holds now is new
+        List<EventHub.Stored> missed = hub.after(accountId, lastId == null ? "0-0" : lastId, MAX_REPLAY + 1);
         if (missed.size() > MAX_REPLAY) {
             lastId = hub.newestId(accountId).orElse(lastId);
             sink.next(Event.<Object>of(Map.of()).name("resync").id(lastId));

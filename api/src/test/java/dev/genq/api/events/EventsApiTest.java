@@ -5,6 +5,7 @@ import static dev.genq.api.support.ApiRole.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.api.support.ApiRole;
+import dev.genq.devkit.services.TestServices;
 import dev.genq.generation.Generation;
 import dev.genq.generation.Settlement;
 import dev.genq.generation.TaskChecks;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
 
 /**
  * Server-sent events on two api nodes over the same PostgreSQL and Redis: what a worker publishes
@@ -112,6 +115,22 @@ class EventsApiTest {
         HttpResponse<String> tokenInUrlElsewhere = api.send("GET", "/v1/wallet?access_token="
             + body(api.send("POST", "/v1/tokens", key, "{}"), 201).path("token").asText(), null);
         assertThat(ApiRole.error(tokenInUrlElsewhere, 401)).as("only event routes read a token from the URL").isEqualTo("unauthorized");
+    }
+
+    @Test
+    void aStreamCatchesUpWhatWasPublishedWhileItsNodesSubscriptionWasDown() throws Exception {
+        String key = api.newAccount(100);
+        try (SseClient browser = new SseClient(other.base() + "/v1/events", Map.of("Authorization", "Bearer " + key));
+             JedisPooled redis = new JedisPooled(TestServices.redis().uri())) {
+            assertThat(browser.next().name()).isEqualTo("ready");
+            redis.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub"); // every node's subscription drops
+            String id = submit(key, "emu-text"); // published while no node listens
+
+            SseClient.Event caughtUp = browser.next();
+
+            assertThat(caughtUp.data().path("id").asText()).isEqualTo(id);
+            assertThat(caughtUp.data().path("status").asText()).isEqualTo("QUEUED");
+        }
     }
 
     private String submit(String key, String model) throws Exception {
