@@ -12,9 +12,11 @@ public record ErrorBody(Detail error) {
     @Serdeable
     public record Detail(@Schema(description = "machine-readable; stable", allowableValues = {"invalid_request", "invalid_input",
                              "unknown_model", "unauthorized", "insufficient_funds", "forbidden", "insufficient_scope", "account_blocked",
+                             "account_suspended",
                              "not_found", "method_not_allowed", "invalid_state", "quote_expired", "quote_mismatch", "model_disabled",
                              "duplicate_active", "request_in_progress", "limit_reached", "idempotency_mismatch", "payload_too_large",
-                             "uri_too_long", "headers_too_large", "unsupported_media_type", "rate_limited", "internal", "unavailable"})
+                             "uri_too_long", "headers_too_large", "unsupported_media_type", "rate_limited", "internal", "gateway_refused", "unavailable",
+                             "gateway_unavailable"})
                          String code,
                          @Schema(description = "for a person") String message) {
     }

@@ -3,6 +3,7 @@ package dev.genq.local;
 import dev.genq.account.AccountKeys;
 import dev.genq.account.AccountService;
 import dev.genq.devkit.emulator.ProviderEmulator;
+import dev.genq.devkit.payments.NowPaymentsEmulator;
 import dev.genq.devkit.services.Embedded;
 import dev.genq.devkit.services.Shutdown;
 import dev.genq.server.Application;
@@ -23,6 +24,7 @@ public final class LocalGenq {
     static final String ADMIN_KEY = "gq_admin_local_key";
     static final String DASHBOARD_PASSWORD = "genq";
     static final String IPN_SECRET = "genq-local-ipn-secret";
+    static final String NOWPAYMENTS_API_KEY = "genq-local-nowpayments-key";
 
     private LocalGenq() {
     }
@@ -49,7 +51,13 @@ public final class LocalGenq {
             Embedded.s3(data.resolve("s3"), 19000),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, port, 8000, DASHBOARD_PASSWORD);
         Map<String, Object> properties = new HashMap<>(wiring.properties());
+        // top-ups work end to end against a local NOWPayments; the README's walk-through pays one with a signed IPN
+        NowPaymentsEmulator nowpayments = new NowPaymentsEmulator(19201, NOWPAYMENTS_API_KEY, IPN_SECRET);
+        Shutdown.register(nowpayments);
+        properties.put("genq.payments.nowpayments.base-url", nowpayments.baseUrl());
+        properties.put("genq.payments.nowpayments.api-key", NOWPAYMENTS_API_KEY);
         properties.put("genq.payments.nowpayments.ipn-secret", IPN_SECRET);
+        properties.put("genq.payments.rates", "USD=100,RUB=1");
         ApplicationContext context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context); // registered last, so it stops first: before the servers it uses
         seedDemoAccount(context.getBean(AccountService.class), context.getBean(AccountKeys.class));
@@ -61,7 +69,7 @@ public final class LocalGenq {
               admin API key  %s
               dashboard      http://127.0.0.1:8000   (user admin, password %s)
               metrics        http://127.0.0.1:%d/prometheus
-              NOWPayments IPN secret  %s
+              NOWPayments (local) IPN secret  %s
             Stop with Ctrl-C.
             %n""", data, port, DEMO_KEY, ADMIN_KEY, DASHBOARD_PASSWORD, port, IPN_SECRET);
     }

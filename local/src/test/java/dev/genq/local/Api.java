@@ -51,6 +51,17 @@ final class Api {
         return post(path, key, jsonBody, java.util.Map.of());
     }
 
+    Response patch(String path, String key, String jsonBody) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(jsonBody)), key);
+    }
+
+    /** A GET whose answer is bytes (an export's ZIP). */
+    HttpResponse<byte[]> bytes(String path, String key) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** A POST with extra headers, such as Idempotency-Key. */
     Response post(String path, String key, String jsonBody, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

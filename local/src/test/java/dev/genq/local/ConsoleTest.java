@@ -3,9 +3,7 @@ package dev.genq.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genq.devkit.Tools;
-import dev.genq.devkit.payments.NowPaymentsEmulator;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,8 +67,7 @@ class ConsoleTest extends EndToEndTest {
         browser.findElement(By.id("signin")).click();
         waitForText("balance", "0");
 
-        NowPaymentsEmulator.Ipn topUp = stack.nowpayments.ipn(System.nanoTime(), account.id(), "finished", "5", "5", "5");
-        assertThat(stack.nowpayments.send(URI.create(api.base() + "/webhooks/nowpayments"), topUp).statusCode()).isEqualTo(200);
+        stack.gateways.topUp(api, account, 500);
         browser.findElement(By.id("refresh")).click();
         waitForText("balance", "500");
         assertThat(browser.findElement(By.id("transactions")).getText()).contains("topup");

@@ -1,8 +1,6 @@
 package dev.genq.local;
 
 import dev.genq.devkit.emulator.ProviderEmulator;
-import dev.genq.devkit.payments.NowPaymentsEmulator;
-import dev.genq.devkit.payments.YooKassaEmulator;
 import dev.genq.devkit.services.Shutdown;
 import dev.genq.devkit.services.TestServices;
 import dev.genq.server.Application;
@@ -41,8 +39,7 @@ public final class GenqStack {
 
     final ProviderEmulator emulator;
     final Vendors vendors;
-    final YooKassaEmulator yookassa;
-    final NowPaymentsEmulator nowpayments = new NowPaymentsEmulator(IPN_SECRET);
+    final Gateways gateways;
     final ApplicationContext context;
     final Api api;
     final int dashboardPort;
@@ -51,8 +48,7 @@ public final class GenqStack {
     private GenqStack() throws IOException {
         emulator = new ProviderEmulator(0, "emulator-test-key", 300);
         Shutdown.register(emulator);
-        yookassa = new YooKassaEmulator("shop-1", "yookassa-test-secret");
-        Shutdown.register(yookassa);
+        gateways = new Gateways();
         dashboardPort = TestServices.freePort();
         Wiring wiring = new Wiring(TestServices.postgres(), TestServices.redis(), TestServices.s3(),
             emulator.baseUrl(), emulator.apiKey(), ADMIN_KEY, TestServices.freePort(), dashboardPort, DASHBOARD_PASSWORD);
@@ -82,10 +78,7 @@ public final class GenqStack {
         properties.put("genq.maintenance.requeue-grace", "0s");
         properties.put("genq.s3.part-size-bytes", PART_SIZE_BYTES);
         properties.put("genq.s3.max-object-bytes", MAX_OUTPUT_BYTES);
-        properties.put("genq.payments.nowpayments.ipn-secret", IPN_SECRET);
-        properties.put("genq.payments.yookassa.base-url", yookassa.baseUrl());
-        properties.put("genq.payments.yookassa.shop-id", "shop-1");
-        properties.put("genq.payments.yookassa.secret-key", "yookassa-test-secret");
+        gateways.configure(properties);
         properties.put("genq.catalog.price-refresh", "0s");
         properties.put("genq.metrics.refresh", "200ms");
         properties.put("micronaut.lifecycle.graceful-shutdown.grace-period", "5s");
@@ -93,6 +86,7 @@ public final class GenqStack {
         context = Application.startManaged(Application.ALL_ROLES, properties);
         Shutdown.register(context);
         api = new Api("http://127.0.0.1:" + wiring.httpPort());
+        gateways.notifyTo(api.base());
     }
 
     public static synchronized GenqStack get() {
@@ -142,5 +136,9 @@ public final class GenqStack {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    public <T> T bean(Class<T> type, String name) {
+        return context.getBean(type, io.micronaut.inject.qualifiers.Qualifiers.byName(name));
     }
 }

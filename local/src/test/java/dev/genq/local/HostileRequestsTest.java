@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.genq.devkit.payments.NowPaymentsEmulator;
+import dev.genq.devkit.payments.GatewayEmulator;
 import dev.genq.ledger.Coins;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 class HostileRequestsTest extends EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final AtomicLong PAYMENT_IDS = new AtomicLong(System.nanoTime());
 
     @Nested
     class TextNoRowCanHold {
@@ -136,15 +134,21 @@ class HostileRequestsTest extends EndToEndTest {
 
     @Nested
     class PaymentNotifications {
-        private final URI webhook = URI.create(api.base() + "/webhooks/nowpayments");
+        /** A NOWPayments top-up of 100 coins (1 USD) for a new account: its invoice id and order id. */
+        private String[] invoice(Api.Account account) {
+            String invoice = api.post("/v1/topups", account.key(), Gateways.topupBody("nowpayments", 100)).body().path("providerPaymentId").asText();
+            return new String[] {invoice, stack.gateways.nowpayments.invoice(invoice).orderRef()};
+        }
 
         @Test
         void aNumberTooLargeForADoubleWithAnySignatureIs401() throws Exception {
             Api.Account account = api.newAccount(0);
-            NowPaymentsEmulator.Ipn ipn = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "1e999", "1", "1");
+            String[] created = invoice(account);
+            GatewayEmulator.Notification ipn = stack.gateways.nowpayments.ipn(created[0], created[1], "finished", "1e999", "usd", "1", "1");
 
-            HttpResponse<String> signed = stack.nowpayments.send(webhook, ipn);
-            HttpResponse<String> forged = stack.nowpayments.send(webhook, new NowPaymentsEmulator.Ipn(ipn.body(), "00"));
+            HttpResponse<String> signed = stack.gateways.nowpayments.send(ipn);
+            HttpResponse<String> forged = stack.gateways.nowpayments.send(
+                new GatewayEmulator.Notification(ipn.contentType(), ipn.body(), Map.of("x-nowpayments-sig", "00")));
 
             assertThat(signed.statusCode()).as(signed.body()).isEqualTo(401);
             assertThat(forged.statusCode()).isEqualTo(401);
@@ -154,14 +158,15 @@ class HostileRequestsTest extends EndToEndTest {
         @Test
         void aSignedNotificationWithAnAmountThatIsNoMoneyIs400AndCreditsNothing() throws Exception {
             Api.Account account = api.newAccount(0);
+            String[] created = invoice(account);
             for (String price : new String[] {"\"abc\"", "1e+30", "\"1e999999999\"", "-5", "\"0.0000000000000000001\""}) {
-                long paymentId = PAYMENT_IDS.incrementAndGet();
-                HttpResponse<String> r = stack.nowpayments.send(webhook,
-                    stack.nowpayments.ipn(paymentId, account.id(), "finished", price, "1", "1"));
+                HttpResponse<String> r = stack.gateways.nowpayments.send(
+                    stack.gateways.nowpayments.ipn(created[0], created[1], "finished", price, "usd", "1", "1"));
                 assertThat(r.statusCode()).as(price + ": " + r.body()).isEqualTo(400);
                 assertThat(JSON.readTree(r.body()).path("error").path("code").asText()).isEqualTo("invalid_request");
-                assertThat(Fixtures.count("SELECT count(*) FROM payment WHERE payment_id = ?", Long.toString(paymentId))).isZero();
             }
+            assertThat(Fixtures.query("SELECT status FROM payment WHERE payment_id = ?", rs -> rs.getString(1), created[0]))
+                .containsExactly("created");
             assertThat(api.balance(account)).isZero();
         }
     }
@@ -171,23 +176,26 @@ class HostileRequestsTest extends EndToEndTest {
         @Test
         void paymentNotificationsRunOnVirtualThreadsNotOnTheEventLoop() throws Exception {
             Api.Account account = api.newAccount(0);
-            String yooKassaPayment = "yk-threads-" + PAYMENT_IDS.incrementAndGet();
-            stack.yookassa.put(yooKassaPayment, "succeeded", "1.00", account.id());
-            NowPaymentsEmulator.Ipn whole = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "1", "1", "1");
-            NowPaymentsEmulator.Ipn slow = stack.nowpayments.ipn(PAYMENT_IDS.incrementAndGet(), account.id(), "finished", "1", "1", "1");
+            String yooKassaPayment = api.post("/v1/topups", account.key(), Gateways.topupBody("yookassa", 1)).body()
+                .path("providerPaymentId").asText();
+            String wholeInvoice = api.post("/v1/topups", account.key(), Gateways.topupBody("nowpayments", 100)).body()
+                .path("providerPaymentId").asText();
+            String slowInvoice = api.post("/v1/topups", account.key(), Gateways.topupBody("nowpayments", 100)).body()
+                .path("providerPaymentId").asText();
+            GatewayEmulator.Notification whole = stack.gateways.nowpayments.ipn(wholeInvoice, "finished", "1", "usd");
+            GatewayEmulator.Notification slow = stack.gateways.nowpayments.ipn(slowInvoice, "finished", "1", "usd");
 
             try (Logs logs = Logs.capture()) {
-                assertThat(stack.nowpayments.send(URI.create(api.base() + "/webhooks/nowpayments"), whole).statusCode()).isEqualTo(200);
-                assertThat(inTwoParts("/webhooks/nowpayments", slow.body(), Map.of("x-nowpayments-sig", slow.signature())))
-                    .startsWith("HTTP/1.1 200");
-                // YooKassa's handler asks YooKassa with a blocking client, which refuses to run on an event loop.
-                assertThat(stack.yookassa.notify(URI.create(api.base() + "/webhooks/yookassa"), yooKassaPayment, "succeeded").statusCode())
+                assertThat(stack.gateways.nowpayments.send(whole).statusCode()).isEqualTo(200);
+                assertThat(inTwoParts("/webhooks/nowpayments", slow.body(), slow.headers())).startsWith("HTTP/1.1 200");
+                // YooKassa's handler asks YooKassa with a blocking client, which must not run on an event loop.
+                assertThat(stack.gateways.yookassa.send(stack.gateways.paid("yookassa", yooKassaPayment, "1.00", "RUB")).statusCode())
                     .isEqualTo(200);
 
                 assertThat(logs.from(dev.genq.payment.Payments.class)).as("one credit line per payment").hasSize(3)
                     .allSatisfy(line -> assertThat(line.virtual() && !line.onEventLoop()).as(line.thread()).isTrue());
             }
-            assertThat(api.balance(account)).isPositive();
+            assertThat(api.balance(account)).isEqualTo(201);
         }
 
         /** A request whose body arrives in two parts, 300 ms apart, as from a slow gateway. */

@@ -7,12 +7,16 @@ import io.micronaut.data.annotation.MappedEntity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A customer of the genq operator: owns a wallet, API keys and generations. A blocked account pays for nothing new. */
+/**
+ * A customer of the genq operator: owns a wallet, API keys and generations. Only an active account
+ * pays for anything new; {@code email} and {@code phone} are the contact fields its owner may rectify.
+ */
 @MappedEntity("account")
-public record Account(@Id UUID id, String name, @GeneratedValue Instant createdAt,
-                     @Nullable Instant blockedAt, @Nullable String blockedReason) {
+public record Account(@Id UUID id, String name, @Nullable String email, @Nullable String phone, String state,
+                      @Nullable String stateReason, @Nullable Instant stateChangedAt, @GeneratedValue Instant createdAt,
+                      @Nullable Instant closedAt) {
 
-    public boolean blocked() {
-        return blockedAt != null;
+    public AccountState accountState() {
+        return AccountState.of(state);
     }
 }

@@ -99,6 +99,13 @@ public class AccountKeys {
         return cached(keyId, () -> keys.findActiveById(keyId));
     }
 
+    /** Revokes every key of the account (it was closed). */
+    @Transactional
+    public void revokeAll(UUID accountId) {
+        keys.revokeAll(accountId);
+        forget(accountId);
+    }
+
     /** Drops an account's cached keys (after a block), so this node sees the change at once. */
     public void forget(UUID accountId) {
         cache.removeIf(h -> h.account().id().equals(accountId));
@@ -122,7 +129,7 @@ public class AccountKeys {
 
     private Optional<KeyHolder> cached(Object cacheKey, java.util.function.Supplier<Optional<ApiKey>> load) {
         return cache.get(cacheKey, h -> h.expiresAt() == null || h.expiresAt().isAfter(Instant.now()),
-            k -> load.get().flatMap(key -> accounts.findById(key.accountId()).map(a -> {
+            k -> load.get().flatMap(key -> accounts.findById(key.accountId()).filter(a -> a.accountState() != AccountState.CLOSED).map(a -> {
                 keys.touch(key.id()); // last use, to a cache period's precision
                 return new KeyHolder(key.id(), a, key.scopeSet(), key.expiresAt());
             })));

@@ -3,12 +3,13 @@ package dev.genq.account;
 import dev.genq.error.ErrorCode;
 import dev.genq.error.GenqException;
 import dev.genq.ledger.Ledger;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.util.EnumSet;
 import java.util.UUID;
 
-/** Opens accounts (with their wallet and a first key, which may do everything) and blocks them. */
+/** Opens accounts (with their wallet and a first key, which may do everything) and keeps their contact fields. */
 @Singleton
 public class AccountService {
     private final AccountRepository accounts;
@@ -40,7 +41,7 @@ public class AccountService {
     }
 
     private Account create(String name, long initialCoins, String actor) {
-        Account account = accounts.save(new Account(UUID.randomUUID(), name, null, null, null));
+        Account account = accounts.save(new Account(UUID.randomUUID(), name, null, null, AccountState.ACTIVE.wire(), null, null, null, null));
         ledger.openWallet(account.id());
         if (initialCoins > 0) {
             ledger.adjust(UUID.randomUUID(), account.id(), initialCoins, "initial coins", actor);
@@ -52,19 +53,22 @@ public class AccountService {
         return accounts.findById(accountId).orElseThrow(() -> GenqException.notFound("account " + accountId));
     }
 
-    /** Blocks the account for good (first reason stands); the wallet refuses new reservations in the same transaction. */
-    @Transactional
-    public void block(UUID accountId, String reason) {
-        get(accountId);
-        accounts.block(accountId, reason);
-        ledger.block(accountId);
+    /** Rectifies the account's name and contact fields (null email or phone clears it). */
+    public Account rectify(UUID accountId, String name, @Nullable String email, @Nullable String phone) {
+        if (accounts.rectify(accountId, name, email, phone) == 0) {
+            throw get(accountId).accountState() == AccountState.CLOSED
+                ? new GenqException(ErrorCode.INVALID_STATE, "a closed account cannot be changed") : GenqException.notFound("account " + accountId);
+        }
         keys.forget(accountId);
+        return get(accountId);
     }
 
     /** Refuses a paid call of a blocked account early; the ledger's own check is the one money relies on. */
     public static void requireActive(Account account) {
-        if (account.blocked()) {
-            throw new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is blocked; contact support");
+        switch (account.accountState()) {
+            case ACTIVE -> { }
+            case SUSPENDED -> throw new GenqException(ErrorCode.ACCOUNT_SUSPENDED, "this account is suspended; contact support");
+            default -> throw new GenqException(ErrorCode.ACCOUNT_BLOCKED, "this account is " + account.accountState().wire() + "; contact support");
         }
     }
 }

@@ -35,6 +35,9 @@ public interface ApiKeyRepository extends GenericRepository<ApiKey, UUID> {
     @Query("UPDATE api_key SET last_used_at = now() WHERE id = :id")
     void touch(UUID id);
 
+    @Query("UPDATE api_key SET revoked_at = now() WHERE account_id = :accountId AND revoked_at IS NULL")
+    int revokeAll(UUID accountId);
+
     @Query("UPDATE api_key SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL")
     int revoke(UUID id);
 

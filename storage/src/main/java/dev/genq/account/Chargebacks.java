@@ -1,5 +1,6 @@
 package dev.genq.account;
 
+import dev.genq.activity.Source;
 import dev.genq.generation.Submissions;
 import dev.genq.ledger.Ledger;
 import dev.genq.ledger.LedgerResult;
@@ -16,12 +17,12 @@ import java.util.UUID;
  */
 @Singleton
 public class Chargebacks {
-    private final AccountService accounts;
+    private final AccountStates states;
     private final Submissions submissions;
     private final Ledger ledger;
 
-    public Chargebacks(AccountService accounts, Submissions submissions, Ledger ledger) {
-        this.accounts = accounts;
+    public Chargebacks(AccountStates states, Submissions submissions, Ledger ledger) {
+        this.states = states;
         this.submissions = submissions;
         this.ledger = ledger;
     }
@@ -31,9 +32,9 @@ public class Chargebacks {
     public record Outcome(UUID accountId, int generationsCancelled, long forfeitedCoins, Wallet wallet) {
     }
 
-    public Outcome apply(UUID accountId, String disputeId, String reason, String actor) {
-        accounts.block(accountId, reason);
-        int cancelled = submissions.cancelQueuedOfBlocked(accountId, reason);
+    public Outcome apply(UUID accountId, String disputeId, String reason, String actor, Source source) {
+        states.block(accountId, "chargeback " + disputeId + ": " + reason, actor, source);
+        int cancelled = submissions.cancelQueued(accountId, "account_blocked", reason);
         long before = ledger.wallet(accountId).orElseThrow().balanceCoins();
         LedgerResult forfeit = ledger.forfeit(Ledger.derivedId("forfeit:" + accountId + ":" + disputeId), accountId,
             "chargeback " + disputeId + ": " + reason, actor);

@@ -196,6 +196,18 @@ public class BlobStore {
         return downloadSigner.sign(SdkHttpMethod.GET, key, urlTtl, Map.of());
     }
 
+    /** Deletes objects; an object already gone is no error (S3 deletes are idempotent). */
+    public void delete(java.util.Collection<String> keys) {
+        for (String key : keys) {
+            s3.deleteObject(b -> b.bucket(config.getBucket()).key(key));
+        }
+    }
+
+    /** How long a presigned download URL lives. */
+    public Duration urlTtl() {
+        return urlTtl;
+    }
+
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
     }

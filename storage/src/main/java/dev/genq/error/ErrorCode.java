@@ -10,6 +10,7 @@ public enum ErrorCode {
     FORBIDDEN(403),
     INSUFFICIENT_SCOPE(403),
     ACCOUNT_BLOCKED(403),
+    ACCOUNT_SUSPENDED(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     INVALID_STATE(409),
@@ -26,7 +27,9 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415),
     RATE_LIMITED(429),
     INTERNAL(500),
-    UNAVAILABLE(503);
+    GATEWAY_REFUSED(502),
+    UNAVAILABLE(503),
+    GATEWAY_UNAVAILABLE(503);
 
     private final int httpStatus;
 

@@ -45,7 +45,8 @@ public record Generation(@Id UUID id,
                          @Nullable Long chargedCoins,
                          @Nullable Integer deliveredUnits,
                          @Nullable Instant cancelRequestedAt,
-                         @Nullable Instant vendorCancelAt) {
+                         @Nullable Instant vendorCancelAt,
+                         @Nullable Instant outputsExpiredAt) {
 
     /** A timestamp for a generation's columns: PostgreSQL keeps microseconds, so cursors and cached views stay exact. */
     static Instant now(Clock clock) {
@@ -56,7 +57,7 @@ public record Generation(@Id UUID id,
                                     long priceCoins, int priceVersion, @Nullable UUID quoteId,
                                     @Nullable String dedupeKey, Instant now) {
         return new Generation(id, accountId, model, inputsJson, units, priceCoins, priceVersion, quoteId, dedupeKey,
-            GenerationStatus.QUEUED, 0, 0, null, null, null, null, "[]", null, null, now, null, null, now, null, null, null, null);
+            GenerationStatus.QUEUED, 0, 0, null, null, null, null, "[]", null, null, now, null, null, now, null, null, null, null, null);
     }
 
     /** Whether its vendor task is past the route's deadline at {@code now}. */
@@ -75,32 +76,32 @@ public record Generation(@Id UUID id,
             provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt,
             next == GenerationStatus.RUNNING ? now : startedAt,
             next.isTerminal() ? now : finishedAt,
-            now, chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt);
+            now, chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt, outputsExpiredAt);
     }
 
     /** The settlement an ended generation records: outputs (JSON), what was charged and delivered, and why it failed if it did. */
     Generation settled(String outputsJson, long charged, int delivered, @Nullable String code, @Nullable String message) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
             provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputsJson, code, message, createdAt, startedAt, finishedAt,
-            updatedAt, charged, delivered, cancelRequestedAt, vendorCancelAt);
+            updatedAt, charged, delivered, cancelRequestedAt, vendorCancelAt, outputsExpiredAt);
     }
 
     /** The vendor task this attempt started, and when to look at it first. */
     Generation withTask(String providerName, String taskId, Instant deadline, Instant firstCheck, Instant now) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress,
             attempts, providerName, taskId, deadline, firstCheck, outputs, errorCode, errorMessage, createdAt, startedAt,
-            finishedAt, now, chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt);
+            finishedAt, now, chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt, outputsExpiredAt);
     }
 
     Generation withAnotherAttempt(Instant now) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts + 1,
             provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt, now,
-            chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt);
+            chargedCoins, deliveredUnits, cancelRequestedAt, vendorCancelAt, outputsExpiredAt);
     }
 
     Generation withVendorCancel(Instant at) {
         return new Generation(id, accountId, model, inputs, units, priceCoins, priceVersion, quoteId, dedupeKey, status, progress, attempts,
             provider, providerTaskId, providerDeadlineAt, nextCheckAt, outputs, errorCode, errorMessage, createdAt, startedAt, finishedAt,
-            updatedAt, chargedCoins, deliveredUnits, cancelRequestedAt, at);
+            updatedAt, chargedCoins, deliveredUnits, cancelRequestedAt, at, outputsExpiredAt);
     }
 }

@@ -12,7 +12,8 @@ import java.util.UUID;
  * owner so a cached read can still enforce ownership without PostgreSQL. {@code chargedCoins} and
  * {@code deliveredUnits} are set once it ended, as its reservation was resolved. {@code inputs} are
  * what its owner asked for, as priced. {@code vendorQueuePosition}: where a running task waits in its
- * vendor's own queue, when the vendor says (fal does).
+ * vendor's own queue, when the vendor says (fal does). {@code outputsExpiredAt}: when retention deleted
+ * its outputs (it then lists none).
  */
 @Serdeable
 public record GenerationView(UUID id,
@@ -33,7 +34,8 @@ public record GenerationView(UUID id,
                              @Nullable Integer deliveredUnits,
                              @Nullable Instant cancelRequestedAt,
                              Map<String, Object> inputs,
-                             @Nullable Integer vendorQueuePosition) {
+                             @Nullable Integer vendorQueuePosition,
+                             @Nullable Instant outputsExpiredAt) {
 
     /**
      * A JSON mapper that leaves out empty collections (serde's default inclusion) reads no outputs
@@ -47,6 +49,6 @@ public record GenerationView(UUID id,
     public GenerationView withProgress(int newProgress, @Nullable Integer newVendorQueuePosition) {
         return new GenerationView(id, accountId, model, status, newProgress, units, priceCoins, attempts, outputs,
             errorCode, errorMessage, createdAt, startedAt, finishedAt, chargedCoins, deliveredUnits, cancelRequestedAt, inputs,
-            newVendorQueuePosition);
+            newVendorQueuePosition, outputsExpiredAt);
     }
 }

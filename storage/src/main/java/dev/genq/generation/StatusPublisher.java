@@ -40,6 +40,6 @@ class StatusPublisher {
     GenerationView view(Generation g, Map<String, Object> inputs) {
         return new GenerationView(g.id(), g.accountId(), g.model(), g.status(), g.progress(), g.units(), g.priceCoins(),
             g.attempts(), List.of(json.read(g.outputs(), GenerationOutput[].class)), g.errorCode(), g.errorMessage(),
-            g.createdAt(), g.startedAt(), g.finishedAt(), g.chargedCoins(), g.deliveredUnits(), g.cancelRequestedAt(), inputs, null);
+            g.createdAt(), g.startedAt(), g.finishedAt(), g.chargedCoins(), g.deliveredUnits(), g.cancelRequestedAt(), inputs, null, g.outputsExpiredAt());
     }
 }

@@ -170,15 +170,20 @@ public class Submissions {
         return marked.orElseGet(() -> repository.findById(running.id()).orElseThrow(() -> notFound(running.id())));
     }
 
-    /** Cancels the account's QUEUED generations (refunding each) because the account was blocked; returns how many. */
-    public int cancelQueuedOfBlocked(UUID accountId, String reason) {
+    /** Cancels the account's QUEUED generations (refunding each) because the account stopped paying; returns how many. */
+    public int cancelQueued(UUID accountId, String errorCode, String reason) {
         int cancelled = 0;
         for (Generation g : repository.findQueued(accountId, Integer.MAX_VALUE)) {
-            if (settlement.endUncharged(g, GenerationStatus.CANCELLED, "account_blocked", reason).isPresent()) {
+            if (settlement.endUncharged(g, GenerationStatus.CANCELLED, errorCode, reason).isPresent()) {
                 cancelled++;
             }
         }
         return cancelled;
+    }
+
+    /** Publishes these generations' committed rows again (retention changed them). */
+    public void republish(java.util.Collection<UUID> ids) {
+        publisher.publishAll(ids.stream().map(repository::findById).flatMap(java.util.Optional::stream).toList());
     }
 
     private long balanceOf(UUID accountId) {

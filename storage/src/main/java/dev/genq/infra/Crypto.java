@@ -41,6 +41,11 @@ public final class Crypto {
         return HexFormat.of().formatHex(digest("SHA-1", text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The hex digest of a text's UTF-8 bytes with a JDK algorithm (MD5, SHA-256, ...), where a gateway's protocol names it. */
+    public static String digestHex(String algorithm, String text) {
+        return HexFormat.of().formatHex(digest(algorithm, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     private static byte[] digest(String algorithm, byte[] data) {
         try {
             return MessageDigest.getInstance(algorithm).digest(data);

@@ -96,7 +96,13 @@ public class Ledger {
     /** Stops new reservations on the account; what is reserved already stays reserved. */
     @Transactional
     public void block(UUID accountId) {
-        wallets.block(accountId);
+        wallets.block(accountId, true);
+    }
+
+    /** Lets the account reserve again (an admin lifted its suspension or block). */
+    @Transactional
+    public void unblock(UUID accountId) {
+        wallets.block(accountId, false);
     }
 
     /** Holds {@code amountCoins} of the balance until the reservation is posted or voided. */

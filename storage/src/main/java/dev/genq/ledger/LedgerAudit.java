@@ -3,15 +3,15 @@ package dev.genq.ledger;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.sql.PreparedStatement;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import javax.sql.DataSource;
 
 /**
  * Recomputes every wallet from the transfer log, every generation's reservation from the ledger
@@ -19,8 +19,8 @@ import javax.sql.DataSource;
  * each generation has one reservation, resolved iff the generation is terminal, and posted for
  * exactly the coins its status says it charged (voided when it charged nothing); each wallet's
  * counters equal the sums of its transfers (so credited = balance + reserved + posted, where posted
- * includes debits and forfeits); no balance is negative; a payment reached the wallet exactly as
- * far as its record says.
+ * includes debits and forfeits, and what archived transfers carried); no balance is negative; a
+ * payment reached the wallet exactly as far as its record says.
  */
 @Singleton
 public class LedgerAudit {
@@ -28,13 +28,14 @@ public class LedgerAudit {
     private static final String WALLETS = """
         SELECT w.account_id, w.credits_posted, w.debits_pending, w.debits_posted,
                coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
-                         WHERE t.kind = 'SINGLE' AND t.credit_account_id = w.account_id), 0) AS credited,
+                         WHERE t.kind = 'SINGLE' AND t.credit_account_id = w.account_id), 0) + coalesce(c.credited, 0) AS credited,
                coalesce((SELECT sum(p.amount_coins) FROM ledger_transfer p
                          WHERE p.kind = 'PENDING' AND p.debit_account_id = w.account_id
                            AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.pending_id = p.id)), 0) AS reserved,
                coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
-                         WHERE t.kind IN ('POST_PENDING', 'SINGLE') AND t.debit_account_id = w.account_id), 0) AS posted
-        FROM wallet w""";
+                         WHERE t.kind IN ('POST_PENDING', 'SINGLE') AND t.debit_account_id = w.account_id), 0)
+                 + coalesce(c.posted, 0) AS posted
+        FROM wallet w LEFT JOIN ledger_carry c ON c.account_id = w.account_id""";
     private static final String PAYMENTS = """
         SELECT p.provider, p.payment_id, p.credited_coins,
                coalesce((SELECT sum(t.amount_coins) FROM ledger_transfer t
@@ -42,7 +43,8 @@ public class LedgerAudit {
         FROM payment p""";
     private static final String GENERATIONS = """
         SELECT g.id, g.status, g.price_coins, g.charged_coins, p.amount_coins AS reserved, r.kind AS resolution,
-               r.amount_coins AS resolved_coins
+               r.amount_coins AS resolved_coins,
+               g.created_at < coalesce((SELECT max(a.before) FROM ledger_archive a), '-infinity') AS archived
         FROM generation g
         LEFT JOIN ledger_transfer p ON p.id = g.id AND p.kind = 'PENDING'
         LEFT JOIN ledger_transfer r ON r.pending_id = g.id""";
@@ -106,7 +108,11 @@ public class LedgerAudit {
                     boolean terminal = !status.equals("QUEUED") && !status.equals("RUNNING");
                     String resolution = rs.getString("resolution");
                     rs.getLong("reserved");
-                    if (rs.wasNull()) {
+                    boolean unreserved = rs.wasNull();
+                    if (unreserved && rs.getBoolean("archived")) {
+                        continue; // its billing records were archived past their retention
+                    }
+                    if (unreserved) {
                         found.add("generation " + id + " has no reservation");
                     } else if (rs.getLong("reserved") != rs.getLong("price_coins")) {
                         found.add("generation " + id + " reserved " + rs.getLong("reserved") + " for a price of " + rs.getLong("price_coins"));

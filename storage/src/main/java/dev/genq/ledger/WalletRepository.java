@@ -37,6 +37,6 @@ interface WalletRepository extends GenericRepository<Wallet, UUID> {
         WHERE account_id = :accountId AND debits_pending >= :pending""")
     int resolve(UUID accountId, long pending, long posted);
 
-    @Query("UPDATE wallet SET blocked = true, updated_at = now() WHERE account_id = :accountId")
-    int block(UUID accountId);
+    @Query("UPDATE wallet SET blocked = :blocked, updated_at = now() WHERE account_id = :accountId")
+    int block(UUID accountId, boolean blocked);
 }

@@ -62,6 +62,6 @@ class DispatchTest {
     private static GenerationView view(UUID id, UUID account, GenerationStatus status) {
         return new GenerationView(id, account, "emu-text", status, 0, 1, 1, 1, List.of(), null, null, Instant.now(),
             status == GenerationStatus.RUNNING ? Instant.now() : null, status.isTerminal() ? Instant.now() : null, null, null, null,
-            Map.of("prompt", "x"), null);
+            Map.of("prompt", "x"), null, null);
     }
 }

@@ -88,6 +88,6 @@ class GenerationStatusTest {
     private static Generation aGeneration(GenerationStatus status) {
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
         return new Generation(UUID.randomUUID(), UUID.randomUUID(), "emu-image", "{}", 1, 10, 0, null, null, status, 0, 0,
-            null, null, null, null, "[]", null, null, created, null, null, created, null, null, null, null);
+            null, null, null, null, "[]", null, null, created, null, null, created, null, null, null, null, null);
     }
 }

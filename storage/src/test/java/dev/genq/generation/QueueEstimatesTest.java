@@ -111,6 +111,6 @@ class QueueEstimatesTest {
     private static GenerationView view(UUID id, UUID account, String model, GenerationStatus status, Instant created, Instant started,
                                        Instant finished) {
         return new GenerationView(id, account, model, status, 0, 1, 10, 1, List.of(), null, null, created, started, finished, null, null,
-            null, Map.of("prompt", "a cat"), null);
+            null, Map.of("prompt", "a cat"), null, null);
     }
 }

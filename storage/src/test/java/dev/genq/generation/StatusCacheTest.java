@@ -141,6 +141,6 @@ class StatusCacheTest {
 
     private static GenerationView aView(UUID id, GenerationStatus status, int progress) {
         return new GenerationView(id, UUID.randomUUID(), "emu-image", status, progress, 1, 10, 1, List.of(), null, null,
-            Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null, Map.of("prompt", "a cat"), null);
+            Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null, Map.of("prompt", "a cat"), null, null);
     }
 }

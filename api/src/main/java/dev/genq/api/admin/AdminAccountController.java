@@ -2,7 +2,11 @@ package dev.genq.api.admin;
 
 import dev.genq.account.Account;
 import dev.genq.account.AccountService;
+import dev.genq.account.AccountStateChange;
+import dev.genq.account.AccountStates;
 import dev.genq.account.Chargebacks;
+import dev.genq.api.account.AccountFields;
+import dev.genq.api.activity.RequestSources;
 import dev.genq.api.auth.AdminAccess;
 import dev.genq.api.auth.AdminCaller;
 import dev.genq.api.idempotency.IdempotentRequests;
@@ -17,11 +21,13 @@ import dev.genq.ledger.LedgerResult;
 import dev.genq.ledger.Transfer;
 import dev.genq.staff.AdminRole;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -36,7 +42,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Accounts for operators: open, adjust with a reason, read the ledger, and charge back. */
+/** Accounts for operators: open, rectify, adjust with a reason, read the ledger, suspend, unblock and charge back. */
 @ErrorResponses
 @Controller("/admin/v1/accounts")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -46,8 +52,13 @@ class AdminAccountController {
     private final Chargebacks chargebacks;
     private final Ledger ledger;
     private final IdempotentRequests idempotent;
+    private final AccountStates states;
+    private final RequestSources sources;
 
-    AdminAccountController(AccountService accounts, Chargebacks chargebacks, Ledger ledger, IdempotentRequests idempotent) {
+    AdminAccountController(AccountService accounts, Chargebacks chargebacks, Ledger ledger, IdempotentRequests idempotent,
+                           AccountStates states, RequestSources sources) {
+        this.states = states;
+        this.sources = sources;
         this.accounts = accounts;
         this.chargebacks = chargebacks;
         this.ledger = ledger;
@@ -64,8 +75,26 @@ class AdminAccountController {
     }
 
     @Serdeable
-    record AccountResponse(UUID id, String name, Instant createdAt, @Nullable Instant blockedAt, @Nullable String blockedReason,
+    record AccountResponse(UUID id, String name, @Nullable String email, @Nullable String phone, String state,
+                           @Nullable String stateReason, @Nullable Instant stateChangedAt, Instant createdAt, @Nullable Instant closedAt,
                            WalletResponse wallet) {
+    }
+
+    /** {@code queued}: "keep" (default) lets queued generations run; "cancel" cancels and refunds them. */
+    @Serdeable
+    record SuspendRequest(@Nullable String reason, @Nullable String queued) {
+    }
+
+    @Serdeable
+    record ReasonRequest(@Nullable String reason) {
+    }
+
+    @Serdeable
+    record StateResponse(String state, int generationsCancelled) {
+    }
+
+    @Serdeable
+    record StateHistory(List<AccountStateChange> data) {
     }
 
     @Serdeable
@@ -102,8 +131,45 @@ class AdminAccountController {
     @Get("/{id}")
     @AdminAccess(AdminRole.SUPPORT)
     AccountResponse get(@PathVariable UUID id) {
-        Account a = accounts.get(id);
-        return new AccountResponse(a.id(), a.name(), a.createdAt(), a.blockedAt(), a.blockedReason(), wallet(id));
+        return view(accounts.get(id));
+    }
+
+    /** Rectifies the account's name and contact fields for its owner. */
+    @Patch("/{id}")
+    @AdminAccess(AdminRole.SUPPORT)
+    AccountResponse rectify(@PathVariable UUID id, @Body AccountFields body) {
+        Account current = accounts.get(id);
+        return view(body.applyTo(current, accounts));
+    }
+
+    /** Stops new paid work, keeping the balance; queued generations stay unless queued is "cancel". */
+    @Post("/{id}/suspend")
+    @AdminAccess(AdminRole.SUPPORT)
+    StateResponse suspend(HttpRequest<?> request, @PathVariable UUID id, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin,
+                          @Body SuspendRequest body) {
+        String reason = Fields.require(body.reason(), "reason");
+        String queued = body.queued() == null ? "keep" : body.queued();
+        if (!queued.equals("keep") && !queued.equals("cancel")) {
+            throw new GenqException(ErrorCode.INVALID_REQUEST, "'queued' must be keep or cancel");
+        }
+        AccountStates.Suspended done = states.suspend(id, reason, queued.equals("cancel"), admin.person(), sources.of(request));
+        return new StateResponse(done.state().wire(), done.generationsCancelled());
+    }
+
+    /** Lifts a suspension or a chargeback's block (forfeited coins stay forfeited). */
+    @Post("/{id}/unblock")
+    @AdminAccess(AdminRole.FINANCE)
+    StateResponse unblock(HttpRequest<?> request, @PathVariable UUID id, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin,
+                          @Body ReasonRequest body) {
+        return new StateResponse(states.unblock(id, Fields.require(body.reason(), "reason"), admin.person(), sources.of(request)).wire(), 0);
+    }
+
+    /** Every change of the account's state, newest first, with who and why. */
+    @Get("/{id}/states")
+    @AdminAccess(AdminRole.SUPPORT)
+    StateHistory states(@PathVariable UUID id) {
+        accounts.get(id);
+        return new StateHistory(states.history(id));
     }
 
     /** Credits (positive) or debits (negative) coins by hand; needs a reason and the actor header. */
@@ -149,14 +215,19 @@ class AdminAccountController {
     @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Chargebacks.Outcome.class)))
     @Post("/{id}/chargeback")
     @AdminAccess(AdminRole.FINANCE)
-    HttpResponse<String> chargeback(@PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
+    HttpResponse<String> chargeback(HttpRequest<?> request, @PathVariable UUID id, @Nullable @Header("Idempotency-Key") String idempotencyKey,
                                     @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller admin, @Body ChargebackRequest body) {
         String who = admin.person();
         String disputeId = Fields.require(body.disputeId(), "disputeId");
         String reason = Fields.require(body.reason(), "reason");
         accounts.get(id);
         return idempotent.respond(SCOPE, idempotencyKey, "POST /admin/v1/accounts/" + id + "/chargeback", body,
-            () -> new IdempotentRequests.Result(200, chargebacks.apply(id, disputeId, reason, who)));
+            () -> new IdempotentRequests.Result(200, chargebacks.apply(id, disputeId, reason, who, sources.of(request))));
+    }
+
+    private AccountResponse view(Account a) {
+        return new AccountResponse(a.id(), a.name(), a.email(), a.phone(), a.state(), a.stateReason(), a.stateChangedAt(), a.createdAt(),
+            a.closedAt(), wallet(a.id()));
     }
 
     private WalletResponse wallet(UUID id) {

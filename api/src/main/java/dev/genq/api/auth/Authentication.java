@@ -3,6 +3,7 @@ package dev.genq.api.auth;
 import dev.genq.account.AccountKeys;
 import dev.genq.account.KeySecrets;
 import dev.genq.account.Scope;
+import dev.genq.api.activity.SignIns;
 import dev.genq.api.limits.LimitsConfig;
 import dev.genq.api.limits.RateLimits;
 import dev.genq.error.ErrorCode;
@@ -46,11 +47,13 @@ class Authentication {
     private final AdminConfig admin;
     private final BrowserTokens tokens;
     private final RateLimits limits;
+    private final SignIns signIns;
     private final int keyPerSecond;
     private final int accountPerSecond;
 
     Authentication(AccountKeys accountKeys, AdminKeys adminKeys, AdminConfig admin, BrowserTokens tokens, RateLimits limits,
-                   LimitsConfig limitsConfig) {
+                   LimitsConfig limitsConfig, SignIns signIns) {
+        this.signIns = signIns;
         this.accountKeys = accountKeys;
         this.adminKeys = adminKeys;
         this.admin = admin;
@@ -86,6 +89,7 @@ class Authentication {
             return deny(ErrorCode.UNAUTHORIZED, "unknown, expired or revoked API key or token");
         }
         request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        signIns.noticed(caller.get().accountId(), caller.get().keyId(), caller.get().browser(), request);
         if (route.isEmpty()) {
             return null; // no such route: the router answers 404 or 405, to an authenticated caller only
         }

@@ -13,7 +13,8 @@ import java.util.UUID;
  * A generation as its owner sees it, with the inputs it was priced for; outputs carry URLs once it ended with outputs, minted on each
  * read. {@code priceCoins} is what was reserved; once it ended, {@code chargedCoins} is what was
  * taken and {@code refundedCoins} what came back (they add up to the price), with the units the
- * vendor delivered. {@code cancelRequestedAt}: the owner asked to stop it while it ran. {@code queue}:
+ * vendor delivered. {@code outputsExpiredAt}: retention deleted its outputs then (it lists none).
+ * {@code cancelRequestedAt}: the owner asked to stop it while it ran. {@code queue}:
  * while it waits or runs, where it stands and when it should be done (see {@link Queue}).
  */
 @Serdeable
@@ -31,6 +32,7 @@ public record GenerationResponse(UUID id,
                                  int attempts,
                                  @Nullable Error error,
                                  List<Output> outputs,
+                                 @Nullable Instant outputsExpiredAt,
                                  Instant createdAt,
                                  @Nullable Instant startedAt,
                                  @Nullable Instant finishedAt,

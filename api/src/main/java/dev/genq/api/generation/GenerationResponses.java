@@ -72,7 +72,8 @@ public class GenerationResponses {
 
     public GenerationResponse of(GenerationView v, Optional<QueueEstimates.Estimate> estimate) {
         List<GenerationResponse.Output> outputs = List.of();
-        if (v.status() == GenerationStatus.SUCCEEDED || v.status() == GenerationStatus.CANCELLED) { // outputs are recorded once stored
+        boolean live = v.outputsExpiredAt() == null; // retention deleted them: no URL for an object that is gone (I6)
+        if (live && (v.status() == GenerationStatus.SUCCEEDED || v.status() == GenerationStatus.CANCELLED)) { // outputs are recorded once stored
             Instant expiresAt = clock.instant().plus(urlTtl);
             outputs = v.outputs().stream()
                 .map(o -> new GenerationResponse.Output(o.index(), o.contentType(), o.sizeBytes(), blobs.presignGet(o.key()), expiresAt))
@@ -82,7 +83,7 @@ public class GenerationResponses {
         Long refunded = v.chargedCoins() == null ? null : v.priceCoins() - v.chargedCoins();
         return new GenerationResponse(v.id(), v.model(), v.inputs(), v.status(), v.progress(), v.units(), v.priceCoins(), v.chargedCoins(), refunded,
             v.deliveredUnits(), v.cancelRequestedAt(), v.attempts(),
-            error, outputs, v.createdAt(), v.startedAt(), v.finishedAt(), queue(v, estimate));
+            error, outputs, v.outputsExpiredAt(), v.createdAt(), v.startedAt(), v.finishedAt(), queue(v, estimate));
     }
 
     private static GenerationResponse.Queue queue(GenerationView v, Optional<QueueEstimates.Estimate> estimate) {

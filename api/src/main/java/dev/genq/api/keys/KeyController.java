@@ -2,6 +2,7 @@ package dev.genq.api.keys;
 
 import dev.genq.account.AccountKeys;
 import dev.genq.account.Scope;
+import dev.genq.api.activity.Audited;
 import dev.genq.api.auth.BrowserTokens;
 import dev.genq.api.auth.Caller;
 import dev.genq.api.auth.Scoped;
@@ -67,6 +68,7 @@ class KeyController {
 
     /** A new key with a name and scopes (read, submit, keys); its secret is in this answer only. */
     @Post("/keys")
+    @Audited("key.created")
     @Scoped(value = Scope.KEYS, browserTokens = false)
     @Status(HttpStatus.CREATED)
     HttpResponse<KeyView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body CreateRequest body) {
@@ -82,6 +84,7 @@ class KeyController {
     }
 
     @Post("/keys/{id}/revoke")
+    @Audited("key.revoked")
     @Scoped(value = Scope.KEYS, browserTokens = false)
     KeyView revoke(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
         return KeyView.of(keys.revoke(caller.accountId(), id), null);
@@ -89,6 +92,7 @@ class KeyController {
 
     /** A successor with the same name and scopes; the old key works for overlapSeconds more (default a day). */
     @Post("/keys/{id}/rotate")
+    @Audited("key.rotated")
     @Scoped(value = Scope.KEYS, browserTokens = false)
     RotateResponse rotate(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id, @Nullable @Body RotateRequest body) {
         Duration overlap = body == null || body.overlapSeconds() == null ? DEFAULT_OVERLAP : Duration.ofSeconds(body.overlapSeconds());
@@ -103,6 +107,7 @@ class KeyController {
      * (default 300 s, at most 900). Made by a key only, so the key itself never reaches a browser.
      */
     @Post("/tokens")
+    @Audited("token.issued")
     @Scoped(value = Scope.READ, browserTokens = false)
     @Status(HttpStatus.CREATED)
     HttpResponse<TokenResponse> token(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Nullable @Body TokenRequest body) {

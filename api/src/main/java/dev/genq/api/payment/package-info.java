@@ -1,6 +1,7 @@
 /**
- * Payment webhooks. NOWPayments IPNs are trusted by their HMAC-SHA512 signature over the key-sorted
- * body; YooKassa notifications are trusted for nothing but the payment id, which is re-fetched
- * from YooKassa's API. Both become {@link dev.genq.payment.PaymentEvent}s applied at most once.
+ * Top-ups: {@code /v1/topups} creates a payment at a gateway and answers the page to send the user
+ * to; each gateway class also receives that gateway's notifications, verifies them by the
+ * gateway's own scheme, and hands a {@link dev.genq.payment.PaymentNotice} to
+ * {@link dev.genq.payment.Payments}, which credits at most once.
  */
 package dev.genq.api.payment;

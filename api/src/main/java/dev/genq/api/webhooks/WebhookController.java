@@ -1,6 +1,7 @@
 package dev.genq.api.webhooks;
 
 import dev.genq.account.Scope;
+import dev.genq.api.activity.Audited;
 import dev.genq.api.auth.Caller;
 import dev.genq.api.auth.Scoped;
 import dev.genq.error.ErrorCode;
@@ -80,6 +81,7 @@ class WebhookController {
     }
 
     @Post
+    @Audited("webhook.created")
     @Status(HttpStatus.CREATED)
     @Scoped(value = Scope.KEYS, browserTokens = false)
     HttpResponse<EndpointView> create(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @Body CreateRequest body) {
@@ -97,6 +99,7 @@ class WebhookController {
 
     /** Stops sending to it; its deliveries still pending fail at their next attempt. */
     @Post("/{id}/disable")
+    @Audited("webhook.disabled")
     @Scoped(value = Scope.KEYS, browserTokens = false)
     EndpointView disable(@RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID id) {
         return EndpointView.of(webhooks.disable(caller.accountId(), id), false);

@@ -1,5 +1,6 @@
 /**
- * Payment-provider emulators for tests and local runs: a NOWPayments IPN sender that signs as
- * NOWPayments does, and a YooKassa API that answers payment look-ups, with a switch to go down.
+ * Payment-gateway emulators for tests and local runs, one per gateway genq starts top-ups at. Each
+ * speaks its gateway's real creation request and notification formats over HTTP, checks genq's
+ * signatures as the gateway would, signs its notifications as the gateway does, and can go down.
  */
 package dev.genq.devkit.payments;

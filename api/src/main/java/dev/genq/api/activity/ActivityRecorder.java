@@ -1,0 +1,73 @@
+package dev.genq.api.activity;
+
+import dev.genq.activity.ActivityLog;
+import dev.genq.api.auth.AdminCaller;
+import dev.genq.api.auth.Caller;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.RouteMatch;
+import io.micronaut.web.router.UriRouteMatch;
+import jakarta.inject.Named;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Writes successful audited requests to the activity log once they are answered: /v1 routes marked
+ * {@link Audited}, and every /admin request that changes something (anything but GET), with the
+ * person, the account the path names, and where the request came from.
+ */
+@ServerFilter({"/v1/**", "/admin/**"})
+class ActivityRecorder {
+    private final ActivityLog activity;
+    private final RequestSources sources;
+
+    private final ExecutorService blocking;
+
+    ActivityRecorder(ActivityLog activity, RequestSources sources, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.activity = activity;
+        this.sources = sources;
+        this.blocking = blocking;
+    }
+
+    /** Written before the response is, so a client that reads the log right after sees the event; most requests write nothing. */
+    @ResponseFilter
+    CompletableFuture<MutableHttpResponse<?>> record(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        Runnable write = response.code() >= 300 ? null : RouteAttributes.getRouteMatch(request).map(route -> entry(request, route)).orElse(null);
+        return write == null ? CompletableFuture.completedFuture(response) : CompletableFuture.supplyAsync(() -> {
+            write.run();
+            return response;
+        }, blocking);
+    }
+
+    private Runnable entry(HttpRequest<?> request, RouteMatch<?> route) {
+        Optional<String> audited = route.getAnnotationMetadata().stringValue(Audited.class);
+        Optional<Caller> caller = request.getAttribute(Caller.ATTRIBUTE, Caller.class);
+        if (audited.isPresent() && caller.isPresent()) {
+            return () -> activity.record(caller.get().accountId(), "key:" + caller.get().keyId(), audited.get(),
+                request.getMethodName() + " " + request.getPath(), sources.of(request));
+        }
+        Optional<AdminCaller> admin = request.getAttribute(AdminCaller.ATTRIBUTE, AdminCaller.class);
+        if (admin.isPresent() && request.getMethod() != HttpMethod.GET) {
+            String template = route instanceof UriRouteMatch<?, ?> uri ? uri.getRouteInfo().getUriMatchTemplate().toString() : request.getPath();
+            return () -> activity.record(account(route, template), admin.get().person(), "admin.action",
+                request.getMethodName() + " " + request.getPath(), sources.of(request));
+        }
+        return null;
+    }
+
+    private static UUID account(RouteMatch<?> route, String template) {
+        Object id = template.startsWith("/admin/v1/accounts/{id}") ? route.getVariableValues().get("id") : null;
+        try {
+            return id == null ? null : UUID.fromString(id.toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
