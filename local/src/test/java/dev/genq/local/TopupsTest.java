@@ -108,6 +108,8 @@ class TopupsTest extends EndToEndTest {
 
         assertThat(api.balance(account)).isEqualTo(250);
         assertThat(topup(account, created.path("id").asText()).path("reviewReason").asText()).contains("paid " + half + " ");
+        assertThat(api.get("/admin/v1/payments/review", api.admin("fin")).body().path("flagged"))
+            .anySatisfy(p -> assertThat(p.path("topupId").asText()).isEqualTo(created.path("id").asText()));
     }
 
     @ParameterizedTest
@@ -133,6 +135,8 @@ class TopupsTest extends EndToEndTest {
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200); // acknowledged, so the gateway stops retrying: a person looks
         assertThat(Fixtures.count("SELECT count(*) FROM payment_unmatched WHERE provider = ?", gateway)).isEqualTo(before + 1);
+        assertThat(api.get("/admin/v1/payments/review", api.admin("fin")).body().path("unmatched"))
+            .anySatisfy(p -> assertThat(p.path("provider").asText()).isEqualTo(gateway));
         assertThat(Fixtures.count("SELECT coalesce(sum(amount_coins), 0) FROM ledger_transfer WHERE external_ref LIKE ?", gateway + ":%"))
             .isEqualTo(credited);
     }

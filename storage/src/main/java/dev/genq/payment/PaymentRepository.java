@@ -42,6 +42,9 @@ interface PaymentRepository extends GenericRepository<Payment, String> {
         ORDER BY created_at DESC, id DESC LIMIT :limit""")
     List<Payment> ofAccount(UUID accountId, int limit);
 
+    @Query("SELECT * FROM payment WHERE review_reason IS NOT NULL ORDER BY updated_at DESC LIMIT :limit")
+    List<Payment> flagged(int limit);
+
     @Query("""
         UPDATE payment SET status = :status, status_rank = :rank, credited_coins = credited_coins + :creditedCoins, state = :state,
                paid_amount = coalesce(:paidAmount, paid_amount), paid_currency = coalesce(:paidCurrency, paid_currency),

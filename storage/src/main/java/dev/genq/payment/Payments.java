@@ -33,8 +33,11 @@ public class Payments {
     private final PaymentRates rates;
     private final Chargebacks chargebacks;
     private final ActivityLog activity;
+    private final UnmatchedPaymentRepository unmatched;
 
-    Payments(PaymentRepository payments, Ledger ledger, PaymentRates rates, Chargebacks chargebacks, ActivityLog activity) {
+    Payments(PaymentRepository payments, Ledger ledger, PaymentRates rates, Chargebacks chargebacks, ActivityLog activity,
+             UnmatchedPaymentRepository unmatched) {
+        this.unmatched = unmatched;
         this.payments = payments;
         this.ledger = ledger;
         this.rates = rates;
@@ -159,6 +162,16 @@ public class Payments {
                 return Optional.empty();
             }
         }
+    }
+
+    /** Payments whose notification disagreed with what was created (newest first), for finance to settle. */
+    public List<Payment> flagged(int limit) {
+        return payments.flagged(limit);
+    }
+
+    /** Notifications about payments genq never created (newest first). */
+    public List<UnmatchedPayment> unmatched(int limit) {
+        return unmatched.newest(limit);
     }
 
     /** Forgets the personal fields of an erased account's payments; amounts stay (billing records). */

@@ -20,10 +20,11 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Writes successful audited requests to the activity log once they are answered: /v1 routes marked
- * {@link Audited}, and every /admin request that changes something (anything but GET), with the
- * person, the account the path names, and where the request came from.
+ * {@link Audited}, and every /admin request that changes something, with the person, the account the
+ * path names, and where the request came from. Only requests that change something pass through it:
+ * status polls never do.
  */
-@ServerFilter({"/v1/**", "/admin/**"})
+@ServerFilter(value = {"/v1/**", "/admin/**"}, methods = {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE})
 class ActivityRecorder {
     private final ActivityLog activity;
     private final RequestSources sources;
@@ -54,7 +55,7 @@ class ActivityRecorder {
                 request.getMethodName() + " " + request.getPath(), sources.of(request));
         }
         Optional<AdminCaller> admin = request.getAttribute(AdminCaller.ATTRIBUTE, AdminCaller.class);
-        if (admin.isPresent() && request.getMethod() != HttpMethod.GET) {
+        if (admin.isPresent()) {
             String template = route instanceof UriRouteMatch<?, ?> uri ? uri.getRouteInfo().getUriMatchTemplate().toString() : request.getPath();
             return () -> activity.record(account(route, template), admin.get().person(), "admin.action",
                 request.getMethodName() + " " + request.getPath(), sources.of(request));
