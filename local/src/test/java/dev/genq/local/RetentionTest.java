@@ -82,7 +82,10 @@ class RetentionTest extends EndToEndTest {
         Api.Account account = api.newAccount(100);
         String id = api.submitted(account, "emu-text", "{\"prompt\":\"billed\"}");
         api.awaitEnd(account, id, END);
-        stack.gateways.topUp(api, account, 200);
+        String invoice = api.post("/v1/topups", account.key(), Gateways.topupBody("nowpayments", 200)).body().path("providerPaymentId").asText();
+        String order = stack.gateways.nowpayments.invoice(invoice).orderRef();
+        stack.gateways.nowpayments.send(stack.gateways.nowpayments.ipn(invoice, order, "partially_paid", "2", "usd", "0.4", "0.2"));
+        stack.gateways.nowpayments.send(stack.gateways.nowpayments.ipn(invoice, "finished", "2", "usd"));
         long balance = api.balance(account);
         Fixtures.update("UPDATE ledger_transfer SET created_at = created_at - interval '6 years' WHERE debit_account_id = ? OR credit_account_id = ?",
             account.id(), account.id());
@@ -90,6 +93,12 @@ class RetentionTest extends EndToEndTest {
             + "WHERE account_id = ?", account.id());
         Fixtures.update("UPDATE generation SET created_at = created_at - interval '6 years' WHERE account_id = ?", account.id());
 
+        // the payment's first credit alone: the audit holds between batches too, whatever a batch cut
+        Fixtures.update("UPDATE ledger_transfer SET created_at = created_at - interval '1 year' WHERE credit_account_id = ? "
+            + "AND external_ref LIKE 'nowpayments:%' AND amount_coins = 100", account.id());
+        stack.bean(dev.genq.privacy.Retention.class).archiveBilling(java.time.Instant.now().minus(java.time.Duration.ofDays(1826)), true, 1);
+        assertThat(Fixtures.count("SELECT count(*) FROM payment WHERE account_id = ?", account.id())).as("its second credit remains").isEqualTo(1);
+        assertThat(stack.bean(dev.genq.ledger.LedgerAudit.class).discrepancies()).isEmpty();
         assertThat(runUntilDone("archive-billing")).isPositive();
 
         assertThat(Fixtures.count("SELECT count(*) FROM ledger_transfer WHERE debit_account_id = ? OR credit_account_id = ?",
