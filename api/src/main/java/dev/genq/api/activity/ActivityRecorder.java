@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes successful audited requests to the activity log once they are answered: /v1 routes marked
@@ -26,9 +28,9 @@ import java.util.concurrent.ExecutorService;
  */
 @ServerFilter(value = {"/v1/**", "/admin/**"}, methods = {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE})
 class ActivityRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityRecorder.class);
     private final ActivityLog activity;
     private final RequestSources sources;
-
     private final ExecutorService blocking;
 
     ActivityRecorder(ActivityLog activity, RequestSources sources, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
@@ -37,12 +39,20 @@ class ActivityRecorder {
         this.blocking = blocking;
     }
 
-    /** Written before the response is, so a client that reads the log right after sees the event; most requests write nothing. */
+    /**
+     * Written before the response is, so a client that reads the log right after sees the event; most
+     * requests write nothing. The action has committed by now: a log write that fails is reported,
+     * and the answer still says what happened, so the client does not repeat it.
+     */
     @ResponseFilter
     CompletableFuture<MutableHttpResponse<?>> record(HttpRequest<?> request, MutableHttpResponse<?> response) {
         Runnable write = response.code() >= 300 ? null : RouteAttributes.getRouteMatch(request).map(route -> entry(request, route)).orElse(null);
         return write == null ? CompletableFuture.completedFuture(response) : CompletableFuture.supplyAsync(() -> {
-            write.run();
+            try {
+                write.run();
+            } catch (RuntimeException e) {
+                LOG.error("activity of {} {} not recorded: {}", request.getMethodName(), request.getPath(), e.toString());
+            }
             return response;
         }, blocking);
     }

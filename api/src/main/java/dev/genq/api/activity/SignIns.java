@@ -47,12 +47,23 @@ public class SignIns {
             seenUntil.clear();
         }
         seenUntil.put(seen, now + WINDOW_MILLIS);
+        String marker = "genq:signin:" + Crypto.sha256Hex(seen);
         try {
-            if ("OK".equals(redis.set("genq:signin:" + Crypto.sha256Hex(seen), "1", SetParams.setParams().nx().px(WINDOW_MILLIS)))) {
-                activity.record(accountId, "key:" + keyId, token ? "sign_in.token" : "sign_in.key", null, source);
+            if ("OK".equals(redis.set(marker, "1", SetParams.setParams().nx().px(WINDOW_MILLIS)))) {
+                record(accountId, keyId, token, source, seen, marker);
             }
         } catch (JedisException e) {
             LOG.warn("sign-in of key {} not checked against other nodes: {}", keyId, e.toString());
+        }
+    }
+
+    private void record(UUID accountId, UUID keyId, boolean token, Source source, String seen, String marker) {
+        try {
+            activity.record(accountId, "key:" + keyId, token ? "sign_in.token" : "sign_in.key", null, source);
+        } catch (RuntimeException e) { // PostgreSQL unreachable: a request Redis can answer is still answered, and a later one records it
+            seenUntil.remove(seen);
+            redis.del(marker);
+            LOG.warn("sign-in of key {} not recorded: {}", keyId, e.toString());
         }
     }
 }
