@@ -83,6 +83,31 @@ public class BatchSql {
         return found;
     }
 
+    /**
+     * Executes a statement in the caller's transaction and returns the rows it changed. Each parameter
+     * is bound by its type: an instant as a timestamp, a collection as a {@code uuid[]}, anything
+     * else as itself.
+     */
+    public int update(String sql, Object... params) {
+        return run(sql, (a, s) -> bind(a, s, params).executeUpdate());
+    }
+
+    /** The first column (a uuid) of a query's rows, run in the caller's transaction; parameters as {@link #update}. */
+    public Set<UUID> uuids(String sql, Object... params) {
+        return run(sql, (a, s) -> uuidsOf(bind(a, s, params)));
+    }
+
+    private static PreparedStatement bind(Arrays arrays, PreparedStatement statement, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            switch (params[i]) {
+                case Instant at -> statement.setTimestamp(i + 1, Timestamp.from(at));
+                case Collection<?> ids -> statement.setArray(i + 1, arrays.of("uuid", ids));
+                default -> statement.setObject(i + 1, params[i]);
+            }
+        }
+        return statement;
+    }
+
     /** A nullable instant as an element of a {@code timestamptz[]} parameter. */
     public static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);

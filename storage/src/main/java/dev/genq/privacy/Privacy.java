@@ -191,16 +191,16 @@ public class Privacy {
                     }
                     return null;
                 });
-            int n = update("""
+            int n = generations.isEmpty() ? 0 : sql.update("""
                 UPDATE generation SET inputs = '{}'::jsonb, outputs = '[]'::jsonb, error_message = NULL,
                        outputs_expired_at = coalesce(outputs_expired_at, now()) WHERE id = ANY(?)""", generations);
-            n += update(accountId, "UPDATE quote SET inputs = '{}'::jsonb WHERE account_id = ? AND inputs <> '{}'::jsonb");
-            n += update(accountId, "UPDATE webhook_endpoint SET url = '" + ERASED_URL + "', secret = '', description = NULL, "
-                + "disabled_at = coalesce(disabled_at, now()) WHERE account_id = ? AND url <> '" + ERASED_URL + "'");
-            n += update(accountId, "UPDATE webhook_delivery SET payload = '{}' WHERE account_id = ? AND payload <> '{}'");
-            n += update(accountId, "DELETE FROM idempotency_key WHERE scope = 'account:' || CAST(? AS text)");
-            n += update(accountId, "UPDATE account SET name = '" + ERASED + "', email = NULL, phone = NULL WHERE id = ? AND state = 'closed' "
-                + "AND (name <> '" + ERASED + "' OR email IS NOT NULL OR phone IS NOT NULL)");
+            n += sql.update("UPDATE quote SET inputs = '{}'::jsonb WHERE account_id = ? AND inputs <> '{}'::jsonb", accountId);
+            n += sql.update("UPDATE webhook_endpoint SET url = '" + ERASED_URL + "', secret = '', description = NULL, "
+                + "disabled_at = coalesce(disabled_at, now()) WHERE account_id = ? AND url <> '" + ERASED_URL + "'", accountId);
+            n += sql.update("UPDATE webhook_delivery SET payload = '{}' WHERE account_id = ? AND payload <> '{}'", accountId);
+            n += sql.update("DELETE FROM idempotency_key WHERE scope = 'account:' || CAST(? AS text)", accountId);
+            n += sql.update("UPDATE account SET name = '" + ERASED + "', email = NULL, phone = NULL WHERE id = ? AND state = 'closed' "
+                + "AND (name <> '" + ERASED + "' OR email IS NOT NULL OR phone IS NOT NULL)", accountId);
             n += activity.anonymise(accountId);
             n += payments.forgetPersonal(accountId);
             return n;
@@ -210,20 +210,6 @@ public class Privacy {
         cached.add(StatusCache.eventsKey(accountId));
         redis.del(cached.toArray(String[]::new));
         return changed;
-    }
-
-    private int update(UUID accountId, String statement) {
-        return sql.run(statement, (a, s) -> {
-            s.setObject(1, accountId);
-            return s.executeUpdate();
-        });
-    }
-
-    private int update(String statement, List<UUID> ids) {
-        return ids.isEmpty() ? 0 : sql.run(statement, (a, s) -> {
-            s.setArray(1, a.of("uuid", ids));
-            return s.executeUpdate();
-        });
     }
 
     private interface Rows {

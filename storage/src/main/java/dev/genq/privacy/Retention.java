@@ -17,6 +17,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -75,7 +76,7 @@ public class Retention {
 
     /** Scrubs closed accounts' generations that ended after their erasure; returns how many records changed. */
     public int scrubClosed(int limit) {
-        List<UUID> closed = tx.executeRead(status -> ids("""
+        Set<UUID> closed = tx.executeRead(status -> sql.uuids("""
             SELECT DISTINCT g.account_id FROM account a JOIN generation g ON g.account_id = a.id
             WHERE a.closed_at IS NOT NULL AND g.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
               AND (g.inputs <> '{}'::jsonb OR g.outputs <> '[]'::jsonb) LIMIT ?""", limit));
@@ -93,22 +94,22 @@ public class Retention {
      */
     public int purgeClosedHistory(Instant before, int limit) {
         return tx.executeWrite(status -> {
-            List<UUID> ids = ids("""
+            Set<UUID> ids = sql.uuids("""
                 SELECT g.id FROM account a JOIN generation g ON g.account_id = a.id
                 WHERE a.closed_at < ? AND g.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT ?""", before, limit);
-            int n = arrayUpdate("DELETE FROM webhook_attempt WHERE delivery_id IN (SELECT id FROM webhook_delivery WHERE generation_id = ANY(?))", ids);
-            n += arrayUpdate("DELETE FROM webhook_delivery WHERE generation_id = ANY(?)", ids);
-            n += arrayUpdate("DELETE FROM generation WHERE id = ANY(?)", ids);
+            int n = deleteFor("DELETE FROM webhook_attempt WHERE delivery_id IN (SELECT id FROM webhook_delivery WHERE generation_id = ANY(?))", ids);
+            n += deleteFor("DELETE FROM webhook_delivery WHERE generation_id = ANY(?)", ids);
+            n += deleteFor("DELETE FROM generation WHERE id = ANY(?)", ids);
             if (ids.size() < limit) { // the generations are gone: what referenced them goes too
-                n += closedUpdate("""
+                n += sql.update("""
                     DELETE FROM webhook_attempt WHERE delivery_id IN (SELECT d.id FROM webhook_delivery d JOIN account a ON a.id = d.account_id
                                                                        WHERE a.closed_at < ?)""", before);
-                n += closedUpdate("DELETE FROM webhook_delivery WHERE account_id IN (SELECT id FROM account WHERE closed_at < ?)", before);
-                n += closedUpdate("DELETE FROM webhook_endpoint WHERE account_id IN (SELECT id FROM account WHERE closed_at < ?)", before);
-                n += closedUpdate("""
+                n += sql.update("DELETE FROM webhook_delivery WHERE account_id IN (SELECT id FROM account WHERE closed_at < ?)", before);
+                n += sql.update("DELETE FROM webhook_endpoint WHERE account_id IN (SELECT id FROM account WHERE closed_at < ?)", before);
+                n += sql.update("""
                     DELETE FROM quote q WHERE q.account_id IN (SELECT id FROM account WHERE closed_at < ?)
                       AND NOT EXISTS (SELECT 1 FROM generation g WHERE g.quote_id = q.id)""", before);
-                n += closedUpdate("DELETE FROM api_key WHERE account_id IN (SELECT id FROM account WHERE closed_at < ?)", before);
+                n += sql.update("DELETE FROM api_key WHERE account_id IN (SELECT id FROM account WHERE closed_at < ?)", before);
             }
             return n;
         });
@@ -215,36 +216,8 @@ public class Retention {
         }
     }
 
-    private List<UUID> ids(String query, Object... params) {
-        return sql.run(query, (a, s) -> {
-            for (int i = 0; i < params.length; i++) {
-                if (params[i] instanceof Instant at) {
-                    s.setTimestamp(i + 1, Timestamp.from(at));
-                } else {
-                    s.setObject(i + 1, params[i]);
-                }
-            }
-            List<UUID> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return out;
-        });
-    }
-
-    private int arrayUpdate(String statement, List<UUID> ids) {
-        return ids.isEmpty() ? 0 : sql.run(statement, (a, s) -> {
-            s.setArray(1, a.of("uuid", ids));
-            return s.executeUpdate();
-        });
-    }
-
-    private int closedUpdate(String statement, Instant before) {
-        return sql.run(statement, (a, s) -> {
-            s.setTimestamp(1, Timestamp.from(before));
-            return s.executeUpdate();
-        });
+    /** A delete for these generations; none when there are none. */
+    private int deleteFor(String statement, Set<UUID> ids) {
+        return ids.isEmpty() ? 0 : sql.update(statement, ids);
     }
 }
